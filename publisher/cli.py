@@ -1,0 +1,158 @@
+"""The `publisher` command: extract, build, validate, load, serve.
+
+Exit statuses: 0 success, 1 the data failed a check (SHACL violations), 2 unreadable input
+or bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from publisher import __version__
+from publisher.config import Settings, load_settings
+from publisher.progress import Progress
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(Path(args.config) if args.config else None)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print JSON Lines records (or the line report) for one source text."""
+    from publisher.extract import SourceError, extract_path
+
+    settings = _settings(args)
+    try:
+        extraction = extract_path(Path(args.path), settings, extractor=args.extractor)
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    out = sys.stdout
+    if args.report:
+        if args.format == "json":
+            json.dump(extraction.report(), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            out.write(extraction.report_text())
+        return 0
+    for record in extraction.records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for problem in extraction.problems:
+        if not args.quiet:
+            print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Run the whole pipeline and publish a release if the SHACL gate passes."""
+    from publisher.extract import SourceError
+    from publisher.release import BuildFailed, build_release
+
+    settings = _settings(args)
+    progress = Progress(quiet=args.quiet)
+    try:
+        result = build_release(settings, progress=progress)
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except BuildFailed as failure:
+        print(failure.explain(), file=sys.stderr)
+        return 1
+    print(result.path)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate RDF files against the project's shapes."""
+    from publisher.validate import UnreadableInput, validate_files
+
+    settings = _settings(args)
+    try:
+        outcome = validate_files([Path(p) for p in args.files], settings,
+                                 profiles=args.profile or None,
+                                 input_format=args.input_format)
+    except UnreadableInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(outcome.render(args.format, lang=args.lang))
+    return 0 if outcome.conforms else 1
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Load a release into a store (the embedded one or a remote SPARQL store)."""
+    from publisher.store import open_store
+
+    settings = _settings(args)
+    release = Path(args.release) if args.release else settings.releases_dir / "latest"
+    store = open_store(args.store or settings.store_url, settings)
+    count = store.load_release(release)
+    if not args.quiet:
+        print(f"loaded {count} quads from {release}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the linked-data web app."""
+    from publisher.web.serve import serve
+
+    return serve(_settings(args), host=args.host, port=args.port, release=args.release,
+                 store_url=args.store, workers=args.workers, quiet=args.quiet)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="publisher", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--config", help="path of publisher.toml (default: the project's)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress on stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", parents=[common], help="extract records from a source text as JSON Lines")
+    p.add_argument("path")
+    p.add_argument("--report", action="store_true",
+                   help="account for every non-empty line instead of printing records")
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="format of --report")
+    p.add_argument("--extractor", help="extractor name (default: from the source registry)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("build", parents=[common], help="build and publish a release")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", parents=[common], help="validate RDF files against the shapes")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--profile", action="append", help="validation profile (repeatable)")
+    p.add_argument("--format", choices=["text", "turtle", "json-ld", "html"], default="text")
+    p.add_argument("--lang", choices=["fi", "sv", "en"], default="en")
+    p.add_argument("--input-format", help="RDF syntax of the input (default: by extension)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("load", parents=[common], help="load a release into a store")
+    p.add_argument("--store", help="'embedded' or a SPARQL endpoint URL")
+    p.add_argument("--release", help="release folder (default: releases/latest)")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("serve", parents=[common], help="serve SPARQL, URIs, HTML pages and dumps")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--release", help="release folder (default: releases/latest)")
+    p.add_argument("--store", help="'embedded' or a SPARQL endpoint URL")
+    p.add_argument("--workers", type=int, default=0,
+                   help="gunicorn workers (0: the development server)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Configuration: one `publisher.toml`, overridable by `PUBLISHER_*` environment variables.
+
+Defaults make `publisher build` and `publisher serve` work with no file at all, so a
+fresh clone runs with zero configuration.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_FILE = PROJECT_ROOT / "publisher.toml"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of the source registry: which extractor reads which document."""
+
+    path: Path
+    extractor: str
+    language: str = "fi"
+    title: str | None = None
+    publisher: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Stable document key: the file stem, lowercase ASCII with dashes."""
+        return self.path.stem.lower().replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Limits:
+    query_timeout_seconds: float = 30.0
+    result_limit: int = 10000
+    upload_max_bytes: int = 10 * 1024 * 1024
+    request_max_bytes: int = 1024 * 1024
+    allow_service: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_uri: str = "https://data.kuntadigi.example/"
+    releases_dir: Path = PROJECT_ROOT / "releases"
+    data_dir: Path = PROJECT_ROOT / "data"
+    municipality_codelist: str = "http://uri.suomi.fi/codelist/jhs/kunta_1_20240101"
+    region_codelist: str = "http://uri.suomi.fi/codelist/jhs/maakunta_1_20240101"
+    publish_person_names: bool = True
+    licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    store_url: str = "embedded"
+    limits: Limits = field(default_factory=Limits)
+    sources: tuple[Source, ...] = ()
+    root: Path = PROJECT_ROOT
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def mappings_dir(self) -> Path:
+        return self.root / "mappings"
+
+
+def _coerce(value: str, like: Any) -> Any:
+    """Turn an environment string into the type of the default it overrides."""
+    if isinstance(like, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(like, int):
+        return int(value)
+    if isinstance(like, float):
+        return float(value)
+    if isinstance(like, Path):
+        return Path(value)
+    return value
+
+
+def _resolve(root: Path, value: str | Path) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+def _from_table(table: dict[str, Any], root: Path) -> Settings:
+    limits = Limits(**{k: v for k, v in table.get("limits", {}).items()
+                       if k in {f.name for f in fields(Limits)}})
+    sources = tuple(
+        Source(path=_resolve(root, s["path"]), extractor=s["extractor"],
+               language=s.get("language", "fi"), title=s.get("title"),
+               publisher=s.get("publisher"))
+        for s in table.get("sources", [])
+    )
+    simple = {k: v for k, v in table.items()
+              if k in {"base_uri", "municipality_codelist", "region_codelist",
+                       "publish_person_names", "licence"}}
+    settings = Settings(limits=limits, sources=sources, root=root, **simple)
+    if "releases_dir" in table:
+        settings = replace(settings, releases_dir=_resolve(root, table["releases_dir"]))
+    if "data_dir" in table:
+        settings = replace(settings, data_dir=_resolve(root, table["data_dir"]))
+    if "store" in table and "url" in table["store"]:
+        settings = replace(settings, store_url=table["store"]["url"])
+    return settings
+
+
+def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:
+    """Apply PUBLISHER_<KEY> and PUBLISHER_LIMITS_<KEY> overrides."""
+    top: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name in {"limits", "sources", "root"}:
+            continue
+        env = environ.get(f"PUBLISHER_{f.name.upper()}")
+        if env is not None:
+            top[f.name] = _coerce(env, getattr(settings, f.name))
+    limits: dict[str, Any] = {}
+    for f in fields(Limits):
+        env = environ.get(f"PUBLISHER_LIMITS_{f.name.upper()}") or environ.get(
+            f"PUBLISHER_{f.name.upper()}")
+        if env is not None:
+            limits[f.name] = _coerce(env, getattr(settings.limits, f.name))
+    if limits:
+        top["limits"] = replace(settings.limits, **limits)
+    return replace(settings, **top) if top else settings
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read the configuration file (if any) and apply environment overrides."""
+    environ = dict(os.environ) if environ is None else environ
+    path = Path(environ.get("PUBLISHER_CONFIG", path or DEFAULT_CONFIG_FILE))
+    if path.exists():
+        with path.open("rb") as handle:
+            table = tomllib.load(handle)
+        settings = _from_table(table, path.resolve().parent)
+    else:
+        settings = Settings()
+    settings = _apply_environment(settings, environ)
+    if not settings.base_uri.endswith("/"):
+        settings = replace(settings, base_uri=settings.base_uri + "/")
+    return settings
