@@ -1,0 +1,207 @@
+"""Validation: the SHACL gate of the build and `publisher validate FILE`.
+
+pyshacl does the checking; this module chooses the shapes (profiles), reads input in
+any RDF syntax with errors that name the line, and turns the report into something a
+data steward can act on: grouped by resource, with the shape's message and, for our own
+data, the source lines the resource came from.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+import pyshacl
+from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib.term import Node
+
+from publisher.config import Settings
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+PROFILES: dict[str, tuple[str, ...]] = {
+    "kuntadigi": ("kuntadigi.ttl",),
+    "dcat-ap-3": ("dcat-ap-3/dcat-ap-SHACL.ttl", "dcat-ap-3/ranges.ttl"),
+}
+
+FORMATS_BY_SUFFIX = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt",
+    ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".jsonld": "json-ld", ".json": "json-ld",
+    ".trig": "trig", ".nq": "nquads",
+}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+class UnreadableInput(ValueError):
+    """Input that cannot be parsed: the message names the file and, where known, the line."""
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    focus: str
+    path: str | None
+    value: str | None
+    severity: str
+    message: str
+    shape: str | None
+
+
+@dataclass
+class ValidationOutcome:
+    conforms: bool
+    results: list[ValidationResult]
+    report_graph: Graph
+    sources: dict[str, str] = field(default_factory=dict)  # focus IRI -> "file lines a–b"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"Violation": 0, "Warning": 0, "Info": 0}
+        for result in self.results:
+            counts[result.severity] = counts.get(result.severity, 0) + 1
+        return counts
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    def by_resource(self) -> dict[str, list[ValidationResult]]:
+        grouped: dict[str, list[ValidationResult]] = defaultdict(list)
+        for result in sorted(self.results, key=lambda r: (r.focus, SEVERITY_ORDER.get(r.severity, 3))):
+            grouped[result.focus].append(result)
+        return dict(grouped)
+
+    def render(self, fmt: str = "text", lang: str = "en") -> str:
+        """The report as readable text, Turtle or JSON-LD."""
+        if fmt == "turtle":
+            return self.report_graph.serialize(format="turtle")
+        if fmt == "json-ld":
+            return self.report_graph.serialize(format="json-ld", indent=2)
+        if fmt == "json":
+            return json.dumps(self.as_json(), ensure_ascii=False, indent=2) + "\n"
+        return self.text()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"conforms": self.conforms, "counts": self.counts,
+                "resources": [{"focus": focus, "source": self.sources.get(focus),
+                               "results": [r.__dict__ for r in results]}
+                              for focus, results in self.by_resource().items()]}
+
+    def text(self) -> str:
+        counts = self.counts
+        lines = [f"{'Conforms' if self.conforms else 'Does not conform'}: "
+                 f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), "
+                 f"{counts['Info']} info(s)"]
+        for focus, results in self.by_resource().items():
+            where = f"  (from {self.sources[focus]})" if focus in self.sources else ""
+            lines.append(f"\n{focus}{where}")
+            for r in results:
+                path = f" {r.path}" if r.path else ""
+                value = f" = {r.value}" if r.value else ""
+                lines.append(f"  {r.severity}:{path}{value}: {r.message}"
+                             + (f"  [{r.shape}]" if r.shape else ""))
+        return "\n".join(lines) + "\n"
+
+
+def shapes_graph(settings: Settings, profiles: list[str] | None = None) -> Graph:
+    """The union of the shapes of the named profiles (default: our data profile)."""
+    from publisher.pipeline import rebase
+
+    graph = Graph()
+    for profile in profiles or ["kuntadigi"]:
+        if profile not in PROFILES:
+            raise UnreadableInput(f"unknown profile '{profile}'; choose from {', '.join(PROFILES)}")
+        for name in PROFILES[profile]:
+            path = settings.shapes_dir / name
+            graph.parse(data=rebase(path.read_text(encoding="utf-8"), settings), format="turtle")
+    return graph
+
+
+def _short(node: Node | None, graph: Graph) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except Exception:
+            return str(node)
+    return str(node)
+
+
+def _results(report: Graph, lang: str = "en") -> list[ValidationResult]:
+    results = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        messages = list(report.objects(result, SH.resultMessage))
+        chosen = next((m for m in messages if getattr(m, "language", None) == lang),
+                      messages[0] if messages else "")
+        severity = report.value(result, SH.resultSeverity)
+        results.append(ValidationResult(
+            focus=str(report.value(result, SH.focusNode)),
+            path=_short(report.value(result, SH.resultPath), report),
+            value=_short(report.value(result, SH.value), report),
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            message=str(chosen),
+            shape=_short(report.value(result, SH.sourceShape), report)))
+    return results
+
+
+def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None,
+                   lang: str = "en") -> ValidationOutcome:
+    """Run pyshacl; the ontology graph lets sh:class see rdfs:subClassOf."""
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        advanced=True, allow_warnings=True)
+    return ValidationOutcome(bool(conforms), _results(report, lang), report)
+
+
+def guess_format(path: Path, explicit: str | None = None) -> str:
+    if explicit:
+        return FORMATS_BY_SUFFIX.get("." + explicit.lstrip("."), explicit)
+    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        raise UnreadableInput(f"{path}: cannot tell the RDF syntax from the extension "
+                              f"'{path.suffix}'; use --input-format turtle|nt|xml|json-ld|trig")
+    return fmt
+
+
+def read_graph(path: Path, input_format: str | None = None) -> Graph:
+    """Parse one RDF file; errors name the file and the parser's line."""
+    fmt = guess_format(path, input_format)
+    if not path.exists():
+        raise UnreadableInput(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise UnreadableInput(f"{path}: the file is empty")
+    graph = Graph()
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as error:  # rdflib raises many types; all mean "unreadable"
+        raise UnreadableInput(f"{path}: not valid {fmt}: {error}") from error
+    return graph
+
+
+def validate_files(files: list[Path], settings: Settings, profiles: list[str] | None = None,
+                   input_format: str | None = None, lang: str = "en") -> ValidationOutcome:
+    """`publisher validate`: the union of the files against the chosen profiles."""
+    data = Graph()
+    for path in files:
+        data += read_graph(path, input_format)
+    return validate_graph(data, shapes_graph(settings, profiles), ontology_graph(settings), lang)
+
+
+def ontology_graph(settings: Settings) -> Graph:
+    """Our vocabulary as an rdflib graph, for rdfs:subClassOf during validation."""
+    from publisher.pipeline import ONTOLOGY_FILES, read_rdf_file
+
+    triples = [t for name in ONTOLOGY_FILES
+               for t in read_rdf_file(settings.ontology_dir / name, settings)]
+    return to_rdflib(triples)
+
+
+def to_rdflib(triples: Any) -> Graph:
+    """pyoxigraph triples → rdflib Graph through N-Triples (exact for every term)."""
+    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    graph = Graph()
+    graph.parse(data=data, format="nt")
+    return graph
