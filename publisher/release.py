@@ -1,0 +1,220 @@
+"""Release: gate the graph with SHACL, write the dumps and metadata, swap `latest` atomically.
+
+Everything is written into a hidden staging folder first; only a build that passed the
+gate and wrote every file is renamed to `releases/<version>/`, and only then does the
+`latest` symlink move (an atomic rename). A failed or interrupted build leaves the
+published release untouched.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from pyoxigraph import NamedNode, RdfFormat, Store, serialize
+
+from publisher import __version__
+from publisher.config import Settings
+from publisher.pipeline import (ONTOLOGY_FILES, PipelineResult, read_rdf_file, rebase,
+                                run_pipeline)
+from publisher.progress import Progress
+from publisher.validate import (ValidationOutcome, ontology_graph, shapes_graph, to_rdflib,
+                                validate_graph)
+
+PREFIXES = {
+    "kd": "{base}def/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "http://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+
+
+class BuildFailed(Exception):
+    """The SHACL gate found violations: nothing was published."""
+
+    def __init__(self, outcome: ValidationOutcome, staging: Path | None = None) -> None:
+        super().__init__(f"{len(outcome.violations)} SHACL violation(s)")
+        self.outcome = outcome
+        self.staging = staging
+
+    def explain(self) -> str:
+        head = (f"build failed: {len(self.outcome.violations)} SHACL violation(s); "
+                "nothing was published, releases/latest is unchanged.\n")
+        return head + self.outcome.text()
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    path: Path
+    version: str
+    triples: int
+    projects: int
+    outcome: ValidationOutcome
+
+
+def prefixes(settings: Settings) -> dict[str, str]:
+    return {k: v.replace("{base}", settings.base_uri) for k, v in PREFIXES.items()}
+
+
+def new_version(releases_dir: Path, now: datetime) -> str:
+    """A sortable UTC timestamp; a suffix keeps two builds in one second apart."""
+    version = now.strftime("%Y%m%dT%H%M%SZ")
+    candidate, n = version, 1
+    while (releases_dir / candidate).exists():
+        n += 1
+        candidate = f"{version}-{n}"
+    return candidate
+
+
+# ---------------------------------------------------------------- the gate
+
+def gate(result: PipelineResult, settings: Settings) -> ValidationOutcome:
+    """Validate the whole graph with the data profile; locate each focus in the sources."""
+    data = to_rdflib(q.triple for q in result.store)
+    outcome = validate_graph(data, shapes_graph(settings, ["kuntadigi"]), ontology_graph(settings))
+    outcome.sources = source_spans(result, {r.focus for r in outcome.results}, settings)
+    return outcome
+
+
+def source_spans(result: PipelineResult, focuses: set[str],
+                 settings: Settings) -> dict[str, str]:
+    """For each focus IRI: the source document and lines of the project(s) it belongs to."""
+    projects: dict[str, str] = {}
+    for document in result.documents:
+        for record in document.records:
+            iri = f"{settings.base_uri}id/project/{record['key']}"
+            projects[iri] = (f"{document.path.name} lines "
+                             f"{record.get('first_line')}–{record.get('last_line')}")
+    spans: dict[str, str] = {}
+    for focus in focuses:
+        owner = focus.split("#", 1)[0]
+        if owner in projects:
+            spans[focus] = projects[owner]
+        elif focus.startswith(("http://", "https://")):
+            referrers = {projects[owner_of] for q in
+                         result.store.quads_for_pattern(None, None, NamedNode(focus), None)
+                         if (owner_of := q.subject.value.split("#", 1)[0]) in projects}
+            if referrers:
+                spans[focus] = "; ".join(sorted(referrers))
+    return spans
+
+
+# ---------------------------------------------------------------- writing
+
+def write_dumps(store: Store, folder: Path, settings: Settings) -> None:
+    """The five dump formats, each from one sorted pass over the store."""
+    quads = sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
+                                         str(q.object)))
+    triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate),
+                                                               str(t.object)))
+    names = prefixes(settings)
+    (folder / "data.trig").write_bytes(serialize(quads, format=RdfFormat.TRIG, prefixes=names))
+    (folder / "data.ttl").write_bytes(serialize(triples, format=RdfFormat.TURTLE, prefixes=names))
+    (folder / "data.rdf").write_bytes(serialize(triples, format=RdfFormat.RDF_XML, prefixes=names))
+    (folder / "data.jsonld").write_bytes(serialize(triples, format=RdfFormat.JSON_LD))
+    nt = serialize(triples, format=RdfFormat.N_TRIPLES)
+    with (folder / "data.nt.gz").open("wb") as raw:
+        with gzip.GzipFile(filename="data.nt", mode="wb", fileobj=raw, mtime=0) as handle:
+            handle.write(nt)
+
+
+def write_vocabulary(folder: Path, settings: Settings) -> None:
+    """The ontology (with concept schemes) and the shapes, rebased, as Turtle."""
+    triples = [t for name in ONTOLOGY_FILES for t in read_rdf_file(settings.ontology_dir / name, settings)]
+    (folder / "ontology.ttl").write_bytes(
+        serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes(settings)))
+    shapes = rebase((settings.shapes_dir / "kuntadigi.ttl").read_text(encoding="utf-8"), settings)
+    (folder / "shapes.ttl").write_text(shapes, encoding="utf-8")
+
+
+def write_report(folder: Path, result: PipelineResult, outcome: ValidationOutcome) -> None:
+    """The build report: every source line accounted for, every problem, the gate's counts."""
+    report = {
+        "build": result.build_key,
+        "software_version": __version__,
+        "mapping_version": result.mapping_version,
+        "validation": outcome.counts,
+        "documents": [{"document": d.path.name, "key": d.key, **d.extraction.report()}
+                      for d in result.documents],
+        "problems": [str(p) for p in result.problems],
+    }
+    (folder / "build-report.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (folder / "validation-report.ttl").write_text(outcome.render("turtle"), encoding="utf-8")
+
+
+def write_metadata(folder: Path, settings: Settings, version: str, store: Store,
+                   issued: datetime) -> None:
+    """DCAT-AP catalogue, VoID and checksums: they describe the files written before."""
+    from publisher.catalog import build_catalog, build_void, compute_statistics, write_checksums
+
+    statistics = compute_statistics(store)
+    catalog = build_catalog(settings, version, folder, issued, issued, statistics)
+    (folder / "catalog.ttl").write_text(catalog.serialize(format="turtle"), encoding="utf-8")
+    void = build_void(settings, version, folder, statistics)
+    (folder / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
+    write_checksums(folder)
+
+
+def publish(staging: Path, releases_dir: Path, version: str) -> Path:
+    """Move the finished release into place, then repoint `latest` atomically."""
+    final = releases_dir / version
+    os.replace(staging, final)
+    link = releases_dir / "latest"
+    temporary = releases_dir / f".latest-{version}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(version, temporary)
+    os.replace(temporary, link)
+    return final
+
+
+def build_release(settings: Settings, progress: Progress | None = None) -> ReleaseResult:
+    """The whole build: pipeline, gate, files, metadata, publish."""
+    progress = progress or Progress(quiet=True)
+    result = run_pipeline(settings, progress)
+    progress.step("validate (SHACL gate)")
+    outcome = gate(result, settings)
+    if not outcome.conforms and outcome.violations:
+        raise BuildFailed(outcome)
+
+    releases_dir = settings.releases_dir
+    releases_dir.mkdir(parents=True, exist_ok=True)
+    issued = datetime.now(timezone.utc).replace(microsecond=0)
+    version = new_version(releases_dir, issued)
+    staging = releases_dir / f".staging-{version}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        progress.step("write dumps")
+        write_dumps(result.store, staging, settings)
+        write_vocabulary(staging, settings)
+        write_report(staging, result, outcome)
+        progress.step("catalogue, VoID, checksums")
+        projects = sum(len(d.records) for d in result.documents)
+        (staging / "release.json").write_text(json.dumps({
+            "version": version, "built": issued.isoformat().replace("+00:00", "Z"),
+            "build": result.build_key, "triples": len({q.triple for q in result.store}),
+            "quads": len(result.store), "projects": projects,
+            "software_version": __version__, "mapping_version": result.mapping_version,
+            "base_uri": settings.base_uri}, indent=2) + "\n", encoding="utf-8")
+        write_metadata(staging, settings, version, result.store, issued)
+        final = publish(staging, releases_dir, version)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    progress.step(f"published {final}")
+    return ReleaseResult(final, version, len(result.store), projects, outcome)
