@@ -295,13 +295,16 @@ class MunicipalityIndex:
         return exact[0] if len(exact) == 1 else None
 
     def _near_miss(self, text: str) -> str | None:
-        """Code of the unique closest official name at distance 1–2, if any."""
+        """Code of the unique closest official name (five letters or more) at distance 1–2."""
         key = fold(text)
         if len(key) < 5 or " " in key:
             return None
         best: dict[int, set[str]] = {}
         for code, names in self._base_names.items():
-            distance = min(edit_distance(key, name, 2) for name in names)
+            long_names = [name for name in names if len(name) >= 5]
+            if not long_names:
+                continue
+            distance = min(edit_distance(key, name, 2) for name in long_names)
             if distance <= 2:
                 best.setdefault(distance, set()).add(code)
         for distance in (1, 2):
