@@ -48,7 +48,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Run the whole pipeline and publish a release if the SHACL gate passes."""
     from publisher.extract import SourceError
-    from publisher.release import BuildFailed, build_release
+    from publisher.release import BuildFailed, CatalogInvalid, build_release
 
     settings = _settings(args)
     progress = Progress(quiet=args.quiet)
@@ -57,7 +57,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except SourceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except BuildFailed as failure:
+    except (BuildFailed, CatalogInvalid) as failure:
         print(failure.explain(), file=sys.stderr)
         return 1
     print(result.path)

@@ -215,3 +215,5 @@ def reference_quads(settings: Settings, graph: NamedNode) -> Iterator[Quad]:
         yield Quad(code_iri, NamedNode(RDF + "type"), NamedNode(SKOS + "Concept"), graph)
         yield Quad(code_iri, NamedNode(SKOS + "inScheme"), NamedNode(municipality_list), graph)
         yield Quad(code_iri, NamedNode(SKOS + "notation"), Literal(row["code"]), graph)
+        for lang, name in names.items():
+            yield Quad(code_iri, NamedNode(SKOS + "prefLabel"), Literal(name, language=lang), graph)

@@ -155,13 +155,34 @@ def write_report(folder: Path, result: PipelineResult, outcome: ValidationOutcom
     (folder / "validation-report.ttl").write_text(outcome.render("turtle"), encoding="utf-8")
 
 
-def write_metadata(folder: Path, settings: Settings, version: str, store: Store,
-                   issued: datetime) -> None:
-    """DCAT-AP catalogue, VoID and checksums: they describe the files written before."""
-    from publisher.catalog import build_catalog, build_void, compute_statistics, write_checksums
+class CatalogInvalid(Exception):
+    """The DCAT-AP catalogue of the release broke the official shapes: nothing was published."""
 
-    statistics = compute_statistics(store)
-    catalog = build_catalog(settings, version, folder, issued, issued, statistics)
+    def explain(self) -> str:
+        return f"build failed: the DCAT-AP catalogue does not conform:\n{self.args[0]}"
+
+
+def first_issued(releases_dir: Path, now: datetime) -> datetime:
+    """The dataset was issued with its first release; later releases only modify it."""
+    meta = releases_dir / "latest" / "release.json"
+    if meta.exists():
+        issued = json.loads(meta.read_text(encoding="utf-8")).get("issued")
+        if issued:
+            return datetime.fromisoformat(issued.replace("Z", "+00:00"))
+    return now
+
+
+def write_metadata(folder: Path, settings: Settings, version: str, store: Store,
+                   issued: datetime, modified: datetime) -> None:
+    """DCAT-AP catalogue (gated by the official shapes), VoID and checksums, in that order."""
+    from publisher.catalog import (build_catalog, build_void, compute_statistics,
+                                   validate_catalog, write_checksums)
+
+    statistics = compute_statistics(store, uri_space=f"{settings.base_uri}id/")
+    catalog = build_catalog(settings, version, folder, issued, modified, statistics)
+    conforms, report = validate_catalog(catalog, settings)
+    if not conforms:
+        raise CatalogInvalid(report)
     (folder / "catalog.ttl").write_text(catalog.serialize(format="turtle"), encoding="utf-8")
     void = build_void(settings, version, folder, statistics)
     (folder / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
@@ -192,8 +213,9 @@ def build_release(settings: Settings, progress: Progress | None = None) -> Relea
 
     releases_dir = settings.releases_dir
     releases_dir.mkdir(parents=True, exist_ok=True)
-    issued = datetime.now(timezone.utc).replace(microsecond=0)
-    version = new_version(releases_dir, issued)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    issued = first_issued(releases_dir, now)
+    version = new_version(releases_dir, now)
     staging = releases_dir / f".staging-{version}"
     if staging.exists():
         shutil.rmtree(staging)
@@ -206,12 +228,13 @@ def build_release(settings: Settings, progress: Progress | None = None) -> Relea
         progress.step("catalogue, VoID, checksums")
         projects = sum(len(d.records) for d in result.documents)
         (staging / "release.json").write_text(json.dumps({
-            "version": version, "built": issued.isoformat().replace("+00:00", "Z"),
+            "version": version, "built": now.isoformat().replace("+00:00", "Z"),
+            "issued": issued.isoformat().replace("+00:00", "Z"),
             "build": result.build_key, "triples": len({q.triple for q in result.store}),
             "quads": len(result.store), "projects": projects,
             "software_version": __version__, "mapping_version": result.mapping_version,
             "base_uri": settings.base_uri}, indent=2) + "\n", encoding="utf-8")
-        write_metadata(staging, settings, version, result.store, issued)
+        write_metadata(staging, settings, version, result.store, issued, now)
         final = publish(staging, releases_dir, version)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
