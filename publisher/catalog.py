@@ -815,14 +815,12 @@ def _shapes(files: tuple[tuple[str, int, int], ...]) -> tuple[Graph, int]:
     graph as ill-formed; as they constrain nothing, dropping the dangling references changes
     no result. Returns the graph and the number of references dropped.
     """
+    from publisher.validate import drop_dangling_property_shapes
+
     graph = Graph()
     for path, _, _ in files:
         graph.parse(path, format="turtle")
-    dangling = [(shape, prop) for shape, prop in graph.subject_objects(SH.property)
-                if (prop, None, None) not in graph]
-    for shape, prop in dangling:
-        graph.remove((shape, SH.property, prop))
-    return graph, len(dangling)
+    return graph, drop_dangling_property_shapes(graph)
 
 
 def _shapes_dir(settings: "Settings | None") -> Path:

@@ -105,6 +105,19 @@ class ValidationOutcome:
         return "\n".join(lines) + "\n"
 
 
+def drop_dangling_property_shapes(graph: Graph) -> int:
+    """Remove `sh:property` references to shapes defined nowhere; returns how many.
+
+    The official DCAT-AP 3.0.1 `ranges.ttl` names five such IRIs. They constrain nothing,
+    but pyshacl rejects the whole shapes graph as ill-formed, so they are left out.
+    """
+    dangling = [(shape, prop) for shape, prop in graph.subject_objects(SH.property)
+                if (prop, None, None) not in graph]
+    for shape, prop in dangling:
+        graph.remove((shape, SH.property, prop))
+    return len(dangling)
+
+
 def shapes_graph(settings: Settings, profiles: list[str] | None = None) -> Graph:
     """The union of the shapes of the named profiles (default: our data profile)."""
     from publisher.pipeline import rebase
@@ -116,6 +129,7 @@ def shapes_graph(settings: Settings, profiles: list[str] | None = None) -> Graph
         for name in PROFILES[profile]:
             path = settings.shapes_dir / name
             graph.parse(data=rebase(path.read_text(encoding="utf-8"), settings), format="turtle")
+    drop_dangling_property_shapes(graph)
     return graph
 
 
