@@ -144,7 +144,21 @@ def _short(node: Node | None, graph: Graph) -> str | None:
     return str(node)
 
 
-def _results(report: Graph, lang: str = "en") -> list[ValidationResult]:
+def shape_name(shape: Node | None, shapes: Graph) -> str | None:
+    """A readable name for a result's source shape: a blank property shape is named by its
+    node shape and path ("kds:ProjectShape › dcterms:identifier")."""
+    if shape is None:
+        return None
+    if isinstance(shape, URIRef):
+        return _short(shape, shapes)
+    parent = next(shapes.subjects(SH.property, shape), None)
+    path = _short(shapes.value(shape, SH.path), shapes)
+    if parent is None:
+        return path or str(shape)
+    return f"{_short(parent, shapes)} › {path}" if path else _short(parent, shapes)
+
+
+def _results(report: Graph, lang: str = "en", shapes: Graph | None = None) -> list[ValidationResult]:
     results = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         messages = list(report.objects(result, SH.resultMessage))
@@ -157,7 +171,8 @@ def _results(report: Graph, lang: str = "en") -> list[ValidationResult]:
             value=_short(report.value(result, SH.value), report),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             message=str(chosen),
-            shape=_short(report.value(result, SH.sourceShape), report)))
+            shape=shape_name(report.value(result, SH.sourceShape), shapes if shapes is not None
+                             else report)))
     return results
 
 
@@ -167,7 +182,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None,
     conforms, report, _ = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none",
         advanced=True, allow_warnings=True)
-    return ValidationOutcome(bool(conforms), _results(report, lang), report)
+    return ValidationOutcome(bool(conforms), _results(report, lang, shapes), report)
 
 
 def guess_format(path: Path, explicit: str | None = None) -> str:
