@@ -48,6 +48,7 @@ class Settings:
     municipality_codelist: str = "http://uri.suomi.fi/codelist/jhs/kunta_1_20240101"
     region_codelist: str = "http://uri.suomi.fi/codelist/jhs/maakunta_1_20240101"
     publish_person_names: bool = True
+    required_languages: tuple[str, ...] = ("fi", "sv", "en")
     licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     store_url: str = "embedded"
     limits: Limits = field(default_factory=Limits)
@@ -97,6 +98,8 @@ def _from_table(table: dict[str, Any], root: Path) -> Settings:
     simple = {k: v for k, v in table.items()
               if k in {"base_uri", "municipality_codelist", "region_codelist",
                        "publish_person_names", "licence"}}
+    if "required_languages" in table:
+        simple["required_languages"] = tuple(table["required_languages"])
     settings = Settings(limits=limits, sources=sources, root=root, **simple)
     if "releases_dir" in table:
         settings = replace(settings, releases_dir=_resolve(root, table["releases_dir"]))
@@ -111,7 +114,7 @@ def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:
     """Apply PUBLISHER_<KEY> and PUBLISHER_LIMITS_<KEY> overrides."""
     top: dict[str, Any] = {}
     for f in fields(Settings):
-        if f.name in {"limits", "sources", "root"}:
+        if f.name in {"limits", "sources", "root", "required_languages"}:
             continue
         env = environ.get(f"PUBLISHER_{f.name.upper()}")
         if env is not None:

@@ -8,6 +8,7 @@ data, the source lines the resource came from.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 
 PROFILES: dict[str, tuple[str, ...]] = {
     "kuntadigi": ("kuntadigi.ttl",),
+    "vocabulary": ("vocabulary.ttl",),
     "dcat-ap-3": ("dcat-ap-3/dcat-ap-SHACL.ttl", "dcat-ap-3/ranges.ttl"),
 }
 
@@ -118,6 +120,19 @@ def drop_dangling_property_shapes(graph: Graph) -> int:
     return len(dangling)
 
 
+def languages_clause(languages: tuple[str, ...]) -> str:
+    """`?lang` bound to each language in turn (SHACL-SPARQL forbids VALUES)."""
+    return " UNION ".join(f'{{ BIND("{lang}" AS ?lang) }}' for lang in languages)
+
+
+DEFAULT_LANGUAGES_CLAUSE = languages_clause(("fi", "sv", "en"))
+
+
+def with_languages(text: str, languages: tuple[str, ...]) -> str:
+    """Put the configured required label languages into the vocabulary shapes."""
+    return text.replace(DEFAULT_LANGUAGES_CLAUSE, languages_clause(languages))
+
+
 def shapes_graph(settings: Settings, profiles: list[str] | None = None) -> Graph:
     """The union of the shapes of the named profiles (default: our data profile)."""
     from publisher.pipeline import rebase
@@ -128,7 +143,9 @@ def shapes_graph(settings: Settings, profiles: list[str] | None = None) -> Graph
             raise UnreadableInput(f"unknown profile '{profile}'; choose from {', '.join(PROFILES)}")
         for name in PROFILES[profile]:
             path = settings.shapes_dir / name
-            graph.parse(data=rebase(path.read_text(encoding="utf-8"), settings), format="turtle")
+            text = with_languages(rebase(path.read_text(encoding="utf-8"), settings),
+                                  settings.required_languages)
+            graph.parse(data=text, format="turtle")
     drop_dangling_property_shapes(graph)
     return graph
 
@@ -158,12 +175,55 @@ def shape_name(shape: Node | None, shapes: Graph) -> str | None:
     return f"{_short(parent, shapes)} › {path}" if path else _short(parent, shapes)
 
 
+_TEMPLATE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
+
+
+def _template_pattern(template: str) -> str:
+    """A regular expression matching the template filled with any values."""
+    parts = _TEMPLATE_VARIABLE.split(template)
+    # split() alternates literal text and variable names
+    return "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                   for i, part in enumerate(parts))
+
+
+def translate_message(emitted: str, templates: list[Node], lang: str) -> str | None:
+    """pyshacl fills only one of a constraint's messages; find which template it filled,
+    recover the variable bindings from the text, and fill the template in `lang`."""
+    wanted = next((t for t in templates if getattr(t, "language", None) == lang), None)
+    if wanted is None:
+        return None
+    for template in templates:
+        try:
+            match = re.fullmatch(_template_pattern(str(template)), emitted)
+        except re.error:  # a variable used twice in one template
+            continue
+        if match:
+            values = match.groupdict()
+            return _TEMPLATE_VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), str(wanted))
+    return None
+
+
+def _message(report: Graph, result: Node, shapes: Graph | None, lang: str) -> str:
+    """The result's message in the language asked, when the shape offers one."""
+    messages = list(report.objects(result, SH.resultMessage))
+    chosen = next((m for m in messages if getattr(m, "language", None) == lang), None)
+    if chosen is not None:
+        return str(chosen)
+    if shapes is not None and messages:
+        for source in (report.value(result, SH.sourceConstraint), report.value(result, SH.sourceShape)):
+            templates = list(shapes.objects(source, SH.message)) if source is not None else []
+            for emitted in messages:
+                translated = translate_message(str(emitted), templates, lang)
+                if translated:
+                    return translated
+    english = next((m for m in messages if getattr(m, "language", None) == "en"), None)
+    return str(english or (messages[0] if messages else ""))
+
+
 def _results(report: Graph, lang: str = "en", shapes: Graph | None = None) -> list[ValidationResult]:
     results = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        messages = list(report.objects(result, SH.resultMessage))
-        chosen = next((m for m in messages if getattr(m, "language", None) == lang),
-                      messages[0] if messages else "")
+        chosen = _message(report, result, shapes, lang)
         severity = report.value(result, SH.resultSeverity)
         results.append(ValidationResult(
             focus=str(report.value(result, SH.focusNode)),
@@ -179,9 +239,11 @@ def _results(report: Graph, lang: str = "en", shapes: Graph | None = None) -> li
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None,
                    lang: str = "en") -> ValidationOutcome:
     """Run pyshacl; the ontology graph lets sh:class see rdfs:subClassOf."""
-    conforms, report, _ = pyshacl.validate(
+    conforms, report, text = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none",
         advanced=True, allow_warnings=True)
+    if not isinstance(report, Graph):
+        raise UnreadableInput(f"the shapes could not be used: {text}")
     return ValidationOutcome(bool(conforms), _results(report, lang, shapes), report)
 
 
@@ -216,7 +278,10 @@ def validate_files(files: list[Path], settings: Settings, profiles: list[str] | 
     data = Graph()
     for path in files:
         data += read_graph(path, input_format)
-    return validate_graph(data, shapes_graph(settings, profiles), ontology_graph(settings), lang)
+    # Our ontology lets sh:class see subclasses in our data; pyshacl mixes it into the data
+    # graph, so it is only given where our data profile is asked for.
+    ontology = ontology_graph(settings) if "kuntadigi" in (profiles or ["kuntadigi"]) else None
+    return validate_graph(data, shapes_graph(settings, profiles), ontology, lang)
 
 
 def ontology_graph(settings: Settings) -> Graph:
