@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store, serialize
+from rdflib import Graph as RdfGraph
 
 from publisher import __version__
 from publisher.config import Settings
@@ -139,6 +140,18 @@ def write_vocabulary(folder: Path, settings: Settings) -> None:
     (folder / "shapes.ttl").write_text(shapes, encoding="utf-8")
 
 
+def write_documentation(folder: Path, store: Store) -> None:
+    """The vocabulary and the data profile as HTML pages, with examples from this release."""
+    from publisher.docs import ontology_html, shapes_html
+
+    ontology = RdfGraph().parse(folder / "ontology.ttl", format="turtle")
+    examples = to_rdflib(q.triple for q in store)
+    (folder / "ontology.html").write_text(ontology_html(ontology, examples), encoding="utf-8")
+    shapes = RdfGraph().parse(folder / "shapes.ttl", format="turtle")
+    (folder / "shapes.html").write_text(shapes_html(shapes, "Kuntadigi data profile (SHACL)"),
+                                        encoding="utf-8")
+
+
 def write_report(folder: Path, result: PipelineResult, outcome: ValidationOutcome) -> None:
     """The build report: every source line accounted for, every problem, the gate's counts."""
     report = {
@@ -224,6 +237,7 @@ def build_release(settings: Settings, progress: Progress | None = None) -> Relea
         progress.step("write dumps")
         write_dumps(result.store, staging, settings)
         write_vocabulary(staging, settings)
+        write_documentation(staging, result.store)
         write_report(staging, result, outcome)
         progress.step("catalogue, VoID, checksums")
         projects = sum(len(d.records) for d in result.documents)

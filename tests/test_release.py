@@ -52,7 +52,8 @@ def settings(tmp_path: Path):
 
 EXPECTED_FILES = {"data.ttl", "data.nt.gz", "data.jsonld", "data.rdf", "data.trig",
                   "ontology.ttl", "shapes.ttl", "validation-report.ttl", "catalog.ttl",
-                  "void.ttl", "SHA256SUMS", "release.json", "build-report.json"}
+                  "void.ttl", "SHA256SUMS", "release.json", "build-report.json",
+                  "ontology.html", "shapes.html"}
 
 
 def test_build_writes_every_file_and_points_latest(settings) -> None:
