@@ -1,0 +1,1196 @@
+"""Stores: one interface, two implementations.
+
+* :class:`EmbeddedStore` — pyoxigraph on disk under ``settings.data_dir/oxigraph``, zero
+  configuration. Every release is loaded once into its own read-only database directory
+  (``<version>-<fingerprint>``), built under a cross-process lock and renamed into place, so
+  any number of web workers can open it read-only and a new ``releases/latest`` is picked up
+  by a cheap ``stat`` per request. SPARQL from the public endpoint runs in a small pool of
+  worker processes that are killed when the query time limit is reached (pyoxigraph cannot
+  cancel a running query; a thread would keep burning a CPU).
+* :class:`RemoteStore` — any SPARQL 1.1 store: SPARQLWrapper for queries, the SPARQL 1.1 Graph
+  Store HTTP Protocol (one ``PUT`` per named graph) for loading.
+
+Both answer :meth:`Store.query` with a :class:`QueryResult`: the serialized bytes in the format
+asked for, cut at the result limit. The default graph is the union of the named graphs in both
+(embedded: pyoxigraph's union option; remote: the loader also puts the union into the default
+graph, so the store needs no special configuration).
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import gc
+import hashlib
+import io
+import json
+import os
+import pickle
+import re
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+import pyoxigraph as ox
+
+from publisher.config import Settings
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+DCT_MODIFIED = "http://purl.org/dc/terms/modified"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+
+#: Predicates whose values name a resource; used by :meth:`Store.describe` and the web pages.
+LABEL_PREDICATES = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2006/vcard/ns#fn",
+    "https://schema.org/name",
+    "http://schema.org/name",
+    "http://xmlns.com/foaf/0.1/name",
+)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "void": "http://rdfs.org/ns/void#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+def prefixes_for(base_uri: str) -> dict[str, str]:
+    """The common prefixes plus ``kd:`` for the vocabulary of this deployment."""
+    return {"kd": base_uri + "def/", **PREFIXES}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StoreError(Exception):
+    """A store could not answer."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached now; worth retrying later (HTTP 503 + Retry-After)."""
+
+    retry_after = 10
+
+
+class NoRelease(StoreUnavailable):
+    """No release has been built or loaded yet."""
+
+    retry_after = 60
+
+
+class StoreBusy(StoreUnavailable):
+    """Every query slot is taken by a running query."""
+
+    retry_after = 5
+
+
+class QueryTimeout(StoreError):
+    """The query ran past the time limit and was stopped."""
+
+
+class QuerySyntaxError(StoreError):
+    """The query does not parse; the message is the parser's."""
+
+
+class QueryRefused(StoreError):
+    """The query is not allowed here (an update, or SERVICE when federation is off)."""
+
+
+# --------------------------------------------------------------------------- query inspection
+
+_QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
+                    "ADD", "WITH"}
+_IRI_REF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_KEYWORD = re.compile(r"(?<![\w?$:@.\-])([A-Za-z]+)(?![\w:\-])")
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What a quick lexical scan tells about a SPARQL request before it is run."""
+
+    form: str | None            # SELECT, CONSTRUCT, DESCRIBE, ASK or None (not recognised)
+    is_update: bool
+    uses_service: bool
+
+    @property
+    def result_kind(self) -> str | None:
+        if self.form in {"SELECT", "ASK"}:
+            return "solutions" if self.form == "SELECT" else "boolean"
+        if self.form in {"CONSTRUCT", "DESCRIBE"}:
+            return "graph"
+        return None
+
+
+def _blank_out(text: str) -> str:
+    """Replace comments, string literals and IRIs by spaces, keeping keywords and names."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif c in "'\"":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                if text[j] == "\\":
+                    j += 1
+                elif len(quote) == 1 and text[j] in "\r\n":
+                    break
+                j += 1
+            j = min(n, j + len(quote))
+            out.append(" " * (j - i))
+            i = j
+        elif c == "<":
+            match = _IRI_REF.match(text, i)
+            if match:
+                out.append(" " * (match.end() - i))
+                i = match.end()
+            else:
+                out.append(c)
+                i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def inspect_query(text: str) -> QueryInfo:
+    """Find the query form, whether the text is an update and whether it uses SERVICE.
+
+    A lexical scan, not a parse: strings, IRIs and comments are blanked out, variables and
+    prefixed names are skipped, so ``?service`` or ``ex:insert`` never count as keywords.
+    """
+    keywords = [m.group(1).upper() for m in _KEYWORD.finditer(_blank_out(text))]
+    form = None
+    is_update = False
+    for word in keywords:
+        if word in {"BASE", "PREFIX"}:
+            continue
+        if word in _QUERY_FORMS:
+            form = word
+        elif word in _UPDATE_KEYWORDS:
+            is_update = True
+        break
+    return QueryInfo(form=form, is_update=is_update, uses_service="SERVICE" in keywords)
+
+
+# --------------------------------------------------------------------------- result formats
+
+SOLUTION_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+_RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+DEFAULT_FORMAT = {"solutions": "json", "boolean": "json", "graph": "turtle"}
+
+
+def formats_for(kind: str) -> dict[str, str]:
+    """Format name → media type for a result kind (solutions, boolean, graph)."""
+    return GRAPH_FORMATS if kind == "graph" else SOLUTION_FORMATS
+
+
+@dataclass
+class QueryResult:
+    """A serialized query answer."""
+
+    kind: str                   # "solutions", "boolean" or "graph"
+    format: str                 # a key of SOLUTION_FORMATS or GRAPH_FORMATS
+    body: bytes
+    truncated: bool = False
+    count: int = 0              # rows or triples in the body
+    limit: int | None = None
+
+    @property
+    def media_type(self) -> str:
+        return formats_for(self.kind)[self.format]
+
+
+Rewrite = tuple[str, str] | None   # (from prefix, to prefix) for IRIs, or None
+
+
+def rewrite_term(term: Any, rewrite: Rewrite) -> Any:
+    """Map a NamedNode (also inside a quoted triple) from one IRI prefix onto another."""
+    if rewrite is None or term is None:
+        return term
+    if isinstance(term, ox.NamedNode):
+        source, target = rewrite
+        if term.value.startswith(source):
+            return ox.NamedNode(target + term.value[len(source):])
+        return term
+    if isinstance(term, ox.Triple):
+        return ox.Triple(rewrite_term(term.subject, rewrite),
+                         rewrite_term(term.predicate, rewrite),
+                         rewrite_term(term.object, rewrite))
+    return term
+
+
+def rewrite_triples(triples: Iterable[ox.Triple], rewrite: Rewrite) -> list[ox.Triple]:
+    if rewrite is None:
+        return list(triples)
+    return [rewrite_term(t, rewrite) for t in triples]
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return xml_escape(_XML_INVALID.sub("\ufffd", value))
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{_xml_text(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            attr = f" xml:lang={quoteattr(term.language)}"
+        elif term.datatype.value != XSD_STRING:
+            attr = f" datatype={quoteattr(term.datatype.value)}"
+        else:
+            attr = ""
+        return f"<literal{attr}>{_xml_text(term.value)}</literal>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
+                f"<predicate>{_xml_term(term.predicate)}</predicate>"
+                f"<object>{_xml_term(term.object)}</object></triple>")
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _csv_term(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def serialize_solutions(variables: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
+                        truncated: bool = False, limit: int | None = None) -> bytes:
+    """Write SELECT results (rows of terms or None, in variable order) in a results format."""
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None}
+                    for row in rows]
+        doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    if fmt == "xml":
+        out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+               '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n']
+        if truncated:
+            out.append(f"<!-- Result truncated at the result limit of {limit} rows. -->\n")
+        out.append("<head>")
+        out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
+        out.append("</head>\n<results>\n")
+        for row in rows:
+            out.append("<result>")
+            out.extend(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                       for v, t in zip(variables, row) if t is not None)
+            out.append("</result>\n")
+        out.append("</results>\n</sparql>\n")
+        return "".join(out).encode()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow([_csv_term(t) for t in row])
+        return buffer.getvalue().encode()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
+        return ("\n".join(lines) + "\n").encode()
+    raise ValueError(f"unknown results format {fmt!r}")
+
+
+def serialize_boolean(value: bool, fmt: str) -> bytes:
+    word = "true" if value else "false"
+    if fmt == "json":
+        return f'{{"head":{{}},"boolean":{word}}}'.encode()
+    if fmt == "xml":
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
+    if fmt in {"csv", "tsv"}:
+        return f"{word}\n".encode()
+    raise ValueError(f"unknown results format {fmt!r}")
+
+
+def serialize_graph(triples: Sequence[ox.Triple], fmt: str, truncated: bool = False,
+                    limit: int | None = None, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write triples as Turtle, N-Triples, JSON-LD or RDF/XML (a comment marks a cut)."""
+    rdf_format = _RDF_FORMATS[fmt]
+    body = ox.serialize(triples, format=rdf_format,
+                        prefixes=prefixes if fmt == "turtle" else None)
+    if truncated:
+        note = f"Result truncated at the result limit of {limit} triples."
+        if fmt in {"turtle", "ntriples"}:
+            body = f"# {note}\n".encode() + body
+        elif fmt == "rdfxml":
+            comment = f"<!-- {note} -->\n".encode()
+            if body.startswith(b"<?xml"):
+                end = body.index(b"?>") + 2
+                body = body[:end] + b"\n" + comment + body[end:].lstrip(b"\n")
+            else:
+                body = comment + body
+    return body
+
+
+def render_result(result: Any, fmt: str | None, limit: int | None, rewrite: Rewrite = None,
+                  deadline: float | None = None,
+                  prefixes: dict[str, str] | None = None) -> QueryResult:
+    """Turn a pyoxigraph result (solutions, boolean or triples) into a :class:`QueryResult`."""
+
+    def check_deadline() -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryTimeout("the query ran past the time limit")
+
+    if isinstance(result, ox.QueryBoolean) or isinstance(result, bool):
+        fmt = fmt if fmt in SOLUTION_FORMATS else DEFAULT_FORMAT["boolean"]
+        return QueryResult("boolean", fmt, serialize_boolean(bool(result), fmt), count=1)
+    if isinstance(result, ox.QuerySolutions):
+        fmt = fmt if fmt in SOLUTION_FORMATS else DEFAULT_FORMAT["solutions"]
+        variables = [v.value for v in result.variables]
+        rows: list[list[Any]] = []
+        truncated = False
+        for index, solution in enumerate(result):
+            if limit is not None and index >= limit:
+                truncated = True
+                break
+            if index % 256 == 0:
+                check_deadline()
+            rows.append([rewrite_term(solution[v], rewrite) for v in variables])
+        body = serialize_solutions(variables, rows, fmt, truncated, limit)
+        return QueryResult("solutions", fmt, body, truncated, len(rows), limit)
+    # CONSTRUCT / DESCRIBE: an iterator of triples
+    fmt = fmt if fmt in GRAPH_FORMATS else DEFAULT_FORMAT["graph"]
+    triples: list[ox.Triple] = []
+    truncated = False
+    for index, triple in enumerate(result):
+        if limit is not None and index >= limit:
+            truncated = True
+            break
+        if index % 256 == 0:
+            check_deadline()
+        triples.append(rewrite_term(triple, rewrite))
+    body = serialize_graph(triples, fmt, truncated, limit, prefixes)
+    return QueryResult("graph", fmt, body, truncated, len(triples), limit)
+
+
+# --------------------------------------------------------------------------- the interface
+
+
+@dataclass
+class QueryRequest:
+    """A public SPARQL query with its protocol options."""
+
+    sparql: str
+    format: str | None = None
+    default_graph_uris: Sequence[str] = ()
+    named_graph_uris: Sequence[str] = ()
+    rewrite: Rewrite = None
+    timeout: float | None = None
+    limit: int | None = None
+
+
+class Store(ABC):
+    """What the web app needs from a store. The app talks to nothing else."""
+
+    kind = "abstract"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    # public SPARQL ---------------------------------------------------------
+    @abstractmethod
+    def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
+              limit: int | None = None, default_graph_uris: Sequence[str] = (),
+              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None) -> QueryResult:
+        """Run a read-only query; the answer is serialized in ``format`` (a key of
+        SOLUTION_FORMATS or GRAPH_FORMATS, else the kind's default), cut after ``limit``
+        rows or triples. Raises QuerySyntaxError, QueryTimeout, QueryRefused, StoreUnavailable."""
+
+    # trusted queries used by the pages -------------------------------------
+    @abstractmethod
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        """Rows of pyoxigraph terms by variable name (unbound variables absent)."""
+
+    @abstractmethod
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        """Triples of a CONSTRUCT or DESCRIBE query."""
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.select(f"SELECT (1 AS ?yes) WHERE {{ {sparql} }} LIMIT 1"))
+
+    # release management ----------------------------------------------------
+    @abstractmethod
+    def load_release(self, release_dir: Path | str) -> int:
+        """Load a release folder (its ``data.trig``); returns the number of quads loaded."""
+
+    @property
+    @abstractmethod
+    def version(self) -> str | None:
+        """Version of the release the store currently answers from (None when empty)."""
+
+    def info(self) -> dict[str, Any]:
+        return {"store": self.kind, "version": self.version}
+
+    def close(self) -> None:
+        """Release files, processes and connections."""
+
+    # shared helpers --------------------------------------------------------
+    def describe(self, iri: str) -> list[ox.Triple]:
+        """The resource's own triples (with nested blank nodes two levels deep), the
+        triples pointing at it, and the labels and types of every resource it links to."""
+        check_iri(iri)
+        labels = " ".join(f"<{p}>" for p in (*LABEL_PREDICATES, RDF_TYPE))
+        sparql = f"""
+CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ VALUES ?s {{ <{iri}> }} ?s ?p ?o }}
+  UNION {{ <{iri}> ?p0 ?s . FILTER(isBlank(?s)) ?s ?p ?o }}
+  UNION {{ <{iri}> ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?s . FILTER(isBlank(?s)) ?s ?p ?o }}
+  UNION {{ VALUES ?o {{ <{iri}> }} ?s ?p ?o }}
+  UNION {{
+    {{ <{iri}> ?p0 ?s }} UNION {{ ?s ?p0 <{iri}> }}
+    UNION {{ <{iri}> ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?s }}
+    UNION {{ <{iri}> ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?c . FILTER(isBlank(?c)) ?c ?p2 ?s }}
+    FILTER(isIRI(?s))
+    VALUES ?p {{ {labels} }}
+    ?s ?p ?o
+  }}
+}}"""
+        return self.construct(sparql)
+
+    def named_graphs(self) -> list[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode))
+
+    def release_marker(self, version: str, built: str | None) -> list[ox.Quad]:
+        """Quads recording which release a store holds (graph ``{base}graph/release``)."""
+        graph = ox.NamedNode(self.settings.base_uri + "graph/release")
+        quads = [ox.Quad(graph, ox.NamedNode(OWL_VERSION_INFO), ox.Literal(version), graph)]
+        if built:
+            quads.append(ox.Quad(graph, ox.NamedNode(DCT_MODIFIED),
+                                 ox.Literal(built, datatype=ox.NamedNode(XSD_DATETIME)), graph))
+        return quads
+
+
+_BAD_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20\x7f]')
+
+
+def check_iri(iri: str) -> str:
+    """Refuse text that cannot be written as ``<iri>`` inside a SPARQL query."""
+    if not iri or _BAD_IRI.search(iri) or ":" not in iri:
+        raise ValueError(f"not a usable IRI: {iri!r}")
+    return iri
+
+
+def _rows(solutions: ox.QuerySolutions) -> list[dict[str, Any]]:
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        rows.append({n: solution[n] for n in names if solution[n] is not None})
+    return rows
+
+
+def read_release_info(release_dir: Path) -> dict[str, Any]:
+    """``release.json`` of a release folder, with the folder name as a fallback version."""
+    info: dict[str, Any] = {}
+    path = Path(release_dir) / "release.json"
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = {}
+    if not isinstance(info, dict):
+        info = {}
+    info.setdefault("version", Path(os.path.realpath(release_dir)).name)
+    return info
+
+
+# --------------------------------------------------------------------------- embedded store
+
+
+def _execute_job(store: ox.Store, job: dict[str, Any]) -> QueryResult:
+    """Run one public query against an open pyoxigraph store (in a worker process)."""
+    options: dict[str, Any] = {}
+    default_graphs = [ox.NamedNode(g) for g in job.get("default_graph_uris") or ()]
+    named_graphs = [ox.NamedNode(g) for g in job.get("named_graph_uris") or ()]
+    if default_graphs:
+        options["default_graph"] = default_graphs
+    elif named_graphs:
+        options["default_graph"] = ox.DefaultGraph()
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = named_graphs
+    try:
+        result = store.query(job["sparql"], **options)
+        return render_result(result, job.get("format"), job.get("limit"), job.get("rewrite"),
+                             prefixes=job.get("prefixes"))
+    except SyntaxError as error:
+        raise QuerySyntaxError(str(error)) from None
+    except OSError as error:
+        # pyoxigraph reports failed SERVICE calls and evaluation errors as OSError
+        raise StoreError(str(error)) from None
+
+
+def _read_frame(stream: Any) -> Any:
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError("worker pipe closed")
+    size = int.from_bytes(header, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("worker pipe closed")
+    return pickle.loads(data)
+
+
+def _write_frame(stream: Any, value: Any) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "big") + data)
+    stream.flush()
+
+
+def _worker_main() -> None:   # pragma: no cover - runs in a child process
+    """Query worker process: read jobs on stdin, answer on stdout, until stdin closes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # the parent decides when we stop
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr                          # nothing else may write to the pipe
+    store: ox.Store | None = None
+    path: str | None = None
+    while True:
+        try:
+            job = _read_frame(requests)
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            if job["path"] != path:
+                store = None
+                gc.collect()
+                store = ox.Store.read_only(job["path"])
+                path = job["path"]
+            answer: tuple[str, Any] = ("ok", _execute_job(store, job))
+        except QuerySyntaxError as error:
+            answer = ("syntax", str(error))
+        except Exception as error:  # noqa: BLE001 - reported to the parent as a message
+            answer = ("error", f"{type(error).__name__}: {error}")
+        try:
+            _write_frame(answers, answer)
+        except (OSError, ValueError):
+            return
+
+
+class _Worker:
+    """One query worker: a Python child process speaking length-prefixed pickles on pipes."""
+
+    def __init__(self) -> None:
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [package_parent] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from publisher.store import _worker_main; _worker_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
+
+    def send(self, job: Any) -> None:
+        _write_frame(self.process.stdin, job)
+
+    def wait_readable(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.process.stdout], [], [], max(0.0, timeout))
+        return bool(ready)
+
+    def receive(self) -> Any:
+        return _read_frame(self.process.stdout)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.stdin.close()
+        except (OSError, ValueError):
+            pass
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=2)
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+
+
+class QueryProcessPool:
+    """A few long-lived worker processes; a query past its deadline gets its process killed.
+
+    Killing is the only way to stop a running pyoxigraph query. Workers are plain child
+    processes (``python -c``), started lazily, so nothing depends on how the parent was
+    started; a killed worker is replaced on the next request.
+    """
+
+    def __init__(self, size: int = 2) -> None:
+        self.size = max(1, size)
+        self._idle: list[_Worker] = []
+        self._running = 0
+        self._cond = threading.Condition()
+        self._closed = False
+        self.killed = 0
+
+    def _acquire(self, deadline: float) -> _Worker:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise StoreUnavailable("the store is closed")
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.alive():
+                        return worker
+                    self._running -= 1
+                if self._running < self.size:
+                    self._running += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StoreBusy("all query workers are busy with other queries; "
+                                    "try again shortly")
+                self._cond.wait(remaining)
+        try:
+            return _Worker()
+        except Exception:
+            with self._cond:
+                self._running -= 1
+                self._cond.notify()
+            raise
+
+    def _release(self, worker: _Worker) -> None:
+        with self._cond:
+            if self._closed:
+                worker.stop()
+            else:
+                self._idle.append(worker)
+            self._cond.notify()
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.stop(kill=True)
+        with self._cond:
+            self._running -= 1
+            self._cond.notify()
+
+    def run(self, job: dict[str, Any], timeout: float) -> QueryResult:
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        try:
+            worker.send(job)
+            if not worker.wait_readable(deadline - time.monotonic()):
+                self.killed += 1
+                self._discard(worker)
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s and "
+                                   "was stopped")
+            status, payload = worker.receive()
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError) as error:
+            self._discard(worker)
+            raise StoreError(f"the query worker failed: {error}") from None
+        self._release(worker)
+        if status == "ok":
+            return payload
+        if status == "syntax":
+            raise QuerySyntaxError(payload)
+        raise StoreError(payload)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
+            worker.stop()
+
+
+@dataclass
+class _Loaded:
+    key: str
+    path: Path
+    version: str
+    info: dict[str, Any]
+    store: ox.Store = field(repr=False)
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph on disk, one read-only database per release, following ``latest``."""
+
+    kind = "embedded"
+
+    def __init__(self, settings: Settings, release: Path | str | None = None,
+                 pool_size: int | None = None) -> None:
+        super().__init__(settings)
+        self.release_path = Path(release) if release else settings.releases_dir / "latest"
+        self.root = Path(settings.data_dir) / "oxigraph"
+        self._lock = threading.RLock()
+        self._current: _Loaded | None = None
+        self._probe_cache: tuple[Any, Any] | None = None
+        size = pool_size if pool_size is not None else int(
+            os.environ.get("PUBLISHER_QUERY_WORKERS", "2"))
+        self.pool = QueryProcessPool(size)
+
+    # which release should be served ----------------------------------------
+    def _probe(self) -> tuple[Path, str, dict[str, Any]] | None:
+        """Resolve the release link and fingerprint it: one realpath and one stat."""
+        real = Path(os.path.realpath(self.release_path))
+        try:
+            stat = os.stat(real / "release.json")
+            signature: Any = (str(real), stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            try:
+                stat = os.stat(real / "data.trig")
+            except OSError:
+                return None
+            signature = (str(real), "trig", stat.st_mtime_ns, stat.st_size)
+        cached = self._probe_cache
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        info = read_release_info(real)
+        version = str(info.get("version"))
+        fingerprint = hashlib.sha256(repr(signature[1:]).encode()
+                                     + json.dumps(info, sort_keys=True).encode()).hexdigest()[:12]
+        key = f"{_SAFE.sub('_', version)[:80]}-{fingerprint}"
+        result = (real, key, info)
+        self._probe_cache = (signature, result)
+        return result
+
+    def _ensure(self) -> _Loaded:
+        probe = self._probe()
+        current = self._current
+        if probe is None:
+            if current is not None:
+                return current     # the release folder vanished: keep answering
+            raise NoRelease(f"no release found at {self.release_path.name!r}; build one with "
+                            "`publisher build` (or `make build`)")
+        release_dir, key, info = probe
+        if current is not None and current.key == key:
+            return current
+        with self._lock:
+            current = self._current
+            if current is not None and current.key == key:
+                return current
+            path = self._build(release_dir, key, info)
+            store = ox.Store.read_only(str(path))
+            self._current = _Loaded(key, path, str(info.get("version")), info, store)
+            self._cleanup(keep={key, current.key if current else key})
+            return self._current
+
+    def _build(self, release_dir: Path, key: str, info: dict[str, Any]) -> Path:
+        """Load ``data.trig`` into ``root/key`` once, under a lock shared by all processes."""
+        target = self.root / key
+        if target.is_dir():
+            return target
+        self.root.mkdir(parents=True, exist_ok=True)
+        trig = release_dir / "data.trig"
+        if not trig.is_file():
+            raise NoRelease(f"release {release_dir.name!r} has no data.trig")
+        import fcntl
+
+        with open(self.root / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if target.is_dir():
+                    return target
+                temp = self.root / f".{key}.tmp-{os.getpid()}-{threading.get_ident()}"
+                shutil.rmtree(temp, ignore_errors=True)
+                writer = ox.Store(str(temp))
+                try:
+                    writer.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+                    writer.extend(self.release_marker(str(info.get("version")),
+                                                      info.get("built")))
+                    writer.flush()
+                except SyntaxError as error:
+                    del writer
+                    gc.collect()
+                    shutil.rmtree(temp, ignore_errors=True)
+                    raise StoreError(f"{trig.name} of release {release_dir.name!r} does not "
+                                     f"parse: {error}") from None
+                del writer
+                gc.collect()
+                (temp / "publisher-release.json").write_text(
+                    json.dumps(info, ensure_ascii=False), encoding="utf-8")
+                os.rename(temp, target)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return target
+
+    def _cleanup(self, keep: set[str]) -> None:
+        """Keep the databases in use and the two newest others; drop older ones."""
+        try:
+            entries = [p for p in self.root.iterdir() if p.is_dir()]
+        except OSError:
+            return
+        stale = [p for p in entries if p.name.startswith(".") and ".tmp-" in p.name
+                 and time.time() - p.stat().st_mtime > 3600]
+        others = sorted((p for p in entries if not p.name.startswith(".") and p.name not in keep),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for path in stale + others[2:]:
+            shutil.rmtree(path, ignore_errors=True)
+
+    # the interface ---------------------------------------------------------
+    @property
+    def version(self) -> str | None:
+        try:
+            return self._ensure().version
+        except NoRelease:
+            return None
+
+    def info(self) -> dict[str, Any]:
+        loaded = self._ensure()
+        return {"store": self.kind, "version": loaded.version, "release": loaded.info}
+
+    def load_release(self, release_dir: Path | str) -> int:
+        self.release_path = Path(release_dir)
+        self._probe_cache = None
+        loaded = self._ensure()
+        return len(loaded.store)
+
+    def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
+              limit: int | None = None, default_graph_uris: Sequence[str] = (),
+              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None) -> QueryResult:
+        loaded = self._ensure()
+        job = {"path": str(loaded.path), "sparql": sparql, "format": format,
+               "limit": self.settings.limits.result_limit if limit is None else limit,
+               "default_graph_uris": list(default_graph_uris),
+               "named_graph_uris": list(named_graph_uris), "rewrite": rewrite,
+               "prefixes": prefixes_for(self.settings.base_uri)}
+        timeout = self.settings.limits.query_timeout_seconds if timeout is None else timeout
+        return self.pool.run(job, timeout)
+
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        result = self._ensure().store.query(sparql, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return [{}] if result else []
+        return _rows(result)
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        return list(self._ensure().store.query(sparql, use_default_graph_as_union=True))
+
+    def close(self) -> None:
+        self.pool.close()
+        with self._lock:
+            self._current = None
+        gc.collect()
+
+
+# --------------------------------------------------------------------------- remote store
+
+
+def _remote_message(error: Exception) -> str:
+    """The response body SPARQLWrapper folded into its exception message."""
+    text = str(error)
+    marker = "Response:\n"
+    if marker in text:
+        try:
+            raw = ast.literal_eval(text[text.index(marker) + len(marker):].strip())
+            if isinstance(raw, bytes):
+                return raw.decode("utf-8", "replace").strip()
+        except (ValueError, SyntaxError):
+            pass
+    return text
+
+
+def _is_timeout(error: BaseException) -> bool:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, (socket.timeout, TimeoutError)):
+            return True
+        if isinstance(error, urllib.error.URLError) and isinstance(error.reason, BaseException):
+            error = error.reason
+            continue
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    return False
+
+
+class RemoteStore(Store):
+    """Any SPARQL 1.1 store: queries through SPARQLWrapper, loading through the Graph Store
+    Protocol. ``url`` is the server's base (Oxigraph: ``/query`` and ``/store`` below it)."""
+
+    kind = "remote"
+    version_cache_seconds = 2.0
+
+    def __init__(self, url: str, settings: Settings, *, query_endpoint: str | None = None,
+                 graph_store_endpoint: str | None = None,
+                 union_default_graph: bool = True) -> None:
+        super().__init__(settings)
+        base = url.rstrip("/")
+        for suffix in ("/query", "/sparql"):
+            if query_endpoint is None and base.endswith(suffix):
+                query_endpoint = base
+                base = base[: -len(suffix)]
+        self.url = base
+        self.query_endpoint = query_endpoint or base + "/query"
+        self.graph_store_endpoint = graph_store_endpoint or base + "/store"
+        self.union_default_graph = union_default_graph
+        self._version: tuple[float, str | None] | None = None
+
+    # transport -------------------------------------------------------------
+    def _open(self, sparql: str, accept: str, timeout: float,
+              default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()):
+        from SPARQLWrapper import POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound,
+                                                    QueryBadFormed, SPARQLWrapperException)
+
+        wrapper = SPARQLWrapper(self.query_endpoint)
+        wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)
+        wrapper.setQuery(sparql)
+        wrapper.addCustomHttpHeader("Accept", accept)
+        wrapper.timeout = timeout       # setTimeout() would round down to whole seconds
+        for uri in default_graph_uris:
+            wrapper.addParameter("default-graph-uri", uri)
+        for uri in named_graph_uris:
+            wrapper.addParameter("named-graph-uri", uri)
+        try:
+            return wrapper.query().response
+        except QueryBadFormed as error:
+            raise QuerySyntaxError(_remote_message(error)) from None
+        except (EndPointNotFound, EndPointInternalError) as error:
+            raise StoreUnavailable(f"the SPARQL store answered: {_remote_message(error)}") from None
+        except SPARQLWrapperException as error:
+            raise StoreError(_remote_message(error)) from None
+        except urllib.error.HTTPError as error:
+            if error.code in (502, 503, 504, 429):
+                raise StoreUnavailable(f"the SPARQL store is unavailable (HTTP {error.code})") from None
+            if error.code == 408:
+                raise QueryTimeout("the SPARQL store stopped the query (time limit)") from None
+            raise StoreError(f"the SPARQL store answered HTTP {error.code}") from None
+        except (urllib.error.URLError, OSError) as error:
+            if _is_timeout(error):
+                raise QueryTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
+            raise StoreUnavailable(f"the SPARQL store at {self.url} cannot be reached") from None
+
+    def _run(self, sparql: str, timeout: float, default_graph_uris: Sequence[str] = (),
+             named_graph_uris: Sequence[str] = ()) -> tuple[str, Any]:
+        """Send a query; returns (kind, parsed pyoxigraph result) and the open response."""
+        kind = inspect_query(sparql).result_kind
+        accept = ("application/n-triples, text/turtle;q=0.9" if kind == "graph" else
+                  "application/sparql-results+json, application/sparql-results+xml;q=0.9")
+        response = self._open(sparql, accept, timeout, default_graph_uris, named_graph_uris)
+        media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
+        try:
+            if results_format is not None:
+                return "solutions", ox.parse_query_results(response, results_format)
+            rdf_format = ox.RdfFormat.from_media_type(media) if media else None
+            if rdf_format is None:
+                rdf_format = ox.RdfFormat.N_TRIPLES
+            return "graph", (quad.triple for quad in ox.parse(response, rdf_format))
+        except SyntaxError as error:
+            raise StoreError(f"unreadable answer from the SPARQL store: {error}") from None
+
+    # the interface ---------------------------------------------------------
+    def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
+              limit: int | None = None, default_graph_uris: Sequence[str] = (),
+              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None) -> QueryResult:
+        timeout = self.settings.limits.query_timeout_seconds if timeout is None else timeout
+        limit = self.settings.limits.result_limit if limit is None else limit
+        deadline = time.monotonic() + timeout
+        _, result = self._run(sparql, timeout, default_graph_uris, named_graph_uris)
+        try:
+            return render_result(result, format, limit, rewrite, deadline,
+                                 prefixes_for(self.settings.base_uri))
+        except SyntaxError as error:
+            raise StoreError(f"unreadable answer from the SPARQL store: {error}") from None
+        except OSError as error:
+            if _is_timeout(error):
+                raise QueryTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
+            raise StoreUnavailable(f"the SPARQL store connection failed: {error}") from None
+
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        kind, result = self._run(sparql, self.settings.limits.query_timeout_seconds)
+        if isinstance(result, ox.QueryBoolean):
+            return [{}] if result else []
+        if kind != "solutions":
+            raise StoreError("expected SELECT results from the SPARQL store")
+        return _rows(result)
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        kind, result = self._run(sparql, self.settings.limits.query_timeout_seconds)
+        if kind != "graph":
+            raise StoreError("expected a graph from the SPARQL store")
+        try:
+            return list(result)
+        except SyntaxError as error:
+            raise StoreError(f"unreadable answer from the SPARQL store: {error}") from None
+
+    @property
+    def version(self) -> str | None:
+        now = time.monotonic()
+        if self._version is not None and now - self._version[0] < self.version_cache_seconds:
+            return self._version[1]
+        graph = self.settings.base_uri + "graph/release"
+        rows = self.select(f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ <{graph}> <{OWL_VERSION_INFO}> ?v }} }} LIMIT 1")
+        version = rows[0]["v"].value if rows else None
+        self._version = (now, version)
+        return version
+
+    def info(self) -> dict[str, Any]:
+        return {"store": self.kind, "version": self.version, "endpoint": self.query_endpoint}
+
+    def _put(self, graph: str | None, triples: Iterable[ox.Triple]) -> None:
+        target = self.graph_store_endpoint + (
+            "?default" if graph is None else "?graph=" + urllib.parse.quote(graph, safe=""))
+        body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+        self._send("PUT", target, body)
+
+    def _send(self, method: str, target: str, body: bytes | None = None) -> None:
+        request = urllib.request.Request(target, data=body, method=method)
+        if body is not None:
+            request.add_header("Content-Type", "application/n-triples")
+        try:
+            with urllib.request.urlopen(request, timeout=max(60.0, self.settings.limits.query_timeout_seconds)) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            if method == "DELETE" and error.code == 404:
+                return
+            detail = error.read().decode("utf-8", "replace")[:500]
+            raise StoreError(f"{method} {target} failed with HTTP {error.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise StoreUnavailable(f"the SPARQL store at {self.url} cannot be reached: {error}") from None
+
+    def load_release(self, release_dir: Path | str) -> int:
+        """PUT every named graph of ``data.trig``, the union into the default graph, drop
+        graphs of an older release that are gone, and record the version last."""
+        release_dir = Path(release_dir)
+        trig = release_dir / "data.trig"
+        if not trig.is_file():
+            raise NoRelease(f"no data.trig in {release_dir}")
+        info = read_release_info(release_dir)
+        graphs: OrderedDict[str | None, list[ox.Triple]] = OrderedDict()
+        count = 0
+        try:
+            for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
+                name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+                graphs.setdefault(name, []).append(quad.triple)
+                count += 1
+        except SyntaxError as error:
+            raise StoreError(f"{trig} does not parse: {error}") from None
+        marker = self.settings.base_uri + "graph/release"
+        existing = set(self.named_graphs())
+        for name, triples in graphs.items():
+            if name is not None:
+                self._put(name, triples)
+        if self.union_default_graph:
+            union: dict[ox.Triple, None] = {}
+            for triples in graphs.values():
+                union.update(dict.fromkeys(triples))
+            self._put(None, union)
+        elif None in graphs:
+            self._put(None, graphs[None])
+        prefix = self.settings.base_uri + "graph/"
+        for name in existing:
+            if name.startswith(prefix) and name not in graphs and name != marker:
+                self._send("DELETE", self.graph_store_endpoint + "?graph="
+                           + urllib.parse.quote(name, safe=""))
+        self._put(marker, [q.triple for q in self.release_marker(str(info.get("version")),
+                                                                 info.get("built"))])
+        self._version = None
+        return count
+
+
+# --------------------------------------------------------------------------- factory
+
+
+def open_store(url_or_embedded: str | None, settings: Settings,
+               release: Path | str | None = None) -> Store:
+    """``"embedded"`` (or empty) → :class:`EmbeddedStore`; an http(s) URL → :class:`RemoteStore`."""
+    target = (url_or_embedded or "embedded").strip()
+    if target.lower() == "embedded":
+        return EmbeddedStore(settings, release=release)
+    if target.startswith(("http://", "https://")):
+        return RemoteStore(target, settings)
+    raise ValueError(f"unknown store {target!r}: use 'embedded' or an http(s) URL")
+
+
+__all__ = [
+    "Store", "EmbeddedStore", "RemoteStore", "open_store", "QueryResult", "QueryInfo",
+    "inspect_query", "StoreError", "StoreUnavailable", "NoRelease", "StoreBusy",
+    "QueryTimeout", "QuerySyntaxError", "QueryRefused", "SOLUTION_FORMATS", "GRAPH_FORMATS",
+    "LABEL_PREDICATES", "PREFIXES", "prefixes_for", "read_release_info", "check_iri",
+    "serialize_graph", "rewrite_term", "rewrite_triples", "QueryProcessPool",
+]

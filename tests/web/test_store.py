@@ -1,0 +1,245 @@
+"""The Store interface: embedded pyoxigraph and a real Oxigraph server behave the same."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+import time
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from fixture_release import BASE, make_settings, write_release
+from publisher.store import (EmbeddedStore, NoRelease, QuerySyntaxError, QueryTimeout,
+                             RemoteStore, StoreUnavailable, inspect_query, open_store)
+
+EVAKA = BASE + "id/project/kuntien-evaka"
+PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/Project> }} ORDER BY ?p"
+HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+         "?m ?n2 ?o }")
+
+
+# --------------------------------------------------------------------------- lexical scan
+
+@pytest.mark.parametrize("text, form, update, service", [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT", False, False),
+    ("prefix ex: <http://e/#SERVICE> # INSERT\nask { ex:a ex:insert ?service }", "ASK", False, False),
+    ("BASE <http://e/> CONSTRUCT WHERE { ?s ?p 'DELETE' }", "CONSTRUCT", False, False),
+    ("DESCRIBE <http://e/a>", "DESCRIBE", False, False),
+    ("PREFIX : <http://e/> INSERT DATA { :a :b :c }", None, True, False),
+    ("DELETE WHERE { ?s ?p ?o }", None, True, False),
+    ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", None, True, False),
+    ("LOAD <http://example.org/x.ttl>", None, True, False),
+    ('SELECT * { SERVICE <http://e/sparql> { ?s ?p ?o } FILTER(?a < ?b) }', "SELECT", False, True),
+    ('SELECT * { ?s ?p """a\nSERVICE""" }', "SELECT", False, False),
+    ("select * { ?s ?p ?o . FILTER(?o <2 && ?o> 1) }", "SELECT", False, False),
+    ("this is not sparql", None, False, False),
+])
+def test_inspect_query(text, form, update, service):
+    info = inspect_query(text)
+    assert (info.form, info.is_update, info.uses_service) == (form, update, service)
+
+
+# --------------------------------------------------------------------------- both stores
+
+def test_version_and_info(store):
+    assert store.version == "2024-05-01.1"
+    assert store.info()["store"] in {"embedded", "remote"}
+
+
+def test_select_json_is_standard(store):
+    result = store.query(PROJECTS, format="json")
+    assert result.kind == "solutions" and result.media_type == "application/sparql-results+json"
+    rows = list(ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON))
+    assert [r["p"].value for r in rows] == [BASE + "id/project/digitaalinen-asiointi",
+                                            BASE + "id/project/digital-kundtjanst", EVAKA]
+    assert not result.truncated
+
+
+@pytest.mark.parametrize("fmt, oxfmt", [("xml", ox.QueryResultsFormat.XML),
+                                        ("tsv", ox.QueryResultsFormat.TSV)])
+def test_select_other_formats_parse(store, fmt, oxfmt):
+    query = f"SELECT ?p ?t ?n WHERE {{ ?p <http://purl.org/dc/terms/title> ?t OPTIONAL {{ ?p <{BASE}def/catalogueNumber> ?n }} }}"
+    result = store.query(query, format=fmt)
+    rows = list(ox.parse_query_results(result.body, oxfmt))
+    assert len(rows) >= 3
+    titles = {r["t"].value for r in rows}
+    assert "Digital kundtjänst i Tammerfors" in titles
+
+
+def test_select_csv_and_rdflib_reads_results(store):
+    query = f"SELECT ?t WHERE {{ <{EVAKA}> <http://purl.org/dc/terms/description> ?t }}"
+    csv_body = store.query(query, format="csv").body.decode()
+    assert csv_body.startswith("t\r\n") and '"eVaka-projektissa' in csv_body  # newlines quoted
+    xml_body = store.query(query, format="xml").body
+    result = rdflib.query.Result.parse(io.BytesIO(xml_body), format="xml")
+    assert "- avoin lähdekoodi" in str(list(result)[0][0])
+
+
+def test_ask_and_construct(store):
+    assert b"true" in store.query("ASK { ?s ?p ?o }", format="json").body
+    result = store.query(f"CONSTRUCT {{ <{EVAKA}> ?p ?o }} WHERE {{ <{EVAKA}> ?p ?o }}",
+                         format="turtle")
+    graph = rdflib.Graph().parse(data=result.body, format="turtle")
+    assert (rdflib.URIRef(EVAKA), rdflib.URIRef(BASE + "def/catalogueNumber"),
+            rdflib.Literal(2)) in graph
+    for fmt, parser in [("ntriples", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml")]:
+        body = store.query(f"DESCRIBE <{EVAKA}>", format=fmt).body
+        assert len(rdflib.Graph().parse(data=body, format=parser)) > 5
+
+
+def test_result_limit_truncates_with_a_signal(store):
+    result = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", format="xml", limit=5)
+    assert result.truncated and result.count == 5
+    assert b"truncated" in result.body
+    assert len(list(ox.parse_query_results(result.body, ox.QueryResultsFormat.XML))) == 5
+    graph = store.query("CONSTRUCT WHERE { ?s ?p ?o }", format="turtle", limit=7)
+    assert graph.truncated and graph.body.startswith(b"# Result truncated")
+    assert len(rdflib.Graph().parse(data=graph.body, format="turtle")) == 7
+
+
+def test_syntax_error_carries_the_parser_message(store):
+    with pytest.raises(QuerySyntaxError) as caught:
+        store.query("SELECT ?s WHERE { ?s ?p }")
+    assert str(caught.value)
+
+
+def test_default_graph_is_the_union_and_protocol_graphs_are_honoured(store):
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p a <{BASE}def/Project> }}"
+    body = json.loads(store.query(count, format="json").body)
+    assert body["results"]["bindings"][0]["n"]["value"] == "3"
+    only = store.query(count, format="json",
+                       default_graph_uris=[BASE + "graph/000-a99be5f9b8218adf"])
+    assert json.loads(only.body)["results"]["bindings"][0]["n"]["value"] == "1"
+    named = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", format="json",
+                        named_graph_uris=[BASE + "graph/reference"])
+    graphs = [b["g"]["value"] for b in json.loads(named.body)["results"]["bindings"]]
+    assert graphs == [BASE + "graph/reference"]
+
+
+def test_rewrite_maps_result_iris(store):
+    result = store.query(PROJECTS, format="json", rewrite=(BASE, "http://localhost:5000/"))
+    assert b"http://localhost:5000/id/project/kuntien-evaka" in result.body
+    assert BASE.encode() not in result.body
+
+
+def test_describe_brings_labels_and_inverse_links(store):
+    triples = store.describe(BASE + "id/organisation/049")
+    subjects = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+    assert EVAKA in subjects                  # a project pointing at Espoo (inverse link)
+    titles = [t for t in triples if t.subject.value == EVAKA
+              and t.predicate.value == "http://purl.org/dc/terms/title"]
+    assert titles
+    project = store.describe(EVAKA)
+    lines = [t.object.value for t in project if t.predicate.value == BASE + "def/firstLine"]
+    assert lines == ["19"]                    # nested blank node of the derivation
+    labels = [t for t in project if t.subject.value == BASE + "id/organisation/837"]
+    assert any(t.object.value == "Tammerfors" for t in labels)
+
+
+def test_named_graphs(store):
+    graphs = store.named_graphs()
+    assert BASE + "graph/reference" in graphs and BASE + "graph/ontology" in graphs
+
+
+# --------------------------------------------------------------------------- embedded only
+
+def test_embedded_timeout_stops_the_query_and_others_keep_going(embedded_store):
+    """A runaway query is killed at the limit; a light one runs meanwhile."""
+    timings: dict[str, float] = {}
+
+    def heavy():
+        start = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            embedded_store.query(HEAVY, timeout=1.0)
+        timings["heavy"] = time.monotonic() - start
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    time.sleep(0.3)
+    start = time.monotonic()
+    embedded_store.query(PROJECTS, timeout=5)
+    timings["light"] = time.monotonic() - start
+    thread.join(10)
+    assert 0.9 < timings["heavy"] < 3.0
+    assert timings["light"] < 1.0
+    assert embedded_store.pool.killed >= 1
+    embedded_store.query("ASK {}")            # a fresh worker replaces the killed one
+
+
+def test_embedded_follows_latest_and_is_shared_between_processes(tmp_path):
+    settings = make_settings(tmp_path)
+    first = EmbeddedStore(settings, pool_size=1)
+    with pytest.raises(NoRelease):
+        first.select("SELECT * WHERE { ?s ?p ?o }")
+    assert first.version is None
+    write_release(settings.releases_dir, "v1")
+    assert first.version == "v1"
+    second = EmbeddedStore(settings, pool_size=1)    # e.g. another gunicorn worker
+    assert second.version == "v1"
+    extra = f'<{BASE}graph/extra> {{ <{BASE}id/project/uusi> a <{BASE}def/Project> . }}\n'
+    write_release(settings.releases_dir, "v2", extra_trig=extra)
+    assert first.version == "v2" and second.version == "v2"
+    assert first.ask(f"<{BASE}id/project/uusi> ?p ?o")
+    assert len(list((settings.data_dir / "oxigraph").iterdir())) >= 2
+    first.close()
+    second.close()
+
+
+def test_embedded_load_release_counts_quads(tmp_path):
+    settings = make_settings(tmp_path)
+    folder = write_release(settings.releases_dir, "v1", link=False)
+    store = open_store("embedded", settings)
+    assert store.load_release(folder) > 100
+    assert store.version == "v1"
+    store.close()
+
+
+# --------------------------------------------------------------------------- remote only
+
+def test_remote_reload_drops_graphs_of_the_old_release(tmp_path, oxigraph_server, settings):
+    store = RemoteStore(oxigraph_server.url, settings)
+    extra = f'<{BASE}graph/extra> {{ <{BASE}id/project/uusi> a <{BASE}def/Project> . }}\n'
+    folder = write_release(tmp_path / "releases", "v-extra", extra_trig=extra)
+    try:
+        store.load_release(folder)
+        assert store.version == "v-extra" and BASE + "graph/extra" in store.named_graphs()
+    finally:
+        store.load_release(settings.releases_dir / "latest")
+    assert store.version == "2024-05-01.1"
+    assert BASE + "graph/extra" not in store.named_graphs()
+    assert not store.ask(f"<{BASE}id/project/uusi> ?p ?o")
+
+
+def test_remote_store_down_then_back(oxigraph_server, settings):
+    store = RemoteStore(oxigraph_server.url, settings)
+    oxigraph_server.stop()
+    try:
+        with pytest.raises(StoreUnavailable):
+            store.query(PROJECTS)
+        with pytest.raises(StoreUnavailable):
+            store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    finally:
+        oxigraph_server.start()
+    assert store.query(PROJECTS).count == 3
+
+
+def test_open_store_factory(settings):
+    assert isinstance(open_store("embedded", settings), EmbeddedStore)
+    remote = open_store("http://127.0.0.1:7878/query", settings)
+    assert isinstance(remote, RemoteStore)
+    assert remote.query_endpoint == "http://127.0.0.1:7878/query"
+    assert remote.graph_store_endpoint == "http://127.0.0.1:7878/store"
+    with pytest.raises(ValueError):
+        open_store("ftp://nowhere", settings)
+
+
+def test_release_info_fallback(tmp_path):
+    from publisher.store import read_release_info
+
+    (tmp_path / "v9").mkdir()
+    assert read_release_info(tmp_path / "v9")["version"] == "v9"
+    os.symlink("v9", tmp_path / "latest")
+    assert read_release_info(tmp_path / "latest")["version"] == "v9"
