@@ -681,9 +681,15 @@ def _normalise_contact_org(entry: dict[str, Any], draft: Draft, ctx: Context) ->
 
 
 def person_contacts(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The people among the contact points, in the record's output shape."""
-    return [{"name": p["name"], "organisation": p.get("organisation"),
+    """The people among the contact points, in the record's output shape.
+
+    `organisation` is the organisation as the line writes it ("Maalahden kunta"); only the
+    lead organisation is normalised. The official name and code of a municipality are kept
+    beside it for linking.
+    """
+    return [{"name": p["name"], "organisation": p.get("organisation_as_written"),
              "organisation_as_written": p.get("organisation_as_written"),
+             "organisation_normalised": p.get("organisation"),
              "organisation_code": p.get("organisation_code")}
             for p in points if p["kind"] == "person"]
 

@@ -346,7 +346,7 @@ def test_partner_list_after_the_contact_block_belongs_to_the_record():
     (["Lisätietoja:", "Mariia Karhu, Espoo"], [("Mariia Karhu", "Espoo")]),
     (["Lisätietoja: Mariia Karhu, Espoo"], [("Mariia Karhu", "Espoo")]),
     (["Lisätietoja hankkeesta: Kari Siponen, Kitee"], [("Kari Siponen", "Kitee")]),
-    (["Tilläggsuppgifter:", "Camilla Melen, Pargas stad"], [("Camilla Melen", "Parainen")]),
+    (["Tilläggsuppgifter:", "Camilla Melen, Pargas stad"], [("Camilla Melen", "Pargas stad")]),
     (["Lisätietoja", "Wilhelmiina Griep ja Niko Ferm, Espoo"],
      [("Wilhelmiina Griep", "Espoo"), ("Niko Ferm", "Espoo")]),
     (["Lisätietoja", "Juuso Mikkonen, Lappeenranta ja Pekka Penttinen, Joensuu"],
@@ -355,8 +355,8 @@ def test_partner_list_after_the_contact_block_belongs_to_the_record():
       "Päivi Suikkanen, Orimattila"],
      [("Turkka Rantanen", "Hollola"), ("Hanna Hurmola-Remmi", "Heinola"),
       ("Päivi Suikkanen", "Orimattila")]),
-    (["Lisätietoja", "Cecilia Raunio, Maalahden kunta"], [("Cecilia Raunio", "Maalahti")]),
-    (["Lisätietoja", "Seija Kivelä, Porvoo (Porvoon kaupunginkirjasto)"], [("Seija Kivelä", "Porvoo")]),
+    (["Lisätietoja", "Cecilia Raunio, Maalahden kunta"], [("Cecilia Raunio", "Maalahden kunta")]),
+    (["Lisätietoja", "Seija Kivelä, Porvoo (Porvoon kaupunginkirjasto)"], [("Seija Kivelä", "Porvoo (Porvoon kaupunginkirjasto)")]),
     (["Lisätietoja", "Tytti Pohjola, Kaustisen seutukunta"], [("Tytti Pohjola", "Kaustisen seutukunta")]),
 ])
 def test_every_contact_marker_and_contact_line_shape(block, expected):
@@ -379,8 +379,9 @@ def test_contact_keeps_the_organisation_as_written():
         Camilla Melen, Pargas stad
     """)
     record = ex.records[0]
-    assert record["contacts"][0] == {"name": "Camilla Melen", "organisation": "Parainen",
+    assert record["contacts"][0] == {"name": "Camilla Melen", "organisation": "Pargas stad",
                                      "organisation_as_written": "Pargas stad",
+                                     "organisation_normalised": "Parainen",
                                      "organisation_code": "445"}
     assert record["language"] == "sv" and record["ended"] is True
     assert record["lead_organisation"] == {"name": "Parainen", "code": "445"}
