@@ -136,7 +136,7 @@ def _partner_names(record: dict[str, Any]) -> list[str]:
 
 
 def _prepare_contact(contact: dict[str, Any]) -> dict[str, Any]:
-    org_name = contact.get("organisation")
+    org_name = contact.get("organisation_normalised") or contact.get("organisation")
     org = {"name": org_name, "code": contact.get("code") or contact.get("organisation_code")}
     return {
         "name": contact["name"],
