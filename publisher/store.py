@@ -508,20 +508,24 @@ class Store(ABC):
 
     # shared helpers --------------------------------------------------------
     def describe(self, iri: str) -> list[ox.Triple]:
-        """The resource's own triples (with nested blank nodes two levels deep), the
-        triples pointing at it, and the labels and types of every resource it links to."""
+        """The resource's own triples, those of the parts it owns (blank nodes and hash IRIs
+        ``<iri#…>``, two levels deep), the triples pointing at it, and the labels and types
+        of every resource it links to."""
         check_iri(iri)
         labels = " ".join(f"<{p}>" for p in (*LABEL_PREDICATES, RDF_TYPE))
+        part = f'(isBlank(?x) || STRSTARTS(STR(?x), "{iri}#"))'
         sparql = f"""
 CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ VALUES ?s {{ <{iri}> }} ?s ?p ?o }}
-  UNION {{ <{iri}> ?p0 ?s . FILTER(isBlank(?s)) ?s ?p ?o }}
-  UNION {{ <{iri}> ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?s . FILTER(isBlank(?s)) ?s ?p ?o }}
+  UNION {{ <{iri}> ?p0 ?s . FILTER({part.replace("?x", "?s")}) ?s ?p ?o }}
+  UNION {{ <{iri}> ?p0 ?b . FILTER({part.replace("?x", "?b")}) ?b ?p1 ?s .
+           FILTER({part.replace("?x", "?s")}) ?s ?p ?o }}
   UNION {{ VALUES ?o {{ <{iri}> }} ?s ?p ?o }}
   UNION {{
     {{ <{iri}> ?p0 ?s }} UNION {{ ?s ?p0 <{iri}> }}
-    UNION {{ <{iri}> ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?s }}
-    UNION {{ <{iri}> ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?c . FILTER(isBlank(?c)) ?c ?p2 ?s }}
+    UNION {{ <{iri}> ?p0 ?b . FILTER({part.replace("?x", "?b")}) ?b ?p1 ?s }}
+    UNION {{ <{iri}> ?p0 ?b . FILTER({part.replace("?x", "?b")}) ?b ?p1 ?c .
+             FILTER({part.replace("?x", "?c")}) ?c ?p2 ?s }}
     FILTER(isIRI(?s))
     VALUES ?p {{ {labels} }}
     ?s ?p ?o

@@ -165,9 +165,13 @@ TRIG = """
     kd:leadOrganisation <{base}id/organisation/091> ;
     kd:partnerMunicipality <{base}id/organisation/049> ;
     prov:wasDerivedFrom <{base}id/document/004-f0ab20c46da3f21c> ;
-    prov:qualifiedDerivation [ a prov:Derivation ; prov:entity <{base}id/document/004-f0ab20c46da3f21c> ;
-                               kd:firstLine 5 ; kd:lastLine 9 ] ;
+    prov:qualifiedDerivation <{base}id/project/digitaalinen-asiointi#derivation> ;
+    kd:section <{base}id/project/digitaalinen-asiointi#section-1> ;
     prov:wasGeneratedBy <{base}id/build/test-1> .
+  <{base}id/project/digitaalinen-asiointi#derivation> a prov:Derivation ;
+    prov:entity <{base}id/document/004-f0ab20c46da3f21c> ; kd:firstLine 5 ; kd:lastLine 9 .
+  <{base}id/project/digitaalinen-asiointi#section-1> a kd:Section ; dcterms:title "Tavoite"@fi ; kd:order 1 ;
+    dcterms:description "Asiointi verkossa."@fi .
   <{base}id/build/test-1> a prov:Activity ; rdfs:label "Build test-1"@en ;
     prov:endedAtTime "2024-05-01T12:00:00Z"^^xsd:dateTime .
 }}

@@ -243,3 +243,10 @@ def test_release_info_fallback(tmp_path):
     assert read_release_info(tmp_path / "v9")["version"] == "v9"
     os.symlink("v9", tmp_path / "latest")
     assert read_release_info(tmp_path / "latest")["version"] == "v9"
+
+
+def test_describe_follows_hash_iri_parts(store):
+    project = store.describe(BASE + "id/project/digitaalinen-asiointi")
+    lines = {t.object.value for t in project if t.predicate.value == BASE + "def/firstLine"}
+    assert lines == {"5"}
+    assert any(t.object.value == "Tavoite" for t in project)
