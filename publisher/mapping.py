@@ -35,6 +35,7 @@ class PropertyRule:
     node: str | None = None
     each: str | None = None
     when: str | None = None
+    unless: str | None = None
     language: str | None = None
     datatype: NamedNode | None = None
 
@@ -51,6 +52,14 @@ class NodeRule:
 class EmitRule:
     node: str
     each: str | None
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    """What one kind of record produces: a root node and the nodes emitted beside it."""
+
+    root: str
+    emits: tuple[EmitRule, ...]
 
 
 class Context:
@@ -103,8 +112,18 @@ class RecordMapping:
         self.nodes = {name: self._node(name, spec)
                       for name, spec in table.get("nodes", {}).items()}
         record = table.get("record", {})
-        self.root = record.get("root", next(iter(self.nodes), None))
+        default_root = None if table.get("records") else next(iter(self.nodes), None)
+        self.root: str | None = record.get("root", default_root)
         self.emits = tuple(EmitRule(e["node"], e.get("each")) for e in record.get("emit", []))
+        # Files that map several kinds of record: `[record] type_field = "type"` names the
+        # field that says the kind, and `[records.KIND]` gives each kind its root and emits.
+        self.type_field: str | None = record.get("type_field")
+        self.record_types = {
+            name: RecordRule(spec.get("root", name),
+                             tuple(EmitRule(e["node"], e.get("each")) for e in spec.get("emit", [])))
+            for name, spec in table.get("records", {}).items()}
+        if self.record_types and not self.type_field:
+            raise MappingError(f"{self.path.name}: [records.*] needs `type_field` under [record]")
         self._check()
 
     # ------------------------------------------------------------ parsing
@@ -132,7 +151,8 @@ class RecordMapping:
             rules.append(PropertyRule(
                 predicate=self.expand(prop["predicate"], at),
                 value=prop.get("value"), iri=prop.get("iri"), node=prop.get("node"),
-                each=prop.get("each"), when=prop.get("when"), language=prop.get("language"),
+                each=prop.get("each"), when=prop.get("when"), unless=prop.get("unless"),
+                language=prop.get("language"),
                 datatype=self.expand(prop["datatype"], at) if "datatype" in prop else None))
         classes = tuple(self.expand(c, where) for c in spec.get("classes", []))
         return NodeRule(name, spec["iri"], classes, tuple(rules))
@@ -142,7 +162,11 @@ class RecordMapping:
         wanted = [(r.node, f"[nodes.{n.name}]") for n in self.nodes.values()
                   for r in n.properties if r.node]
         wanted += [(e.node, "[record] emit") for e in self.emits]
-        wanted.append((self.root, "[record] root"))
+        for kind, rule in self.record_types.items():
+            wanted.append((rule.root, f"[records.{kind}] root"))
+            wanted += [(e.node, f"[records.{kind}] emit") for e in rule.emits]
+        if self.root is not None or not self.record_types:
+            wanted.append((self.root, "[record] root"))
         for node, where in wanted:
             if node not in names:
                 raise MappingError(f"{self.path.name}: {where}: no node named '{node}'")
@@ -170,8 +194,16 @@ class RecordMapping:
               settings: Mapping[str, Any]) -> Iterator[Quad]:
         """All quads one prepared record produces, in a deterministic order."""
         context = Context(record, settings=settings)
-        yield from self._node_quads(self.nodes[self.root], context, graph)
-        for emit in self.emits:
+        root, emits = self.root, self.emits
+        if self.type_field:
+            kind = record.get(self.type_field)
+            if kind in self.record_types:
+                root, emits = self.record_types[kind].root, self.record_types[kind].emits
+            elif self.root is None:
+                raise MappingError(f"{self.path.name}: no [records.{kind}] for a record whose "
+                                   f"{self.type_field} is '{kind}'")
+        yield from self._node_quads(self.nodes[root], context, graph)
+        for emit in emits:
             for item_context in self._contexts(emit.each, context):
                 yield from self._node_quads(self.nodes[emit.node], item_context, graph)
 
@@ -192,6 +224,8 @@ class RecordMapping:
             yield Quad(subject, RDF_TYPE, cls, graph)
         for rule in node.properties:
             if rule.when and not context.lookup(rule.when):
+                continue
+            if rule.unless and context.lookup(rule.unless):
                 continue
             for item in self._contexts(rule.each, context):
                 yield from self._property_quads(subject, rule, item, graph)

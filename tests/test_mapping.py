@@ -146,3 +146,46 @@ def test_untitled_ended_record_gets_label_and_status() -> None:
     assert ask(store, f"{p} kd:status <{BASE}id/status/ended>")
     assert not ask(store, f"{p} dcterms:title ?t")
     assert ask(store, f'{p} <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(STRSTARTS(?l, "Espoo:"))')
+
+
+def test_record_types_choose_root_and_emits_and_unless_skips(tmp_path: Path) -> None:
+    mapping = load_mapping(write(tmp_path, """
+[prefixes]
+ex = "{base}def/"
+[record]
+type_field = "type"
+[records.person]
+root = "person"
+[records.thing]
+root = "thing"
+emit = [ { node = "note", each = "notes" } ]
+[nodes.person]
+iri = "{base}id/person/{key}"
+classes = ["ex:Person"]
+[nodes.thing]
+iri = "{base}id/thing/{key}"
+properties = [ { predicate = "ex:primary", value = "yes", unless = "secondary" } ]
+[nodes.note]
+iri = "{base}id/thing/{key}#note-{n}"
+properties = [ { predicate = "ex:text", value = "{text}" } ]
+"""), BASE)
+    person = set(mapping.quads({"type": "person", "key": "p"}, G, {}))
+    assert {q.object for q in person} == {NamedNode(KD + "Person")}
+    thing = list(mapping.quads({"type": "thing", "key": "t", "secondary": False,
+                                "notes": [{"n": 1, "text": "a"}]}, G, {}))
+    assert [q.predicate for q in thing] == [NamedNode(KD + "primary"), NamedNode(KD + "text")]
+    secondary = list(mapping.quads({"type": "thing", "key": "t", "secondary": True}, G, {}))
+    assert secondary == []
+    with pytest.raises(MappingError, match=r"no \[records.other\]"):
+        list(mapping.quads({"type": "other", "key": "x"}, G, {}))
+
+
+def test_record_types_need_a_type_field(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+[records.thing]
+root = "thing"
+[nodes.thing]
+iri = "{base}x"
+""")
+    with pytest.raises(MappingError, match="type_field"):
+        load_mapping(path, BASE)
