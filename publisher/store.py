@@ -64,6 +64,14 @@ LABEL_PREDICATES = (
     "http://xmlns.com/foaf/0.1/name",
 )
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: What :meth:`Store.describe` brings along for each linked resource: names, types and the
+#: contact details a contact point needs.
+LINKED_PREDICATES = LABEL_PREDICATES + (
+    RDF_TYPE,
+    "http://www.w3.org/2006/vcard/ns#organization-name",
+    "http://www.w3.org/2006/vcard/ns#hasEmail",
+    "http://www.w3.org/2006/vcard/ns#hasTelephone",
+)
 
 PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -509,10 +517,10 @@ class Store(ABC):
     # shared helpers --------------------------------------------------------
     def describe(self, iri: str) -> list[ox.Triple]:
         """The resource's own triples, those of the parts it owns (blank nodes and hash IRIs
-        ``<iri#…>``, two levels deep), the triples pointing at it, and the labels and types
-        of every resource it links to."""
+        ``<iri#…>``, two levels deep), the triples pointing at it, and the labels, types and
+        contact details of every resource it links to (LINKED_PREDICATES)."""
         check_iri(iri)
-        labels = " ".join(f"<{p}>" for p in (*LABEL_PREDICATES, RDF_TYPE))
+        labels = " ".join(f"<{p}>" for p in LINKED_PREDICATES)
         part = f'(isBlank(?x) || STRSTARTS(STR(?x), "{iri}#"))'
         sparql = f"""
 CONSTRUCT {{ ?s ?p ?o }} WHERE {{
@@ -880,19 +888,13 @@ class EmbeddedStore(Store):
                     return target
                 temp = self.root / f".{key}.tmp-{os.getpid()}-{threading.get_ident()}"
                 shutil.rmtree(temp, ignore_errors=True)
-                writer = ox.Store(str(temp))
                 try:
-                    writer.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
-                    writer.extend(self.release_marker(str(info.get("version")),
-                                                      info.get("built")))
-                    writer.flush()
+                    self._write_database(temp, trig, info)
                 except SyntaxError as error:
-                    del writer
                     gc.collect()
                     shutil.rmtree(temp, ignore_errors=True)
                     raise StoreError(f"{trig.name} of release {release_dir.name!r} does not "
                                      f"parse: {error}") from None
-                del writer
                 gc.collect()
                 (temp / "publisher-release.json").write_text(
                     json.dumps(info, ensure_ascii=False), encoding="utf-8")
@@ -900,6 +902,13 @@ class EmbeddedStore(Store):
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         return target
+
+    def _write_database(self, folder: Path, trig: Path, info: dict[str, Any]) -> None:
+        """Bulk-load the TriG and the release marker; the writer is closed on return."""
+        writer = ox.Store(str(folder))
+        writer.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+        writer.extend(self.release_marker(str(info.get("version")), info.get("built")))
+        writer.flush()
 
     def _cleanup(self, keep: set[str]) -> None:
         """Keep the databases in use and the two newest others; drop older ones."""

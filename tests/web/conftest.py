@@ -7,13 +7,7 @@ free loopback port (the `oxigraph` binary from the PyPI package of that name).
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,60 +15,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fixture_release import BASE, make_settings, write_release  # noqa: E402,F401
+from web_support import LiveServer, OxigraphServer, oxigraph_binary  # noqa: E402
 
 from publisher.config import Settings  # noqa: E402
 
 IN_CI = bool(os.environ.get("CI"))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def oxigraph_binary() -> str | None:
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.is_file():
-        return str(beside)
-    return shutil.which("oxigraph")
-
-
-class OxigraphServer:
-    """An `oxigraph serve` process that tests can stop and start again on the same port."""
-
-    def __init__(self, binary: str, location: Path) -> None:
-        self.binary = binary
-        self.location = location
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.binary, "serve", "--location", str(self.location),
-             "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/query?query=ASK%7B%7D", timeout=1):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("oxigraph server exited")
-                time.sleep(0.05)
-        raise RuntimeError("oxigraph server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
 
 
 @pytest.fixture(scope="session")
@@ -159,21 +104,6 @@ def client(app):
 def local_client(app):
     """A test client on another host (http://localhost/): links are rewritten."""
     return app.test_client(use_cookies=False)
-
-
-class LiveServer:
-    def __init__(self, app) -> None:
-        from werkzeug.serving import make_server
-
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.port = self.server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,167 @@
+"""The linked-data web app: SPARQL, dereferenceable URIs, HTML pages, dumps.
+
+`create_app(settings=None, store=None)` builds a Flask app from the configuration and a
+:class:`publisher.store.Store`; the app keeps no state of its own beyond the store, so any
+number of processes can serve it behind a load balancer.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+
+from publisher.config import Settings, load_settings
+from publisher.store import (NoRelease, QueryRefused, QuerySyntaxError, QueryTimeout, Store,
+                             StoreError, StoreUnavailable, open_store)
+
+MAX_URL_LENGTH = 8192
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+log = logging.getLogger("publisher.web")
+
+
+def _rewrite_setting(settings: Settings, explicit: bool | None) -> bool:
+    if explicit is not None:
+        return explicit
+    configured = getattr(settings, "rewrite_links", None)
+    if isinstance(configured, bool):
+        return configured
+    env = os.environ.get("PUBLISHER_REWRITE_LINKS")
+    if env is not None:
+        return env.strip().lower() in {"1", "true", "yes", "on"}
+    return True
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None, *,
+               release: Path | str | None = None, rewrite_links: bool | None = None) -> Flask:
+    """The app factory. `release` serves a given release folder instead of
+    `releases/latest`; `rewrite_links` (default on) maps links onto the host answering."""
+    from publisher.web import sparql
+    from publisher.web.common import Publisher
+
+    settings = settings or load_settings()
+    release_path = Path(release) if release else settings.releases_dir / "latest"
+    if store is None:
+        store = open_store(settings.store_url, settings, release=release)
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.limits.request_max_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.limits.request_max_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["publisher"] = Publisher(settings, store, release_path,
+                                            _rewrite_setting(settings, rewrite_links))
+    for blueprint in (sparql.bp,):
+        app.register_blueprint(blueprint)
+    _install_guards(app)
+    _install_error_handlers(app)
+    return app
+
+
+def _install_guards(app: Flask) -> None:
+    @app.before_request
+    def refuse_malformed_requests() -> Response | None:
+        from publisher.web.common import error_response
+
+        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+        query = request.environ.get("QUERY_STRING", "")
+        length = len(raw) if raw else len(request.path) + len(query)
+        if length > MAX_URL_LENGTH:
+            return error_response(414, f"The URL is longer than {MAX_URL_LENGTH} characters; "
+                                       "send long queries with POST.")
+        if (raw and _BAD_PERCENT.search(raw)) or _BAD_PERCENT.search(query):
+            return error_response(400, "The URL has a malformed percent-encoding.")
+        if "\ufffd" in request.path:
+            return error_response(400, "The URL path is not valid UTF-8.")
+        declared = request.content_length
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if declared is not None and limit and declared > limit:
+            return error_response(413, f"The request body is larger than {limit} bytes.")
+        return None
+
+    @app.after_request
+    def common_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Access-Control-Allow-Origin", "*")
+        headers.setdefault("Access-Control-Expose-Headers",
+                           "ETag, Content-Length, Content-Range, Content-Location, Link, "
+                           "Retry-After, X-Result-Truncated, X-Result-Limit")
+        if request.method == "OPTIONS":
+            headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+            headers["Access-Control-Allow-Headers"] = (
+                request.headers.get("Access-Control-Request-Headers")
+                or "Accept, Content-Type, If-None-Match")[:512]
+            headers["Access-Control-Max-Age"] = "86400"
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":
+            headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; "
+                "base-uri 'self'; form-action 'self'")
+            headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response
+
+
+def _install_error_handlers(app: Flask) -> None:
+    from publisher.web.common import error_response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        headers: dict[str, str] = {}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        message = error.description or ""
+        if isinstance(error, RequestEntityTooLarge):
+            message = (f"The request body is larger than "
+                       f"{app.config['MAX_CONTENT_LENGTH']} bytes.")
+        extra: dict[str, Any] = {}
+        available = getattr(error, "available", None)
+        if available:
+            extra["available"] = available
+        return error_response(error.code or 500, message, headers, extra)
+
+    @app.errorhandler(QuerySyntaxError)
+    def syntax_error(error: QuerySyntaxError) -> Response:
+        return error_response(400, f"Query syntax error: {error}")
+
+    @app.errorhandler(QueryRefused)
+    def refused(error: QueryRefused) -> Response:
+        return error_response(403, str(error))
+
+    @app.errorhandler(QueryTimeout)
+    def timeout(error: QueryTimeout) -> Response:
+        return error_response(503, f"Query time limit exceeded: {error}. Simplify the query "
+                                   "or add a LIMIT.")
+
+    @app.errorhandler(StoreUnavailable)
+    def unavailable(error: StoreUnavailable) -> Response:
+        if isinstance(error, NoRelease):
+            message = f"{error}"
+        else:
+            message = f"The data store is unavailable right now: {error}"
+        return error_response(503, message, {"Retry-After": str(error.retry_after)})
+
+    @app.errorhandler(StoreError)
+    def store_error(error: StoreError) -> Response:
+        log.warning("store error: %s", error)
+        return error_response(502, f"The data store could not answer: {error}")
+
+    @app.errorhandler(ValueError)
+    def value_error(error: ValueError) -> Response:
+        log.info("bad input: %s", error)
+        return error_response(400, f"The request cannot be handled: {error}")
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.exception("unexpected error")
+        return error_response(500, "An unexpected error happened; it has been logged.")
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,290 @@
+"""What every blueprint shares: the app's settings and store, the request's host mapping and
+language, conditional responses tied to the release, and clean error responses."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from publisher.config import Settings
+from publisher.store import Store, StoreError, read_release_info
+from publisher.web import i18n
+from publisher.web.negotiation import negotiate
+
+CACHE_SECONDS = 300
+
+
+@dataclass
+class Publisher:
+    """App-level state: configuration, the store, where the release files are."""
+
+    settings: Settings
+    store: Store
+    release_path: Path
+    rewrite_links: bool = True
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def release_dir(self) -> Path | None:
+        real = Path(os.path.realpath(self.release_path))
+        return real if real.is_dir() else None
+
+    def release_info(self) -> dict[str, Any]:
+        folder = self.release_dir()
+        return read_release_info(folder) if folder else {}
+
+    def cached(self, key: str, version: str | None, compute):
+        """A value computed once per store version (e.g. the ontology's labels)."""
+        entry = self._cache.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        value = compute()
+        self._cache[key] = (version, value)
+        return value
+
+
+def publisher() -> Publisher:
+    return current_app.extensions["publisher"]
+
+
+def store() -> Store:
+    return publisher().store
+
+
+def settings() -> Settings:
+    return publisher().settings
+
+
+# --------------------------------------------------------------------------- the request
+
+
+class Here:
+    """How this request maps onto the base URI, and which language it wants."""
+
+    def __init__(self) -> None:
+        pub = publisher()
+        self.base = pub.settings.base_uri
+        self.root = request.host_url.rstrip("/") + request.script_root + "/"
+        self.path_root = request.script_root + "/"
+        base_parts = urlsplit(self.base)
+        same_host = request.host.lower() == base_parts.netloc.lower()
+        base_path = base_parts.path or "/"
+        self.same_site = same_host and base_path == self.path_root
+        self.rewriting = pub.rewrite_links and not self.same_site
+        self.lang, self.lang_explicit = _language()
+
+    @property
+    def rewrite(self) -> tuple[str, str] | None:
+        """(base, this server's root) when links must point to the server answering."""
+        return (self.base, self.root) if self.rewriting else None
+
+    def local(self, iri: str) -> str:
+        """An IRI as it appears in this response's RDF (rewritten when rewriting)."""
+        if self.rewriting and iri.startswith(self.base):
+            return self.root + iri[len(self.base):]
+        return iri
+
+    def to_base(self, url: str) -> str:
+        """A URL on this server mapped back onto the base URI."""
+        if self.rewriting and url.startswith(self.root):
+            return self.base + url[len(self.root):]
+        return url
+
+    def href(self, iri: str) -> str:
+        """Where a link in HTML should go: our own pages for our IRIs (the document, not the
+        thing, saving a 303), the IRI itself for everything else."""
+        if not iri.startswith(self.base):
+            return iri
+        rest = iri[len(self.base):]
+        if rest.startswith("id/"):
+            rest = "doc/" + rest[3:]
+        if self.rewriting or self.same_site:
+            return self.path_root + rest
+        return self.base + rest
+
+    def url(self, iri: str) -> str:
+        """The absolute form of href(), for JSON."""
+        link = self.href(iri)
+        return request.host_url.rstrip("/") + link if link.startswith("/") else link
+
+    def page(self, path: str) -> str:
+        return self.path_root + path.lstrip("/")
+
+
+def here() -> Here:
+    if "here" not in g:
+        g.here = Here()
+    return g.here
+
+
+def _language() -> tuple[str, bool]:
+    asked = request.args.get("lang", "")
+    if asked in i18n.LANGUAGES:
+        return asked, True
+    header = request.headers.get("Accept-Language", "")
+    if header and len(header) <= 1024:
+        best = request.accept_languages.best_match(list(i18n.LANGUAGES))
+        if best:
+            return best, False
+    return i18n.DEFAULT_LANGUAGE, False
+
+
+# --------------------------------------------------------------------------- caching
+
+
+def release_version() -> str | None:
+    try:
+        return store().version
+    except StoreError:
+        return None
+
+
+def etag_for(*parts: Any) -> str | None:
+    version = release_version()
+    if version is None:
+        return None
+    seed = "\x1f".join([version, *[str(p) for p in parts]])
+    return hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+
+def not_modified(etag: str | None) -> Response | None:
+    """A 304 when the client's If-None-Match already names this representation."""
+    if etag and request.method in {"GET", "HEAD"} and request.if_none_match.contains(etag):
+        response = Response(status=304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+        return response
+    return None
+
+
+def last_modified() -> datetime | None:
+    built = publisher().release_info().get("built")
+    if not built:
+        return None
+    try:
+        return datetime.fromisoformat(str(built).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def cacheable(response: Response, etag: str | None, vary: list[str] | None = None) -> Response:
+    if etag:
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+        modified = last_modified()
+        if modified:
+            response.headers["Last-Modified"] = format_datetime(
+                modified.astimezone(timezone.utc), usegmt=True)
+    if vary:
+        for header in vary:
+            response.vary.add(header)
+    return response
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def wants_html() -> bool:
+    offers = [("text/plain", "text"), ("text/html", "html"), ("application/json", "json"),
+              ("application/xhtml+xml", "html")]
+    try:
+        return negotiate(offers, request.headers.get("Accept")) == "html"
+    except HTTPException:
+        return False
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None,
+                   extra: dict[str, Any] | None = None) -> Response:
+    """An error as HTML (for browsers), JSON or plain text — never a traceback."""
+    offers = [("text/plain", "text"), ("text/html", "html"), ("application/json", "json"),
+              ("application/xhtml+xml", "html"), ("application/sparql-results+json", "json"),
+              ("application/ld+json", "json")]
+    try:
+        kind = negotiate(offers, request.headers.get("Accept")) or "text"
+    except HTTPException:
+        kind = "text"
+    title = _status_title(status)
+    if kind == "html":
+        try:
+            body = render_template("error.html", status=status, title=title, message=message,
+                                   **page_globals())
+        except Exception:  # noqa: BLE001 - the error page must not fail
+            body = f"<!doctype html><title>{status}</title><p>{_escape(message)}</p>"
+        response = Response(body, status=status, mimetype="text/html")
+    elif kind == "json":
+        payload = {"error": title, "status": status, "message": message, **(extra or {})}
+        response = Response(json.dumps(payload, ensure_ascii=False), status=status,
+                            mimetype="application/json")
+    else:
+        response = Response(f"{status} {title}: {message}\n", status=status,
+                            mimetype="text/plain")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _escape(value: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(value))
+
+
+def _status_title(status: int) -> str:
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    return HTTP_STATUS_CODES.get(status, "Error")
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def page_globals() -> dict[str, Any]:
+    """What every HTML template gets: language, interface texts, release, navigation."""
+    try:
+        current = here()
+        lang = current.lang
+    except Exception:  # noqa: BLE001 - outside a usable request
+        current, lang = None, i18n.DEFAULT_LANGUAGE
+    info = {}
+    try:
+        info = publisher().release_info()
+    except Exception:  # noqa: BLE001
+        info = {}
+
+    def t(key: str, /, **values: Any) -> str:
+        return i18n.text(key, lang, **values)
+
+    return {"lang": lang, "t": t, "languages": i18n.LANGUAGES,
+            "language_names": i18n.LANGUAGE_NAMES, "site_release": info, "here": current,
+            "lang_links": _language_links()}
+
+
+def _language_links() -> list[dict[str, Any]]:
+    from urllib.parse import urlencode
+
+    try:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+        current = here().lang
+    except Exception:  # noqa: BLE001
+        return []
+    links = []
+    for code in i18n.LANGUAGES:
+        query = urlencode(args + [("lang", code)])
+        links.append({"code": code, "name": i18n.LANGUAGE_NAMES[code],
+                      "href": f"{request.path}?{query}", "current": code == current})
+    return links
+
+
+def now_http() -> str:
+    return format_datetime(datetime.fromtimestamp(time.time(), timezone.utc), usegmt=True)
+

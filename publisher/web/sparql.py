@@ -1,0 +1,302 @@
+"""`/sparql`: the SPARQL 1.1 Protocol, read-only, with a service description and an editor.
+
+GET `query=`, POST form-encoded, POST `application/sparql-query`; `default-graph-uri` and
+`named-graph-uri` honoured; results by `Accept` (q-values) or `format=`/`output=`. Updates are
+refused (403), SERVICE is refused unless `limits.allow_service`, a syntax error is a 400 with
+the parser's message, the time limit a 503, and the result limit cuts the answer with
+`X-Result-Truncated: true`.
+"""
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from publisher.store import GRAPH_FORMATS, check_iri, inspect_query, serialize_graph
+from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
+                                  publisher, settings, store)
+from publisher.web.negotiation import (HTML_OFFERS, RDF_OFFERS, negotiate, not_acceptable)
+
+bp = Blueprint("sparql", __name__)
+
+SOLUTION_OFFERS = [
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+    ("application/json", "json"),
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+]
+GRAPH_OFFERS = [
+    ("text/turtle", "turtle"),
+    ("application/n-triples", "ntriples"),
+    ("application/ld+json", "jsonld"),
+    ("application/rdf+xml", "rdfxml"),
+    ("application/x-turtle", "turtle"),
+    ("text/n3", "turtle"),
+    ("text/plain", "ntriples"),
+    ("application/json", "jsonld"),
+    ("application/xml", "rdfxml"),
+    ("text/xml", "rdfxml"),
+]
+# format=/output= names (and full media types) → results format per kind
+_FORMAT_ALIASES = {
+    "solutions": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv",
+                  "tsv": "tsv"},
+    "graph": {"turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples",
+              "n-triples": "ntriples", "nt": "ntriples", "jsonld": "jsonld",
+              "json-ld": "jsonld", "json": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml",
+              "xml": "rdfxml", "rdf/xml": "rdfxml"},
+}
+SD_OFFERS = RDF_OFFERS[:1] + HTML_OFFERS + RDF_OFFERS[1:] + [("application/json", "jsonld")]
+_READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted here. "
+              "Send SELECT, ASK, CONSTRUCT or DESCRIBE queries.")
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+
+
+def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """Decode `a=b&c=d` strictly: invalid UTF-8 (raw or percent-encoded) is a 400."""
+    try:
+        text = raw.decode("utf-8")
+        return urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8",
+                                      errors="strict", max_num_fields=1000)
+    except UnicodeDecodeError:
+        raise BadRequest(f"The {where} is not valid UTF-8.") from None
+    except ValueError as error:
+        raise BadRequest(f"The {where} cannot be read: {error}") from None
+
+
+def _protocol_parameters() -> list[tuple[str, str]]:
+    """All protocol parameters of the request, wherever the protocol puts them."""
+    url_params = _pairs(request.query_string, "query string")
+    if request.method != "POST":
+        return url_params
+    media = (request.mimetype or "").lower()
+    charset = request.mimetype_params.get("charset")
+    if charset and charset.strip().lower().replace("_", "-") not in {"utf-8", "utf8"}:
+        raise BadRequest(f"Only UTF-8 is accepted, not charset={charset}.")
+    if media == "application/sparql-update":
+        raise Forbidden(_READ_ONLY)
+    if not media:
+        raise BadRequest("A POST needs a Content-Type: application/x-www-form-urlencoded "
+                         "or application/sparql-query.")
+    body = request.get_data(cache=True)
+    if media == "application/x-www-form-urlencoded":
+        return url_params + _pairs(body, "request body")
+    if media == "application/sparql-query":
+        if any(k == "query" for k, _ in url_params):
+            raise BadRequest("The query is both in the body and in the URL.")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("The query in the request body is not valid UTF-8.") from None
+        return url_params + [("query", text)]
+    raise BadRequest(f"Unsupported Content-Type {media}: use application/x-www-form-urlencoded "
+                     "or application/sparql-query.")
+
+
+def _graphs(params: list[tuple[str, str]], name: str) -> list[str]:
+    graphs = []
+    for key, value in params:
+        if key == name:
+            try:
+                graphs.append(check_iri(here().to_base(value.strip())))
+            except ValueError:
+                raise BadRequest(f"{name} is not an IRI: {value!r}") from None
+    return graphs
+
+
+def _choose_format(kind: str | None, asked: str | None) -> str | None:
+    """The results format from format=/output= or Accept; None when the kind is unknown."""
+    if kind is None:
+        return None
+    family = "graph" if kind == "graph" else "solutions"
+    offers = GRAPH_OFFERS if family == "graph" else SOLUTION_OFFERS
+    if asked:
+        key = asked.strip().lower()
+        name = _FORMAT_ALIASES[family].get(key) or dict(offers).get(key.split(";")[0].strip())
+        if name is None:
+            raise not_acceptable(offers)
+        return name
+    name = negotiate(offers, request.headers.get("Accept"))
+    if name is None:
+        raise not_acceptable(offers)
+    return name
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    params = _protocol_parameters()
+    if any(k == "update" for k, _ in params):
+        raise Forbidden(_READ_ONLY)
+    queries = [v for k, v in params if k == "query"]
+    if len(queries) > 1:
+        raise BadRequest("More than one query parameter: send exactly one query.")
+    if not queries:
+        if request.method == "POST":
+            raise BadRequest("No query: send it as the 'query' parameter or as an "
+                             "application/sparql-query body.")
+        return _service_description_or_editor()
+    query = queries[0]
+    if not query.strip():
+        raise BadRequest("The query is empty.")
+    info = inspect_query(query)
+    if info.is_update:
+        raise Forbidden(_READ_ONLY)
+    if info.uses_service and not settings().limits.allow_service:
+        raise Forbidden("SERVICE (federated query) is disabled on this endpoint.")
+    asked = next((v for k, v in params if k in {"format", "output"} and v), None)
+    fmt = _choose_format(info.result_kind, asked)
+    current = here()
+    if current.rewriting:
+        query = query.replace(current.root, current.base)
+    default_graphs = _graphs(params, "default-graph-uri")
+    named_graphs = _graphs(params, "named-graph-uri")
+    etag = None
+    if request.method in {"GET", "HEAD"}:
+        etag = etag_for("sparql", query, default_graphs, named_graphs, fmt, current.rewrite)
+        cached = not_modified(etag)
+        if cached is not None:
+            return cached
+    limits = settings().limits
+    result = store().query(query, format=fmt, default_graph_uris=default_graphs,
+                           named_graph_uris=named_graphs, rewrite=current.rewrite,
+                           timeout=limits.query_timeout_seconds, limit=limits.result_limit)
+    media = result.media_type
+    response = Response(result.body, status=200,
+                        content_type=f"{media}; charset=utf-8" if media != "application/ld+json"
+                        else media)
+    if result.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+        response.headers["X-Result-Limit"] = str(result.limit)
+    if etag:
+        cacheable(response, etag, ["Accept"])
+    else:
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Accept")
+    return response
+
+
+# --------------------------------------------------------------------------- description
+
+
+def _service_description_or_editor() -> Response:
+    name = negotiate(SD_OFFERS, request.headers.get("Accept"))
+    if name is None:
+        raise not_acceptable(SD_OFFERS)
+    etag = etag_for("sparql-description", name, here().rewrite, here().lang)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    if name == "html":
+        response = Response(render_template("sparql.html", **editor_context()),
+                            mimetype="text/html")
+    else:
+        body = serialize_graph(service_description(), name,
+                               prefixes={"sd": SD, "formats": FORMATS_NS})
+        response = Response(body, content_type=GRAPH_FORMATS[name])
+    return cacheable(response, etag, ["Accept", "Accept-Language"])
+
+
+def service_description() -> list[ox.Triple]:
+    current = here()
+    endpoint_iri = ox.NamedNode(current.root + "sparql")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def sd(local: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + local)
+
+    triples = [
+        ox.Triple(endpoint_iri, rdf_type, sd("Service")),
+        ox.Triple(endpoint_iri, sd("endpoint"), endpoint_iri),
+        ox.Triple(endpoint_iri, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(endpoint_iri, sd("feature"), sd("UnionDefaultGraph")),
+    ]
+    if settings().limits.allow_service:
+        triples.append(ox.Triple(endpoint_iri, sd("feature"), sd("BasicFederatedQuery")))
+    for local in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                  "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        triples.append(ox.Triple(endpoint_iri, sd("resultFormat"),
+                                 ox.NamedNode(FORMATS_NS + local)))
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
+    triples += [
+        ox.Triple(endpoint_iri, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, rdf_type, sd("Graph")),
+    ]
+    for index, graph in enumerate(store().named_graphs()):
+        node = ox.BlankNode(f"g{index}")
+        triples += [ox.Triple(dataset, sd("namedGraph"), node),
+                    ox.Triple(node, rdf_type, sd("NamedGraph")),
+                    ox.Triple(node, sd("name"), ox.NamedNode(current.local(graph)))]
+    return triples
+
+
+def example_queries(lang: str, t: Any) -> list[dict[str, str]]:
+    base = settings().base_uri
+    prologue = (f"PREFIX kd: <{base}def/>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
+                "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+    return [
+        {"title": t("example_projects"), "query": prologue + f"""
+SELECT ?project ?title ?lead ?leadName WHERE {{
+  ?project a kd:Project ;
+           dcterms:title ?title ;
+           kd:leadOrganisation ?lead .
+  OPTIONAL {{ ?lead skos:prefLabel ?leadName FILTER(LANG(?leadName) = "{lang}") }}
+}}
+ORDER BY ?title
+LIMIT 100"""},
+        {"title": t("example_municipalities"), "query": prologue + f"""
+SELECT ?municipality ?name (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
+  ?project kd:leadOrganisation|kd:partnerMunicipality ?municipality .
+  ?municipality a kd:Municipality .
+  OPTIONAL {{ ?municipality skos:prefLabel ?name FILTER(LANG(?name) = "{lang}") }}
+}}
+GROUP BY ?municipality ?name
+ORDER BY DESC(?projects)
+LIMIT 20"""},
+        {"title": t("example_status"), "query": prologue + f"""
+SELECT ?status ?label (COUNT(?project) AS ?projects) WHERE {{
+  ?project a kd:Project ; kd:status ?status .
+  OPTIONAL {{ ?status skos:prefLabel ?label FILTER(LANG(?label) = "{lang}") }}
+}}
+GROUP BY ?status ?label"""},
+        {"title": t("example_describe"), "query": prologue + """
+CONSTRUCT { ?project ?p ?o } WHERE {
+  { SELECT ?project WHERE { ?project a kd:Project } ORDER BY ?project LIMIT 1 }
+  ?project ?p ?o .
+}"""},
+        {"title": t("example_graphs"), "query": """
+SELECT ?graph (COUNT(*) AS ?triples) WHERE {
+  GRAPH ?graph { ?s ?p ?o }
+}
+GROUP BY ?graph
+ORDER BY ?graph"""},
+    ]
+
+
+def editor_context() -> dict[str, Any]:
+    context = page_globals()
+    vendor = Path(__file__).parent / "static" / "vendor" / "yasgui"
+    context.update(
+        title=context["t"]("query_editor"),
+        endpoint=here().page("sparql"),
+        examples=[{**e, "query": e["query"].strip()} for e in
+                  example_queries(context["lang"], context["t"])],
+        yasgui=(vendor / "yasgui.min.js").is_file() and (vendor / "yasgui.min.css").is_file(),
+        limits=settings().limits,
+        store_kind=publisher().store.kind,
+    )
+    return context
+

@@ -1,0 +1,334 @@
+"""/sparql: the SPARQL 1.1 Protocol, read-only, against both stores, with real clients."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import replace
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from web_support import LiveServer, free_port
+from fixture_release import BASE
+
+PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/Project> }} ORDER BY ?p"
+EVAKA = BASE + "id/project/kuntien-evaka"
+HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+         "?m ?n2 ?o }")
+
+
+def bindings(response) -> list[dict]:
+    return json.loads(response.data)["results"]["bindings"]
+
+
+def variant(app, store, **limits):
+    """Another app on the same store with other limits."""
+    from publisher.web import create_app
+
+    settings = app.extensions["publisher"].settings
+    return create_app(replace(settings, limits=replace(settings.limits, **limits)), store)
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+def test_get_select_defaults_to_json(client):
+    response = client.get("/sparql", query_string={"query": PROJECTS})
+    assert response.status_code == 200
+    assert response.mimetype == "application/sparql-results+json"
+    assert [b["p"]["value"] for b in bindings(response)][-1] == EVAKA
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("accept, media", [
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ("application/json", "application/sparql-results+json"),
+    ("*/*", "application/sparql-results+json"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+     "application/sparql-results+xml"),
+])
+def test_select_by_accept(client, accept, media):
+    response = client.get("/sparql", query_string={"query": PROJECTS}, headers={"Accept": accept})
+    assert response.status_code == 200, response.data
+    assert response.mimetype == media
+
+
+def test_select_csv_and_tsv_are_readable(client):
+    body = client.get("/sparql", query_string={"query": PROJECTS, "format": "csv"}).data.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == ["p"] and rows[-1] == [EVAKA]
+    tsv = client.get("/sparql", query_string={"query": PROJECTS, "format": "tsv"}).data
+    parsed = list(ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV))
+    assert parsed[-1]["p"] == ox.NamedNode(EVAKA)
+
+
+@pytest.mark.parametrize("accept, fmt, parser", [
+    ("text/turtle", None, "turtle"),
+    ("application/n-triples", None, "nt"),
+    ("application/ld+json", None, "json-ld"),
+    ("application/rdf+xml", None, "xml"),
+    (None, "jsonld", "json-ld"),
+    (None, "xml", "xml"),
+    ("*/*", None, "turtle"),
+])
+def test_construct_and_describe_formats(client, accept, fmt, parser):
+    params = {"query": f"DESCRIBE <{EVAKA}>"}
+    if fmt:
+        params["format"] = fmt
+    response = client.get("/sparql", query_string=params,
+                          headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.data, format=parser)
+    assert (rdflib.URIRef(EVAKA), rdflib.RDF.type, rdflib.URIRef(BASE + "def/Project")) in graph
+
+
+def test_ask(client):
+    response = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+                          headers={"Accept": "application/sparql-results+xml"})
+    assert b"<boolean>true</boolean>" in response.data
+
+
+def test_post_form_and_direct(client):
+    form = client.post("/sparql", data={"query": PROJECTS})
+    assert form.status_code == 200 and len(bindings(form)) == 3
+    direct = client.post("/sparql", data=PROJECTS.encode(),
+                         content_type="application/sparql-query; charset=UTF-8")
+    assert direct.status_code == 200 and len(bindings(direct)) == 3
+    assert direct.headers["Cache-Control"] == "no-store"
+
+
+def test_protocol_dataset_parameters(client):
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p a <{BASE}def/Project> }}"
+    graph = BASE + "graph/000-a99be5f9b8218adf"
+    get = client.get("/sparql", query_string={"query": count, "default-graph-uri": graph})
+    assert bindings(get)[0]["n"]["value"] == "1"
+    direct = client.post("/sparql?" + urllib.parse.urlencode({"default-graph-uri": graph}),
+                         data=count, content_type="application/sparql-query")
+    assert bindings(direct)[0]["n"]["value"] == "1"
+    named = client.post("/sparql", data={
+        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "named-graph-uri": BASE + "graph/reference"})
+    assert [b["g"]["value"] for b in bindings(named)] == [BASE + "graph/reference"]
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize("kwargs, status, words", [
+    ({"method": "GET", "query_string": {"query": "SELECT ?s WHERE { ?s ?p }"}}, 400, "syntax"),
+    ({"method": "GET", "query_string": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than one"),
+    ({"method": "POST", "data": b"ASK {}"}, 400, "content-type"),
+    ({"method": "POST", "data": b"ASK {}", "content_type": "text/plain"}, 400, "unsupported content-type"),
+    ({"method": "POST", "data": "ASK {}".encode("utf-16"),
+      "content_type": "application/sparql-query; charset=utf-16"}, 400, "utf-8"),
+    ({"method": "POST", "data": b"ASK { ?s ?p '\xe4' }",
+      "content_type": "application/sparql-query"}, 400, "utf-8"),
+    ({"method": "POST", "data": b"query=ASK%20%7B%20%3Fs%20%3Fp%20%27%E4%27%20%7D",
+      "content_type": "application/x-www-form-urlencoded"}, 400, "utf-8"),
+    ({"method": "POST", "data": {"format": "json"}}, 400, "no query"),
+    ({"method": "GET", "query_string": {"query": "   "}}, 400, "empty"),
+    ({"method": "GET", "query_string": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400, "iri"),
+    ({"method": "PUT", "data": b"x"}, 405, ""),
+    ({"method": "DELETE"}, 405, ""),
+    ({"method": "POST", "data": {"update": "INSERT DATA { <a:a> <a:b> <a:c> }"}}, 403, "read-only"),
+    ({"method": "POST", "data": b"DROP ALL", "content_type": "application/sparql-update"}, 403, "read-only"),
+    ({"method": "GET", "query_string": {"query": "INSERT DATA { <a:a> <a:b> <a:c> }"}}, 403, "read-only"),
+    ({"method": "GET", "query_string": {"update": "CLEAR ALL"}}, 403, "read-only"),
+    ({"method": "GET", "query_string": {"query": "SELECT * { SERVICE <http://127.0.0.1:1/s> { ?s ?p ?o } }"}}, 403, "service"),
+    ({"method": "GET", "query_string": {"query": PROJECTS, "format": "turtle"}}, 406, "available"),
+    ({"method": "GET", "query_string": {"query": PROJECTS}, "headers": {"Accept": "image/png"}}, 406, "text/csv"),
+])
+def test_bad_requests_are_clean_4xx(client, kwargs, status, words):
+    response = client.open("/sparql", **kwargs)
+    assert response.status_code == status, response.data
+    text = response.data.decode("utf-8", "replace").lower()
+    assert words in text
+    assert "traceback" not in text
+    if status == 405:
+        assert "GET" in response.headers["Allow"] and "POST" in response.headers["Allow"]
+
+
+def test_syntax_error_message_is_the_parsers(client):
+    response = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    assert "Query syntax error:" in response.data.decode()
+    assert len(response.data.decode().split("Query syntax error:")[1].strip()) > 5
+
+
+def test_writes_never_happen(client, store):
+    client.post("/sparql", data={"update": f"DELETE WHERE {{ <{EVAKA}> ?p ?o }}"})
+    client.post("/sparql", data=f"DELETE WHERE {{ <{EVAKA}> ?p ?o }}",
+                content_type="application/sparql-update")
+    assert store.ask(f"<{EVAKA}> ?p ?o")
+
+
+def test_service_allowed_when_configured(app, embedded_store):
+    allowed = variant(app, embedded_store, allow_service=True)
+    dead = f"http://127.0.0.1:{free_port()}/sparql"
+    response = allowed.test_client().get("/sparql", query_string={
+        "query": f"SELECT * WHERE {{ SERVICE SILENT <{dead}> {{ ?s ?p ?o }} }}"})
+    assert response.status_code == 200, response.data
+    description = allowed.test_client().get("/sparql", headers={"Accept": "text/turtle"})
+    assert b"BasicFederatedQuery" in description.data
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_result_limit_truncates_with_a_signal(app, store):
+    small = variant(app, store, result_limit=4).test_client()
+    response = small.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                         headers={"Accept": "application/sparql-results+xml"})
+    assert response.headers["X-Result-Truncated"] == "true"
+    assert response.headers["X-Result-Limit"] == "4"
+    assert b"truncated" in response.data
+    assert len(list(ox.parse_query_results(response.data, ox.QueryResultsFormat.XML))) == 4
+    whole = small.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert "X-Result-Truncated" not in whole.headers
+
+
+def test_time_limit_is_a_503_and_the_server_stays_responsive(app, store, oxigraph_server):
+    """A runaway query answers 503 at the limit; light requests meanwhile answer at once."""
+    limited = variant(app, store, query_timeout_seconds=1.0)
+    server = LiveServer(limited)
+    timings: dict[str, float] = {}
+    try:
+        def heavy() -> None:
+            start = time.monotonic()
+            try:
+                urllib.request.urlopen(server.url + "/sparql?" + urllib.parse.urlencode(
+                    {"query": HEAVY}), timeout=30)
+                timings["status"] = 200
+            except urllib.error.HTTPError as error:
+                timings["status"] = error.code
+                timings["body"] = error.read().decode()
+            timings["heavy"] = time.monotonic() - start
+
+        thread = threading.Thread(target=heavy)
+        thread.start()
+        time.sleep(0.3)
+        light = []
+        for _ in range(3):
+            start = time.monotonic()
+            with urllib.request.urlopen(server.url + "/sparql?" + urllib.parse.urlencode(
+                    {"query": PROJECTS}), timeout=10) as answer:
+                assert len(json.loads(answer.read())["results"]["bindings"]) == 3
+            light.append(time.monotonic() - start)
+        thread.join(30)
+    finally:
+        server.stop()
+        if store.kind == "remote":     # stop the runaway query inside the Oxigraph server
+            oxigraph_server.stop()
+            oxigraph_server.start()
+    assert timings["status"] == 503
+    assert "time limit" in timings["body"].lower()
+    assert 0.9 <= timings["heavy"] < 5
+    assert max(light) < 0.9, light
+
+
+# --------------------------------------------------------------------------- description, CORS, caching
+
+
+def test_service_description(client):
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    graph = rdflib.Graph().parse(data=response.data, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    endpoint = rdflib.URIRef(BASE + "sparql")
+    assert (endpoint, rdflib.RDF.type, sd.Service) in graph
+    assert (endpoint, sd.supportedLanguage, sd.SPARQL11Query) in graph
+    names = set(graph.objects(None, sd.name))
+    assert rdflib.URIRef(BASE + "graph/reference") in names
+    default = client.get("/sparql", headers={"Accept": "*/*"})
+    assert default.mimetype == "text/turtle"
+
+
+def test_editor_page(client):
+    response = client.get("/sparql", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.data.decode()
+    assert 'id="sparql-examples"' in html and "kd:Project" in html
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    assert "sparql-editor.js" in html
+
+
+def test_cors(client):
+    preflight = client.options("/sparql", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert preflight.status_code in (200, 204)
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+    get = client.get("/sparql", query_string={"query": "ASK {}"},
+                     headers={"Origin": "https://example.org"})
+    assert get.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_etag_and_304(client):
+    first = client.get("/sparql", query_string={"query": PROJECTS})
+    etag = first.headers["ETag"]
+    assert "max-age" in first.headers["Cache-Control"]
+    again = client.get("/sparql", query_string={"query": PROJECTS},
+                       headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/sparql", query_string={"query": PROJECTS, "format": "csv"},
+                       headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_links_are_rewritten_for_another_host(local_client):
+    response = local_client.get("/sparql", query_string={"query": PROJECTS})
+    values = [b["p"]["value"] for b in bindings(response)]
+    assert values[-1] == "http://localhost/id/project/kuntien-evaka"
+    asked = local_client.get("/sparql", query_string={
+        "query": "ASK { <http://localhost/id/project/kuntien-evaka> ?p ?o }"})
+    assert json.loads(asked.data)["boolean"] is True
+
+
+# --------------------------------------------------------------------------- real clients
+
+
+def test_sparqlwrapper_against_a_live_server(live):
+    from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
+
+    wrapper = SPARQLWrapper(live.url + "/sparql")
+    wrapper.setQuery(PROJECTS)
+    wrapper.setReturnFormat(JSON)
+    result = wrapper.queryAndConvert()
+    assert [b["p"]["value"] for b in result["results"]["bindings"]][-1].endswith("kuntien-evaka")
+
+    wrapper.setMethod(POST)
+    wrapper.setQuery("ASK { ?s ?p ?o }")
+    assert wrapper.queryAndConvert()["boolean"] is True
+
+    wrapper.setQuery(f"CONSTRUCT {{ ?p a ?t }} WHERE {{ ?p a <{BASE}def/Project> ; a ?t }}")
+    wrapper.setReturnFormat(XML)
+    graph = wrapper.queryAndConvert()
+    assert isinstance(graph, rdflib.Graph) and len(graph) >= 3
+    wrapper.setReturnFormat(TURTLE)
+    body = wrapper.queryAndConvert()
+    assert len(rdflib.Graph().parse(data=body, format="turtle")) >= 3
+
+
+def test_rdflib_sparqlstore_against_a_live_server(live):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = rdflib.Graph(store=SPARQLStore(live.url + "/sparql"))
+    rows = list(graph.query(PROJECTS))
+    assert len(rows) == 3
+    titles = list(graph.objects(rdflib.URIRef(live.url + "/id/project/kuntien-evaka"),
+                                rdflib.DCTERMS.title))
+    assert [str(t) for t in titles] == ["Kuntien eVaka"]
+    constructed = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 10")
+    assert len(constructed.graph) == 10
