@@ -1,0 +1,198 @@
+"""Dereferenceable URIs: `/id/…` → 303 → `/doc/…`, served as HTML, page JSON or RDF by
+`Accept` (q-values, `Vary: Accept`) or by extension; the vocabulary at `/def/…`, `/ontology`."""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from werkzeug.exceptions import NotFound
+
+from publisher.store import check_iri, prefixes_for, rewrite_triples, serialize_graph
+from publisher.web import pages
+from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
+                                  publisher, settings, store)
+from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
+                                       RDF_NAMES, negotiate_or_406, split_extension)
+from publisher.web.views import Index
+
+bp = Blueprint("resources", __name__)
+
+_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,199}")
+
+
+def _checked(*segments: str) -> None:
+    for segment in segments:
+        if not _SEGMENT.fullmatch(segment):
+            raise NotFound("No such resource: the identifier has characters that are not used "
+                           "in this dataset's URIs.")
+
+
+def _representation(name: str | None) -> tuple[str, bool]:
+    """(format, negotiated?) from an extension or the Accept header."""
+    if name:
+        return name, False
+    return negotiate_or_406(DOCUMENT_OFFERS, request.headers.get("Accept")), True
+
+
+def _alternates(path: str) -> str:
+    links = [f'<{here().page(path)}.{FORMAT_EXTENSION[n]}>; rel="alternate"; type="{MEDIA_TYPES[n]}"'
+             for n in ("html", "turtle", "jsonld", "rdfxml", "ntriples", "json")]
+    return ", ".join(links)
+
+
+def _rdf_response(triples: list[ox.Triple], fmt: str) -> Response:
+    body = serialize_graph(rewrite_triples(triples, here().rewrite), fmt,
+                           prefixes=prefixes_for(here().local(settings().base_uri)))
+    media = MEDIA_TYPES[fmt]
+    return Response(body, content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
+
+
+def _finish(response: Response, etag: str | None, negotiated: bool, fmt: str,
+            path: str) -> Response:
+    vary = ["Accept"] if negotiated else []
+    if fmt in {"html", "json"} and not here().lang_explicit:
+        vary.append("Accept-Language")
+    response.headers["Link"] = _alternates(path)
+    if negotiated:
+        response.headers["Content-Location"] = here().page(f"{path}.{FORMAT_EXTENSION[fmt]}")
+    return cacheable(response, etag, vary)
+
+
+# --------------------------------------------------------------------------- /id → /doc
+
+
+@bp.route("/id/<kind>/<path:key>")
+def identifier(kind: str, key: str) -> Response:
+    target = here().page(f"doc/{quote(kind)}/{quote(key)}")
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=303)
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/doc/<kind>/<path:name>")
+def document(kind: str, name: str) -> Response:
+    key, ext = split_extension(name)
+    _checked(kind, key)
+    fmt, negotiated = _representation(ext)
+    iri = check_iri(f"{settings().base_uri}id/{kind}/{key}")
+    current = here()
+    etag = etag_for("doc", iri, fmt, current.lang if fmt in {"html", "json"} else "",
+                    current.rewrite)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    triples = store().describe(iri)
+    index = Index(triples)
+    node = ox.NamedNode(iri)
+    if not index.has(node):
+        raise NotFound(f"There is no resource <{iri}> in this dataset.")
+    path = f"doc/{kind}/{key}"
+    if fmt in RDF_NAMES:
+        response = _rdf_response(index.triples, fmt)
+    else:
+        template, context = pages.resource_page(iri, index)
+        if fmt == "json":
+            response = jsonify(context)
+        else:
+            response = Response(render_template(template, **page_globals(), **context,
+                                                formats=_format_links(path)),
+                                mimetype="text/html")
+    return _finish(response, etag, negotiated, fmt, path)
+
+
+def _format_links(path: str) -> list[dict[str, str]]:
+    return [{"name": label, "href": here().page(f"{path}.{ext}"), "type": MEDIA_TYPES[fmt]}
+            for fmt, ext, label in (("turtle", "ttl", "Turtle"), ("jsonld", "jsonld", "JSON-LD"),
+                                    ("rdfxml", "rdf", "RDF/XML"), ("ntriples", "nt", "N-Triples"),
+                                    ("json", "json", "JSON"))]
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def ontology_triples() -> list[ox.Triple]:
+    """The vocabulary: the ontology graph, or every `{base}def/…` description if it is absent."""
+    base = settings().base_uri
+
+    def compute() -> list[ox.Triple]:
+        triples = store().construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{base}graph/ontology> {{ ?s ?p ?o }} }}")
+        if not triples:
+            triples = store().construct(
+                f'CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && '
+                f'STRSTARTS(STR(?s), "{base}def/")) }}')
+        return triples
+
+    return publisher().cached("ontology", store().version, compute)
+
+
+@bp.route("/def")
+def vocabulary_redirect() -> Response:
+    return redirect(here().page("def/"), code=301)
+
+
+@bp.route("/def/")
+@bp.route("/ontology")
+@bp.route("/ontology.<ext>")
+def vocabulary(ext: str | None = None) -> Response:
+    fmt_from_ext = None
+    if ext is not None:
+        _, fmt_from_ext = split_extension("ontology." + ext)
+        if fmt_from_ext is None:
+            abort(404)
+    fmt, negotiated = _representation(fmt_from_ext)
+    current = here()
+    etag = etag_for("ontology", fmt, current.lang if fmt in {"html", "json"} else "",
+                    current.rewrite)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    triples = ontology_triples()
+    if fmt in RDF_NAMES:
+        response = _rdf_response(triples, fmt)
+    else:
+        context = pages.vocabulary_page(Index(triples))
+        if fmt == "json":
+            response = jsonify(context)
+        else:
+            response = Response(render_template("vocabulary.html", **page_globals(), **context,
+                                                formats=_format_links("ontology")),
+                                mimetype="text/html")
+    return _finish(response, etag, negotiated, fmt, "ontology")
+
+
+@bp.route("/def/<path:name>")
+def term(name: str) -> Response:
+    key, ext = split_extension(name)
+    _checked(key)
+    fmt, negotiated = _representation(ext)
+    iri = f"{settings().base_uri}def/{key}"
+    current = here()
+    etag = etag_for("term", iri, fmt, current.lang if fmt in {"html", "json"} else "",
+                    current.rewrite)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    vocabulary_index = Index(ontology_triples())
+    node = ox.NamedNode(iri)
+    if not vocabulary_index.has(node):
+        raise NotFound(f"The vocabulary has no term <{iri}>.")
+    path = f"def/{key}"
+    if fmt in RDF_NAMES:
+        own = [t for t in vocabulary_index.triples if t.subject == node]
+        response = _rdf_response(own, fmt)
+    else:
+        context = pages.term_page(iri, vocabulary_index)
+        if fmt == "json":
+            response = jsonify(context)
+        else:
+            response = Response(render_template("term.html", **page_globals(), **context,
+                                                formats=_format_links(path)),
+                                mimetype="text/html")
+    return _finish(response, etag, negotiated, fmt, path)
+
