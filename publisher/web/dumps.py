@@ -1,0 +1,318 @@
+"""Release files and metadata: `/dumps/` (listing, files with Range/ETag), `/catalog`,
+`/void`, `/.well-known/void`, `/shapes`, `/sitemap.xml`, `/robots.txt`, `/health`."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, jsonify, render_template, request, send_file
+from werkzeug.exceptions import NotFound
+
+from publisher.store import StoreError, read_release_info, rewrite_triples, serialize_graph
+from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
+                                  publisher, settings, store)
+from publisher.web.negotiation import (FORMAT_EXTENSION, GRAPH_DOCUMENT_OFFERS, MEDIA_TYPES,
+                                       PAGE_OFFERS, RDF_NAMES, negotiate_or_406, split_extension)
+from publisher.web.views import Index, Labeller, properties_view
+
+bp = Blueprint("dumps", __name__)
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+FILE_TYPES = {
+    ".trig": "application/trig",
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".gz": "application/gzip",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".json": "application/json",
+    ".html": "text/html",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+}
+DESCRIPTIONS = {
+    "data.trig": "TriG, one named graph per source document",
+    "data.ttl": "Turtle",
+    "data.nt.gz": "N-Triples, gzip",
+    "data.jsonld": "JSON-LD",
+    "data.rdf": "RDF/XML",
+    "ontology.ttl": "vocabulary (OWL, SKOS)",
+    "shapes.ttl": "SHACL shapes",
+    "validation-report.ttl": "SHACL validation report",
+    "catalog.ttl": "DCAT-AP catalogue",
+    "void.ttl": "VoID description",
+    "SHA256SUMS": "checksums",
+    "release.json": "release metadata",
+}
+
+
+def media_type(name: str) -> str:
+    if name == "SHA256SUMS":
+        return "text/plain"
+    return FILE_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+def _releases_dir() -> Path:
+    return Path(os.path.realpath(publisher().release_path)).parent
+
+
+def _release_folder(version: str | None) -> Path:
+    if version is None:
+        folder = publisher().release_dir()
+        if folder is None:
+            raise NotFound("No release has been built yet: run `publisher build`.")
+        return folder
+    if not _NAME.fullmatch(version):
+        raise NotFound(f"No release {version!r}.")
+    folder = _releases_dir() / version
+    if not folder.is_dir() or not (folder / "release.json").exists() and not (
+            folder / "data.trig").exists():
+        raise NotFound(f"No release {version!r}.")
+    return Path(os.path.realpath(folder))
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    sums: dict[str, str] = {}
+    try:
+        for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+            parts = line.strip().split()
+            if len(parts) == 2 and re.fullmatch(r"[0-9a-f]{64}", parts[0]):
+                sums[parts[1].lstrip("*")] = parts[0]
+    except OSError:
+        pass
+    return sums
+
+
+def _files(folder: Path, version_path: str) -> list[dict[str, Any]]:
+    sums = _checksums(folder)
+    files = []
+    for path in sorted(folder.iterdir(), key=lambda p: (not p.name.startswith("data."), p.name)):
+        if not path.is_file() or path.name.startswith(".") or not _NAME.fullmatch(path.name):
+            continue
+        files.append({"name": path.name, "href": here().page(f"dumps/{version_path}{path.name}"),
+                      "size": path.stat().st_size, "media_type": media_type(path.name),
+                      "sha256": sums.get(path.name), "description": DESCRIPTIONS.get(path.name)})
+    return files
+
+
+@bp.route("/dumps")
+def dumps_redirect() -> Response:
+    from flask import redirect
+
+    return redirect(here().page("dumps/"), code=301)
+
+
+@bp.route("/dumps/")
+@bp.route("/dumps.json")
+def listing() -> Response:
+    json_path = request.path.endswith(".json")
+    folder = publisher().release_dir()
+    etag = etag_for("dumps", str(folder), here().lang, json_path)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    versions = []
+    if folder is not None:
+        for candidate in sorted(_releases_dir().iterdir(), reverse=True):
+            if (candidate.is_dir() and not candidate.is_symlink()
+                    and not candidate.name.startswith(".") and _NAME.fullmatch(candidate.name)
+                    and (candidate / "release.json").exists()):
+                info = read_release_info(candidate)
+                versions.append({"version": candidate.name, "built": info.get("built"),
+                                 "latest": candidate == folder,
+                                 "href": here().page(f"dumps/{candidate.name}/")})
+    context = {"page": "dumps",
+               "release": read_release_info(folder) if folder else None,
+               "files": _files(folder, "") if folder else [],
+               "versions": versions}
+    fmt = "json" if json_path else negotiate_or_406(PAGE_OFFERS, request.headers.get("Accept"))
+    if fmt == "json":
+        response = jsonify(context)
+    else:
+        response = Response(render_template("dumps.html", **page_globals(), **context),
+                            mimetype="text/html")
+    return cacheable(response, etag, [] if json_path else ["Accept", "Accept-Language"])
+
+
+@bp.route("/dumps/<version>/")
+def version_listing(version: str) -> Response:
+    folder = _release_folder(version)
+    context = {"page": "dumps", "release": read_release_info(folder),
+               "files": _files(folder, f"{version}/"), "versions": []}
+    fmt = negotiate_or_406(PAGE_OFFERS, request.headers.get("Accept"))
+    if fmt == "json":
+        return jsonify(context)
+    return Response(render_template("dumps.html", **page_globals(), **context),
+                    mimetype="text/html")
+
+
+def _send(folder: Path, name: str) -> Response:
+    if not _NAME.fullmatch(name):
+        raise NotFound(f"No file {name!r} in this release.")
+    path = folder / name
+    if not path.is_file():
+        raise NotFound(f"No file {name!r} in release {folder.name}.")
+    etag = _checksums(folder).get(name) or f"{folder.name}-{name}-{path.stat().st_size}"
+    response = send_file(path, mimetype=media_type(name), conditional=True, etag=etag,
+                         max_age=3600, download_name=name, as_attachment=False)
+    response.headers["Accept-Ranges"] = "bytes"
+    if media_type(name).startswith("text/") and "charset" not in response.headers.get(
+            "Content-Type", ""):
+        response.headers["Content-Type"] = media_type(name) + "; charset=utf-8"
+    return response
+
+
+@bp.route("/dumps/<name>")
+def latest_file(name: str) -> Response:
+    return _send(_release_folder(None), name)
+
+
+@bp.route("/dumps/<version>/<name>")
+def version_file(version: str, name: str) -> Response:
+    return _send(_release_folder(version), name)
+
+
+# --------------------------------------------------------------------------- metadata graphs
+
+
+def _graph_file(filename: str, path: str, title_key: str, ext: str | None) -> Response:
+    fmt = None
+    if ext is not None:
+        _, fmt = split_extension("x." + ext, RDF_NAMES | {"html"})
+        if fmt is None:
+            raise NotFound()
+    negotiated = fmt is None
+    if fmt is None:
+        fmt = negotiate_or_406(GRAPH_DOCUMENT_OFFERS, request.headers.get("Accept"))
+    folder = _release_folder(None)
+    source = folder / filename
+    if not source.is_file():
+        raise NotFound(f"The release has no {filename}.")
+    etag = etag_for(filename, str(folder), source.stat().st_mtime_ns, fmt, here().rewrite,
+                    here().lang if fmt == "html" else "")
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    try:
+        triples = [q.triple for q in ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)]
+    except (SyntaxError, OSError) as error:
+        raise StoreError(f"{filename} of the release cannot be read: {error}") from None
+    if fmt in RDF_NAMES:
+        body = serialize_graph(rewrite_triples(triples, here().rewrite), fmt,
+                               prefixes={"dcat": "http://www.w3.org/ns/dcat#",
+                                         "dcterms": "http://purl.org/dc/terms/",
+                                         "void": "http://rdfs.org/ns/void#",
+                                         "foaf": "http://xmlns.com/foaf/0.1/",
+                                         "xsd": "http://www.w3.org/2001/XMLSchema#",
+                                         "spdx": "http://spdx.org/rdf/terms#",
+                                         "sh": "http://www.w3.org/ns/shacl#"})
+        media = MEDIA_TYPES[fmt]
+        response = Response(body, content_type=media + (
+            "; charset=utf-8" if media.startswith("text/") else ""))
+    else:
+        index = Index(triples)
+        names = Labeller(index, here().lang, settings().base_uri, None, here())
+        subjects = [s for s in index.out if isinstance(s, ox.NamedNode)]
+        subjects.sort(key=lambda s: (len(s.value), s.value))
+        resources = [{"iri": s.value, "href": here().href(s.value), "label": names.label(s),
+                      "properties": properties_view(s, names, skip=())} for s in subjects]
+        formats = [{"name": label, "href": here().page(f"{path}.{FORMAT_EXTENSION[f]}"),
+                    "type": MEDIA_TYPES[f]}
+                   for f, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"),
+                                    ("rdfxml", "RDF/XML"), ("ntriples", "N-Triples"))]
+        response = Response(render_template("graph.html", **page_globals(), resources=resources,
+                                            heading_key=title_key, formats=formats,
+                                            page="graph"),
+                            mimetype="text/html")
+    vary = ["Accept"] if negotiated else []
+    return cacheable(response, etag, vary)
+
+
+@bp.route("/catalog")
+@bp.route("/catalog.<ext>")
+def catalog(ext: str | None = None) -> Response:
+    return _graph_file("catalog.ttl", "catalog", "catalog", ext)
+
+
+@bp.route("/void")
+@bp.route("/void.<ext>")
+@bp.route("/.well-known/void")
+def void(ext: str | None = None) -> Response:
+    return _graph_file("void.ttl", "void", "void", ext)
+
+
+@bp.route("/shapes")
+@bp.route("/shapes.<ext>")
+def shapes(ext: str | None = None) -> Response:
+    return _graph_file("shapes.ttl", "shapes", "shapes", ext)
+
+
+# --------------------------------------------------------------------------- crawlers, health
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    base = settings().base_uri
+    etag = etag_for("sitemap", here().rewrite)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    rows = store().select(
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/") '
+        f'&& !CONTAINS(STR(?s), "#")) }} ORDER BY ?s LIMIT 49000')
+    current = here()
+    urls = [current.root, current.root + "projects", current.root + "def/",
+            current.root + "dumps/", current.root + "sparql"]
+    urls += [current.url(row["s"].value) for row in rows]
+    body = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    body += [f"<url><loc>{escape(url)}</loc></url>\n" for url in urls]
+    body.append("</urlset>\n")
+    return cacheable(Response("".join(body), mimetype="application/xml"), etag)
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    text = ("User-agent: *\n"
+            "Disallow: /sparql?\n"
+            "Disallow: /sparql/?\n"
+            "Allow: /\n"
+            f"Sitemap: {here().root}sitemap.xml\n")
+    response = Response(text, mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/health")
+def health() -> Response:
+    pub = publisher()
+    payload: dict[str, Any] = {"store": pub.store.kind}
+    try:
+        payload.update(pub.store.info())
+        pub.store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+        status = 200 if payload.get("version") else 503
+        payload["status"] = "ok" if status == 200 else "no release loaded"
+    except StoreError as error:
+        status = 503
+        payload.update({"status": "unavailable", "message": str(error)})
+    payload.pop("release", None)
+    release = pub.release_info()
+    payload["release_files"] = release.get("version")
+    response = jsonify(payload)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    if status == 503:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
