@@ -520,7 +520,7 @@ class Store(ABC):
         ``<iri#…>``, two levels deep), the triples pointing at it, and the labels, types and
         contact details of every resource it links to (LINKED_PREDICATES)."""
         check_iri(iri)
-        labels = " ".join(f"<{p}>" for p in LINKED_PREDICATES)
+        labels = ", ".join(f"<{p}>" for p in LINKED_PREDICATES)
         part = f'(isBlank(?x) || STRSTARTS(STR(?x), "{iri}#"))'
         sparql = f"""
 CONSTRUCT {{ ?s ?p ?o }} WHERE {{
@@ -530,13 +530,15 @@ CONSTRUCT {{ ?s ?p ?o }} WHERE {{
            FILTER({part.replace("?x", "?s")}) ?s ?p ?o }}
   UNION {{ VALUES ?o {{ <{iri}> }} ?s ?p ?o }}
   UNION {{
-    {{ <{iri}> ?p0 ?s }} UNION {{ ?s ?p0 <{iri}> }}
-    UNION {{ <{iri}> ?p0 ?b . FILTER({part.replace("?x", "?b")}) ?b ?p1 ?s }}
-    UNION {{ <{iri}> ?p0 ?b . FILTER({part.replace("?x", "?b")}) ?b ?p1 ?c .
-             FILTER({part.replace("?x", "?c")}) ?c ?p2 ?s }}
-    FILTER(isIRI(?s))
-    VALUES ?p {{ {labels} }}
-    ?s ?p ?o
+    {{ SELECT DISTINCT ?s WHERE {{
+      {{ <{iri}> ?p0 ?s }} UNION {{ ?s ?p0 <{iri}> }}
+      UNION {{ <{iri}> ?p0 ?b . FILTER({part.replace("?x", "?b")}) ?b ?p1 ?s }}
+      UNION {{ <{iri}> ?p0 ?b . FILTER({part.replace("?x", "?b")}) ?b ?p1 ?c .
+               FILTER({part.replace("?x", "?c")}) ?c ?p2 ?s }}
+      FILTER(isIRI(?s))
+    }} }}
+    ?s ?p ?o .
+    FILTER(?p IN ({labels}))
   }}
 }}"""
         return self.construct(sparql)

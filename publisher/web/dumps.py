@@ -263,7 +263,7 @@ def sitemap() -> Response:
     if cached is not None:
         return cached
     rows = store().select(
-        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/") '
+        f'SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/") '
         f'&& !CONTAINS(STR(?s), "#")) }} ORDER BY ?s LIMIT 49000')
     current = here()
     urls = [current.root, current.root + "projects", current.root + "def/",
