@@ -1,0 +1,5 @@
+"""WSGI entry point: `gunicorn publisher.web.wsgi:app` (configuration from publisher.toml and
+PUBLISHER_* environment variables)."""
+from publisher.web import create_app
+
+app = create_app()

@@ -1,0 +1,98 @@
+"""Serving: the development server, gunicorn with workers, the WSGI entry, no release."""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from fixture_release import BASE
+from publisher.web.serve import serve
+from web_support import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _wait(url: str, process: subprocess.Popen, seconds: float = 30) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}: "
+                                 f"{process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2) as response:
+                return json.loads(response.read())
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.1)
+    raise AssertionError("server did not answer")
+
+
+def _start(settings, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    code = ("import sys; from pathlib import Path; from publisher.config import Settings, Limits; "
+            "from publisher.web.serve import serve; "
+            f"s = Settings(base_uri={BASE!r}, releases_dir=Path({str(settings.releases_dir)!r}), "
+            f"data_dir=Path({str(settings.data_dir)!r})); "
+            f"sys.exit(serve(s, host='127.0.0.1', port={port}, workers={workers}, quiet=True))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=str(ROOT),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_serve_answers(settings, workers):
+    process, url = _start(settings, workers)
+    try:
+        health = _wait(url, process)
+        assert health["status"] == "ok" and health["version"] == "2024-05-01.1"
+        with urllib.request.urlopen(url + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
+                                    timeout=10) as response:
+            assert json.loads(response.read())["boolean"] is True
+        request = urllib.request.Request(url + "/id/project/kuntien-evaka",
+                                         headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(request, timeout=10) as response:   # follows the 303
+            assert response.headers["Content-Type"].startswith("text/turtle")
+            assert f"{url}/id/project/kuntien-evaka".encode() in response.read()
+    finally:
+        _stop(process)
+
+
+def test_serve_without_a_release_says_how_to_build_one(tmp_path, capsys):
+    from fixture_release import make_settings
+
+    status = serve(make_settings(tmp_path), port=free_port(), quiet=True)
+    assert status == 2
+    message = capsys.readouterr().err
+    assert "publisher build" in message and "make build" in message
+
+
+def test_wsgi_entry_point(settings, monkeypatch):
+    monkeypatch.setenv("PUBLISHER_RELEASES_DIR", str(settings.releases_dir))
+    monkeypatch.setenv("PUBLISHER_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("PUBLISHER_BASE_URI", BASE)
+    monkeypatch.setenv("PUBLISHER_STORE_URL", "embedded")
+    sys.modules.pop("publisher.web.wsgi", None)
+    module = importlib.import_module("publisher.web.wsgi")
+    try:
+        response = module.app.test_client().get("/health")
+        assert response.status_code == 200 and response.json["version"] == "2024-05-01.1"
+    finally:
+        module.app.extensions["publisher"].store.close()
+        sys.modules.pop("publisher.web.wsgi", None)
