@@ -524,8 +524,9 @@ def partner_items(statement: list[Line], rules: CatalogueRules,
               for n, line in enumerate(statement)]
     text = " ".join(p for p, _ in pieces)
     items: list[PartnerItem] = []
+    cursor = 0
     for raw in split_top_level(text, rules.partner_joiners):
-        line_no = _line_of(raw, pieces)
+        line_no, cursor = _line_of(raw, pieces, text, cursor)
         main, paren = _split_parentheses(raw)
         main, stripped = _strip_descriptors(main, rules)
         item = PartnerItem(text=main, line=line_no, stripped=stripped)
@@ -544,12 +545,20 @@ def partner_items(statement: list[Line], rules: CatalogueRules,
     return items
 
 
-def _line_of(raw: str, pieces: list[tuple[str, int]]) -> int:
-    probe = raw.split("(")[0].strip()[:20]
+def _line_of(raw: str, pieces: list[tuple[str, int]], text: str,
+             cursor: int) -> tuple[int, int]:
+    """The line an item stands on: found by its offset in the joined text, searching on
+    from the previous item (so "Ii" on a wrapped line is not found inside "Iitti")."""
+    position = text.find(raw, cursor)
+    if position < 0:
+        return pieces[0][1], cursor
+    start = 0
     for piece, number in pieces:
-        if probe and probe in piece:
-            return number
-    return pieces[0][1]
+        end = start + len(piece)
+        if position < end:
+            return number, position + len(raw)
+        start = end + 1  # the joining space
+    return pieces[-1][1], position + len(raw)
 
 
 def _is_acronym_of_previous(item: PartnerItem, previous: PartnerItem,

@@ -171,9 +171,8 @@ def test_people_are_synthetic():
 
 # ------------------------------------------------------- known extractor issues
 
-@pytest.mark.xfail(strict=True, reason=gen.KNOWN_EXTRACTOR_ISSUES["partner-line-substring"])
-def test_known_issue_partner_on_second_line_named_inside_a_first_line_name():
-    """When this passes, the extractor is fixed: drop the issue from KNOWN_EXTRACTOR_ISSUES."""
+def test_partner_on_second_line_named_inside_a_first_line_name():
+    """'Ii' on the wrapped line is not found inside 'Iitti' on the first line."""
     lines = ["Hanke", "Kuvaus.", "Muut kunnat: Iitti, Hollola,", "Kurikka ja Ii",
              "Lisätietoja", "Velmo Ravokangas, Espoo"]
     record = extract_catalogue(Path("fixture.txt"), lines).records[0]
