@@ -21,6 +21,7 @@ from publisher.store import (NoRelease, QueryRefused, QuerySyntaxError, QueryTim
 
 MAX_URL_LENGTH = 8192
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST = re.compile(r"(?:[A-Za-z0-9_.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
 log = logging.getLogger("publisher.web")
 
 
@@ -79,6 +80,8 @@ def _install_guards(app: Flask) -> None:
             return error_response(400, "The URL has a malformed percent-encoding.")
         if "\ufffd" in request.path:
             return error_response(400, "The URL path is not valid UTF-8.")
+        if not _HOST.fullmatch(request.host or ""):
+            return error_response(400, "The Host header is not a valid host name.")
         declared = request.content_length
         limit = app.config["MAX_CONTENT_LENGTH"]
         if declared is not None and limit and declared > limit:
@@ -137,8 +140,12 @@ def _install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(QueryTimeout)
     def timeout(error: QueryTimeout) -> Response:
-        return error_response(503, f"Query time limit exceeded: {error}. Simplify the query "
-                                   "or add a LIMIT.")
+        if request.blueprint == "sparql":
+            return error_response(503, f"Query time limit exceeded: {error}. Simplify the "
+                                       "query or add a LIMIT.")
+        # a page's own (small) query timed out: the store is slow or overloaded
+        return error_response(503, f"The data store is too slow right now: {error}",
+                              {"Retry-After": "10"})
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(error: StoreUnavailable) -> Response:

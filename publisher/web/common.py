@@ -17,7 +17,7 @@ from flask import Response, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from publisher.config import Settings
-from publisher.store import Store, StoreError, read_release_info
+from publisher.store import Store, read_release_info
 from publisher.web import i18n
 from publisher.web.negotiation import negotiate
 
@@ -142,10 +142,9 @@ def _language() -> tuple[str, bool]:
 
 
 def release_version() -> str | None:
-    try:
-        return store().version
-    except StoreError:
-        return None
+    """The store's release version; a store that is down or slow fails the request here
+    (503), before any real work."""
+    return store().version
 
 
 def etag_for(*parts: Any) -> str | None:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
-from werkzeug.exceptions import BadRequest, Forbidden
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
 
 from publisher.store import GRAPH_FORMATS, check_iri, inspect_query, serialize_graph
 from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
@@ -72,6 +72,28 @@ def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
         raise BadRequest(f"The {where} cannot be read: {error}") from None
 
 
+def read_body() -> bytes:
+    """The request body, at most MAX_CONTENT_LENGTH bytes (413 beyond). With a
+    Content-Length werkzeug enforces the cap; a chunked body is read here, counting."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None or not limit:
+        return request.get_data(cache=True)
+    if not request.environ.get("wsgi.input_terminated"):
+        return b""
+    stream = request.environ["wsgi.input"]
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(min(65536, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise RequestEntityTooLarge()
+    return b"".join(chunks)
+
+
 def _protocol_parameters() -> list[tuple[str, str]]:
     """All protocol parameters of the request, wherever the protocol puts them."""
     url_params = _pairs(request.query_string, "query string")
@@ -86,7 +108,7 @@ def _protocol_parameters() -> list[tuple[str, str]]:
     if not media:
         raise BadRequest("A POST needs a Content-Type: application/x-www-form-urlencoded "
                          "or application/sparql-query.")
-    body = request.get_data(cache=True)
+    body = read_body()
     if media == "application/x-www-form-urlencoded":
         return url_params + _pairs(body, "request body")
     if media == "application/sparql-query":

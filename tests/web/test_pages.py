@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from fixture_release import BASE
 
 
 def html(response) -> str:
