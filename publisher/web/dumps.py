@@ -180,6 +180,29 @@ def version_file(version: str, name: str) -> Response:
 # --------------------------------------------------------------------------- metadata graphs
 
 
+def metadata_triples() -> list[ox.Triple]:
+    """catalog.ttl and void.ttl of the current release: where the IRIs of the dataset, its
+    distributions and the catalogue itself are described (they are not in the store)."""
+    folder = publisher().release_dir()
+    if folder is None:
+        return []
+    files = [folder / name for name in ("catalog.ttl", "void.ttl") if (folder / name).is_file()]
+    key = "metadata:" + "|".join(f"{f}:{f.stat().st_mtime_ns}" for f in files)
+
+    def compute() -> list[ox.Triple]:
+        triples: list[ox.Triple] = []
+        for path in files:
+            try:
+                triples += [q.triple for q in ox.parse(path=str(path),
+                                                       format=ox.RdfFormat.TURTLE)]
+            except (SyntaxError, OSError):
+                continue
+        return list(dict.fromkeys(triples))
+
+    return publisher().cached("metadata", key, compute)
+
+
+
 def _graph_file(filename: str, path: str, title_key: str, ext: str | None) -> Response:
     fmt = None
     if ext is not None:

@@ -9,13 +9,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.exceptions import NotFound
 
-from publisher.store import check_iri, prefixes_for, rewrite_triples, serialize_graph
+from publisher.store import (LINKED_PREDICATES, check_iri, prefixes_for, rewrite_triples,
+                             serialize_graph)
 from publisher.web import pages
 from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
                                   publisher, settings, store)
 from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
                                        RDF_NAMES, negotiate_or_406, split_extension)
-from publisher.web.views import Index
+from publisher.web.views import Index, resource_view
 
 bp = Blueprint("resources", __name__)
 
@@ -90,7 +91,9 @@ def document(kind: str, name: str) -> Response:
     index = Index(triples)
     node = ox.NamedNode(iri)
     if not index.has(node):
-        raise NotFound(f"There is no resource <{iri}> in this dataset.")
+        index = _metadata_description(iri)       # e.g. the publisher named in the catalogue
+        if not index.has(node):
+            raise NotFound(f"There is no resource <{iri}> in this dataset.")
     path = f"doc/{kind}/{key}"
     if fmt in RDF_NAMES:
         response = _rdf_response(index.triples, fmt)
@@ -110,6 +113,69 @@ def _format_links(path: str) -> list[dict[str, str]]:
             for fmt, ext, label in (("turtle", "ttl", "Turtle"), ("jsonld", "jsonld", "JSON-LD"),
                                     ("rdfxml", "rdf", "RDF/XML"), ("ntriples", "nt", "N-Triples"),
                                     ("json", "json", "JSON"))]
+
+
+# --------------------------------------------------------------------------- metadata resources
+
+
+def _metadata_description(iri: str) -> Index:
+    """What catalog.ttl and void.ttl say about `iri` (and its `#` parts), with the labels of
+    what it links to."""
+    from publisher.web.dumps import metadata_triples
+
+    triples = metadata_triples()
+    own = [t for t in triples if isinstance(t.subject, ox.NamedNode)
+           and (t.subject.value == iri or t.subject.value.startswith(iri + "#"))]
+    linked = {t.object for t in own if isinstance(t.object, ox.NamedNode)}
+    linked |= {t.subject for t in triples if t.object == ox.NamedNode(iri)}
+    extra = [t for t in triples if t.subject in linked and t.predicate.value in LINKED_PREDICATES]
+    inverse = [t for t in triples if t.object == ox.NamedNode(iri)]
+    return Index(own + extra + inverse)
+
+
+@bp.route("/dataset")
+@bp.route("/dataset/<path:name>")
+@bp.route("/graph/<path:name>")
+def metadata_resource(name: str | None = None) -> Response:
+    """Resources described by the release metadata: the dataset, its distributions, and the
+    named graphs (whose RDF representation is the graph itself)."""
+    area = request.path.lstrip("/").split("/", 1)[0]
+    key, ext = split_extension(name) if name else ("", None)
+    if name:
+        _checked(*key.split("/"))
+    fmt, negotiated = _representation(ext)
+    path = f"{area}/{key}" if key else area
+    iri = check_iri(settings().base_uri + path)
+    current = here()
+    etag = etag_for("metadata", iri, fmt, current.lang if fmt in {"html", "json"} else "",
+                    current.rewrite)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    index = _metadata_description(iri)
+    graph_triples: list[ox.Triple] = []
+    if area == "graph":
+        graph_triples = store().construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    node = ox.NamedNode(iri)
+    if not index.has(node) and not graph_triples:
+        raise NotFound(f"There is no resource <{iri}> in this dataset.")
+    if fmt in RDF_NAMES:
+        response = _rdf_response(graph_triples or index.triples, fmt)
+    else:
+        context = {"page": "resource", "resource": resource_view(iri, pages.labeller(index))}
+        if area == "graph":
+            document = settings().base_uri + "id/document/" + key
+            context["graph"] = {"triples": len(graph_triples),
+                                "document": current.href(document)
+                                if store().ask(f"<{document}> ?p ?o") else None}
+        if fmt == "json":
+            response = jsonify(context)
+        else:
+            response = Response(render_template("resource.html", **page_globals(), **context,
+                                                formats=_format_links(path)),
+                                mimetype="text/html")
+    return _finish(response, etag, negotiated, fmt, path)
 
 
 # --------------------------------------------------------------------------- vocabulary

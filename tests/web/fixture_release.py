@@ -195,7 +195,10 @@ CATALOG = """
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <{base}catalog> a dcat:Catalog ; dcterms:title "Kuntadigi"@fi, "Kuntadigi"@en ;
+  dcterms:publisher <{base}id/organisation/valtiovarainministerio> ;
   dcat:dataset <{base}dataset> .
+<{base}id/organisation/valtiovarainministerio> a <http://xmlns.com/foaf/0.1/Agent> ;
+  <http://xmlns.com/foaf/0.1/name> "Valtiovarainministeriö"@fi, "Finansministeriet"@sv .
 <{base}dataset> a dcat:Dataset ; dcterms:title "Kuntien digitalisaatiohankkeet"@fi, "Municipal digitalisation projects"@en ;
   dcterms:issued "2024-05-01"^^xsd:date ;
   dcat:distribution <{base}dataset/distribution/ttl> .

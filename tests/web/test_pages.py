@@ -7,7 +7,6 @@ import re
 import pytest
 
 
-
 def html(response) -> str:
     assert response.status_code == 200, response.data[:500]
     assert response.mimetype == "text/html"

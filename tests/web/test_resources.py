@@ -176,3 +176,28 @@ def test_page_json_is_datasette_style(client):
     assert [x["iri"] for x in page["lead"]] == [str(ESPOO)]
     assert page["sources"][0]["first"] == 19
     assert json.dumps(page)
+
+
+def test_metadata_resources_dereference(client):
+    dataset = client.get("/dataset", headers={"Accept": "text/turtle"})
+    assert dataset.status_code == 200
+    graph = graph_of(dataset)
+    assert (rdflib.URIRef(BASE + "dataset"), rdflib.RDF.type,
+            rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")) in graph
+    page = client.get("/dataset", headers={"Accept": "text/html"}).data.decode()
+    assert "Kuntien digitalisaatiohankkeet" in page
+    assert client.get("/dataset/distribution/ttl.ttl").status_code == 200
+    assert client.get("/dataset/nope").status_code == 404
+    publisher = client.get("/doc/organisation/valtiovarainministerio?lang=sv",
+                           headers={"Accept": "text/html"})
+    assert publisher.status_code == 200 and "Finansministeriet" in publisher.data.decode()
+
+
+def test_named_graphs_dereference(client):
+    reference = graph_of(client.get("/graph/reference.ttl"))
+    assert (ESPOO, rdflib.SKOS.prefLabel, rdflib.Literal("Esbo", lang="sv")) in reference
+    assert (EVAKA, None, None) not in reference
+    page = client.get("/graph/004-f0ab20c46da3f21c", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert 'href="/doc/document/004-f0ab20c46da3f21c"' in page.data.decode()
+    assert client.get("/graph/nope").status_code == 404
