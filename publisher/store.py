@@ -822,8 +822,9 @@ class EmbeddedStore(Store):
         self._lock = threading.RLock()
         self._current: _Loaded | None = None
         self._probe_cache: tuple[Any, Any] | None = None
+        default = min(4, max(2, os.cpu_count() or 2))
         size = pool_size if pool_size is not None else int(
-            os.environ.get("PUBLISHER_QUERY_WORKERS", "2"))
+            os.environ.get("PUBLISHER_QUERY_WORKERS", str(default)))
         self.pool = QueryProcessPool(size)
 
     # which release should be served ----------------------------------------

@@ -22,6 +22,11 @@ from publisher.config import Settings  # noqa: E402
 IN_CI = bool(os.environ.get("CI"))
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "browser: runs a headless Chromium (skipped without one "
+                                       "unless CI is set)")
+
+
 @pytest.fixture(scope="session")
 def release_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("site")

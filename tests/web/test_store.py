@@ -250,3 +250,14 @@ def test_describe_follows_hash_iri_parts(store):
     lines = {t.object.value for t in project if t.predicate.value == BASE + "def/firstLine"}
     assert lines == {"5"}
     assert any(t.object.value == "Tavoite" for t in project)
+
+
+def test_cli_load_into_a_remote_store(oxigraph_server, settings, monkeypatch, capsys):
+    """`publisher load --store URL --release DIR` through the CLI entry point."""
+    from publisher.cli import main
+
+    monkeypatch.setenv("PUBLISHER_BASE_URI", BASE)
+    release = settings.releases_dir / "latest"
+    assert main(["load", "--store", oxigraph_server.url, "--release", str(release)]) == 0
+    assert "loaded" in capsys.readouterr().err
+    assert RemoteStore(oxigraph_server.url, settings).version == "2024-05-01.1"
