@@ -8,8 +8,10 @@ mapping file stays free of logic.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from publisher.config import Settings
 from publisher.keys import slugify
+from publisher.municipalities import MunicipalityIndex, default_index
 
 LANGUAGE_IRIS = {
     "fi": "http://publications.europa.eu/resource/authority/language/FIN",
@@ -34,11 +37,22 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 @dataclass(frozen=True)
 class DocumentContext:
-    """What the link stage knows about the source a record came from."""
+    """What the link stage knows about the source a record came from.
+
+    `refs` gives the URI of every initiative record of the document by record index (after
+    merging: a record merged into another carries the other's URI); `organisations` resolves
+    organisation names; `programme_iri` is set for documents whose projects the funding
+    programme funds.
+    """
 
     key: str
     lines: Sequence[str]
     build_key: str
+    name: str = ""
+    refs: Mapping[int, str] = field(default_factory=dict)
+    organisations: "OrganisationRegistry | None" = None
+    programme_iri: str | None = None
+    base: str = "https://data.kuntadigi.example/"
 
 
 def render_blocks(blocks: Sequence[Any]) -> str:
@@ -112,6 +126,7 @@ def prepare_record(record: dict[str, Any], document: DocumentContext) -> dict[st
         emails_prepared=[{"address": e, "index": n}
                          for n, e in enumerate(_unique(record.get("emails") or []), start=1)],
         link_texts=record.get("link_texts") or [],
+        programme_iri=document.programme_iri,
     )
     lead = record.get("lead_organisation")
     prepared["lead"] = {"key": organisation_key(lead)} if lead else None
@@ -217,3 +232,243 @@ def reference_quads(settings: Settings, graph: NamedNode) -> Iterator[Quad]:
         yield Quad(code_iri, NamedNode(SKOS + "notation"), Literal(row["code"]), graph)
         for lang, name in names.items():
             yield Quad(code_iri, NamedNode(SKOS + "prefLabel"), Literal(name, language=lang), graph)
+
+
+# ---------------------------------------------------------------- organisations that are not municipalities
+
+@dataclass(frozen=True)
+class Organisation:
+    key: str
+    names: Mapping[str, str]
+    aliases: tuple[str, ...]
+
+
+class OrganisationRegistry:
+    """The organisations of `mappings/organisations.toml`, found by any of their names.
+
+    A name matches as a whole word, case-insensitively, also with a genitive -s or -n
+    ("Kommunförbundets", "finansministeriets")."""
+
+    def __init__(self, organisations: list[Organisation]) -> None:
+        self.organisations = organisations
+        self.by_key = {o.key: o for o in organisations}
+        forms = sorted(((alias, o.key) for o in organisations
+                        for alias in {*o.aliases, *o.names.values()}),
+                       key=lambda item: -len(item[0]))
+        self._patterns = [(re.compile(rf"(?<![\w-]){re.escape(alias)}(?:s|n|ns|ets)?(?![\w-])",
+                                      re.IGNORECASE), key) for alias, key in forms]
+
+    @classmethod
+    def load(cls, path: Path) -> "OrganisationRegistry":
+        if not Path(path).exists():
+            return cls([])
+        with Path(path).open("rb") as handle:
+            table = tomllib.load(handle)
+        return cls([Organisation(e["key"], dict(e.get("names", {})), tuple(e.get("aliases", [])))
+                    for e in table.get("organisations", [])])
+
+    def find(self, text: str | None) -> str | None:
+        """The key of the first (longest) organisation name found in the text."""
+        if not text:
+            return None
+        found = [(m.start(), key) for pattern, key in self._patterns
+                 if (m := pattern.search(text))]
+        return min(found)[1] if found else None
+
+
+def resolve_organisation(text: str | None, registry: OrganisationRegistry | None,
+                         index: MunicipalityIndex | None = None) -> str | None:
+    """An organisation key for a name as written: a listed organisation or a municipality
+    ("i Hyvinge", "Espoo"); None if neither is found."""
+    if not text:
+        return None
+    key = registry.find(text) if registry else None
+    if key:
+        return key
+    index = index or default_index()
+    for candidate in [text] + re.findall(r"\bi ([A-ZÅÄÖ][\w-]+)", text):
+        found = index.resolve(candidate.strip())
+        if found is not None and not found.is_near_miss:
+            return found.code
+    return None
+
+
+def organisation_records(registry: OrganisationRegistry) -> list[dict[str, Any]]:
+    """Reference records for the listed organisations, with their names in fi, sv and en."""
+    return [{"type": "organisation", "key": o.key,
+             "names": [{"text": text, "language": lang} for lang, text in sorted(o.names.items())]}
+            for o in registry.organisations]
+
+
+# ---------------------------------------------------------------- the funding programme
+
+def load_programme(path: Path) -> dict[str, Any] | None:
+    if not Path(path).exists():
+        return None
+    with Path(path).open("rb") as handle:
+        table = tomllib.load(handle)
+    return table.get("programme")
+
+
+def programme_record(programme: Mapping[str, Any], document_keys: Mapping[str, str],
+                     lines_of: Mapping[str, Sequence[str]], build_key: str) -> dict[str, Any]:
+    """The programme as a reference record: names and definitions in fi, sv, en; its calls;
+    its funder; and, if the source it cites is built, the derivation of its calls."""
+    source = programme.get("source") or {}
+    document = source.get("document")
+    doc_key = document_keys.get(document) if document else None
+    first, last = source.get("first_line"), source.get("last_line")
+    lines = lines_of.get(document, []) if document else []
+    call_source = ("\n".join(lines[first - 1:last]) if doc_key and first and last else None)
+    return {
+        "type": "programme", "key": programme["key"],
+        "names": [{"text": t, "language": lang} for lang, t in sorted(programme["names"].items())],
+        "definitions": [{"text": t, "language": lang}
+                        for lang, t in sorted(programme.get("definitions", {}).items())],
+        "funder_key": programme.get("funder"),
+        "kind_key": "funding",
+        "build_key": build_key,
+        "calls": [{"call_key": c["key"], "year": str(c["year"]),
+                   "names": [{"text": t, "language": lang} for lang, t in sorted(c["names"].items())],
+                   "document_key": doc_key, "first_line": first if doc_key else None,
+                   "last_line": last if doc_key else None, "source_text": call_source}
+                  for c in programme.get("calls", [])],
+    }
+
+
+# ---------------------------------------------------------------- page records
+
+KIND_CLASSES = {"project": "Project", "network": "Network", "service": "Service",
+                "event": "Event", "forum": "Forum", "funding": "FundingProgramme"}
+GENRE_CLASSES = {"web page": "http://schema.org/WebPage", "blog post": "http://schema.org/BlogPosting",
+                 "press release": "http://schema.org/Article"}
+COUNTRIES = {"FIN": "http://publications.europa.eu/resource/authority/country/FIN"}
+
+
+def kind_type(kind: str) -> str:
+    """The URI type segment of an initiative of this kind."""
+    return {"project": "project", "funding": "programme"}.get(kind, "initiative")
+
+
+def telephone_iri(number: str | None) -> str | None:
+    """A Finnish number as written ("02955 30122") as a tel: IRI (RFC 3966, +358)."""
+    digits = re.sub(r"\D", "", number or "")
+    if not digits:
+        return None
+    return f"tel:+358{digits[1:]}" if digits.startswith("0") else f"tel:+{digits}"
+
+
+def _derivations(record: Mapping[str, Any], document: DocumentContext, iri: str) -> list[dict]:
+    out = []
+    joiner = "-" if "#" in iri else "#"          # a hash resource's derivation: {iri}-derivation-…
+    for first, last in record.get("spans") or []:
+        out.append({"derivation_iri": f"{iri}{joiner}derivation-{document.key}-{first}",
+                    "first_line": first, "last_line": last,
+                    "source_text": "\n".join(document.lines[first - 1:last])})
+    return out
+
+
+def prepare_page_record(record: dict[str, Any], document: DocumentContext,
+                        index: MunicipalityIndex | None = None) -> dict[str, Any]:
+    """Add what the page mapping refers to: URIs, language IRIs, organisation keys, spans."""
+    language = record.get("language") or "sv"
+    prepared = dict(record)
+    source = record.get("source") or {}
+    prepared.update(language=language, language_iri=LANGUAGE_IRIS.get(language),
+                    first_line=source.get("first_line"), last_line=source.get("last_line"),
+                    document_key=document.key, build_key=document.build_key,
+                    document_iri=f"{document.base}id/document/{document.key}")
+    kind = record.get("type")
+    if kind == "document":
+        _prepare_document(prepared, document)
+    elif kind == "initiative":
+        _prepare_initiative(prepared, document, index)
+    elif kind == "person":
+        _prepare_person(prepared, document, index)
+    elif kind == "figure":
+        _prepare_figure(prepared, document)
+    elif kind == "concept":
+        prepared["iri"] = f"{document.base}id/interoperability-layer/{record['key']}" \
+            if record.get("scheme") == "eif" else None
+        prepared["derivations"] = _derivations(record, document, prepared["iri"] or "")
+    return prepared
+
+
+def _prepare_document(prepared: dict[str, Any], document: DocumentContext) -> None:
+    registry = document.organisations
+    prepared["genre_class"] = GENRE_CLASSES.get(prepared.get("genre") or "")
+    prepared["publisher_key"] = resolve_organisation(prepared.get("publisher"), registry)
+    prepared["authors_prepared"] = [{"person_key": slugify(a["name"], max_length=80),
+                                     "organisation_key": None} for a in prepared.get("authors") or []]
+    prepared["tags_prepared"] = list(prepared.get("tags") or [])
+    prepared["urls_normalised"] = _unique(_normalise_url(u) for u in prepared.get("urls") or [])
+    prepared["subject_iris"] = _unique(document.refs.get(i) for i in prepared.get("subject_refs") or [])
+
+
+def _prepare_initiative(prepared: dict[str, Any], document: DocumentContext,
+                        index: MunicipalityIndex | None) -> None:
+    iri = prepared.get("iri") or ""
+    language = prepared["language"]
+    prepared["derivations"] = _derivations(prepared, document, iri)
+    prepared["kind_iri"] = f"{document.base}id/initiative-kind/{prepared.get('kind') or 'project'}"
+    if not prepared.get("class_iri") and not prepared.get("merged"):
+        prepared["class_iri"] = f"{document.base}def/{KIND_CLASSES.get(prepared.get('kind'), 'Project')}"
+    prepared["is_project"] = (prepared.get("class_iri") or "").endswith("/def/Project")
+    labels = [{"text": prepared["name"], "language": language}]
+    labels += [{"text": t, "language": lang} for lang, t in sorted((prepared.get("labels") or {}).items())
+               if lang != language]
+    prepared["labels_prepared"] = labels
+    prepared["titles_prepared"] = [{"text": prepared.get("title") or prepared["name"], "language": language}]
+    alt = [n for n in [prepared.get("title")] + list(prepared.get("alt_names") or [])
+           if n and n != prepared["name"]]
+    prepared["alt_labels_prepared"] = [{"text": n, "language": language} for n in _unique(alt)]
+    description = " ".join(prepared.get("description") or [])
+    prepared["descriptions_prepared"] = ([{"text": description, "language": language}]
+                                         if description else [])
+    lead = prepared.get("lead_organisation") or {}
+    prepared["lead_key"] = lead.get("key") or lead.get("code") or \
+        resolve_organisation(lead.get("name"), document.organisations, index)
+    prepared["partner_keys"] = [p["key"] for p in prepared.get("partners") or [] if p.get("key")]
+    prepared["urls_normalised"] = _unique(_normalise_url(u) for u in prepared.get("urls") or [])
+    prepared["programme_iri"] = document.programme_iri if prepared.get("funded_by_programme") else None
+    prepared["status"] = "ongoing"
+
+
+def _prepare_person(prepared: dict[str, Any], document: DocumentContext,
+                    index: MunicipalityIndex | None) -> None:
+    registry = document.organisations
+    key = resolve_organisation(prepared.get("organisation"), registry, index)
+    if key is None:
+        key = resolve_organisation(prepared.get("organisation_hint"), registry, index)
+    if key is None:
+        fallback = prepared.get("fallback_municipality") or {}
+        key = fallback.get("code")
+    prepared["organisation_key"] = key
+    prepared["person_key"] = slugify(prepared["name"], max_length=80)
+    prepared["roles"] = [prepared["role"]] if prepared.get("role") else []
+    prepared["telephone"] = telephone_iri(prepared.get("phone"))
+    prepared["homepage"] = (f"https://twitter.com/{prepared['twitter']}"
+                            if prepared.get("twitter") else None)
+    prepared["contact_of"] = [{"iri": iri} for iri in
+                              _unique(document.refs.get(i) for i in prepared.get("initiative_refs") or [])]
+    prepared["authored_documents"] = []
+    if prepared.get("relation") == "author":
+        prepared["contact_of"] = []
+        prepared["authored_documents"] = [prepared["document_iri"]]
+
+
+def _prepare_figure(prepared: dict[str, Any], document: DocumentContext) -> None:
+    iri = f"{document.base}id/document/{document.key}#figure-{prepared['key']}"
+    prepared["iri"] = iri
+    subject = prepared.get("subject") or {}
+    if "initiative_ref" in subject:
+        prepared["subject_iri"] = document.refs.get(subject["initiative_ref"])
+    else:
+        code = (subject.get("iri_code") or "").split(":")[-1]
+        prepared["subject_iri"] = COUNTRIES.get(code)
+    value = prepared.get("value")
+    prepared["labels_prepared"] = [{"text": f"{text}: {value}", "language": lang}
+                                   for lang, text in sorted((prepared.get("label") or {}).items())]
+    prepared["units_prepared"] = [{"text": text, "language": lang}
+                                  for lang, text in sorted((prepared.get("unit") or {}).items())]
+    prepared["derivations"] = _derivations(prepared, document, iri)

@@ -46,6 +46,8 @@ class NodeRule:
     iri: str
     classes: tuple[NamedNode, ...]
     properties: tuple[PropertyRule, ...]
+    when: str | None = None
+    unless: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ class RecordMapping:
                 language=prop.get("language"),
                 datatype=self.expand(prop["datatype"], at) if "datatype" in prop else None))
         classes = tuple(self.expand(c, where) for c in spec.get("classes", []))
-        return NodeRule(name, spec["iri"], classes, tuple(rules))
+        return NodeRule(name, spec["iri"], classes, tuple(rules), spec.get("when"), spec.get("unless"))
 
     def _check(self) -> None:
         names = set(self.nodes)
@@ -216,6 +218,8 @@ class RecordMapping:
             yield context.child(item)
 
     def _node_quads(self, node: NodeRule, context: Context, graph: NamedNode) -> Iterator[Quad]:
+        if (node.when and not context.lookup(node.when)) or (node.unless and context.lookup(node.unless)):
+            return
         subject_iri = self.fill(node.iri, context)
         if subject_iri is None:
             return
@@ -234,6 +238,9 @@ class RecordMapping:
                         graph: NamedNode) -> Iterator[Quad]:
         if rule.node:
             target = self.nodes[rule.node]
+            if (target.when and not context.lookup(target.when)) or \
+                    (target.unless and context.lookup(target.unless)):
+                return
             target_iri = self.fill(target.iri, context)
             if target_iri is None:
                 return

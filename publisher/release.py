@@ -162,6 +162,7 @@ def write_report(folder: Path, result: PipelineResult, outcome: ValidationOutcom
         "documents": [{"document": d.path.name, "key": d.key, **d.extraction.report()}
                       for d in result.documents],
         "problems": [str(p) for p in result.problems],
+        **result.report_parts(),      # summary, merge decisions, theme assignments
     }
     (folder / "build-report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -189,3 +189,20 @@ iri = "{base}x"
 """)
     with pytest.raises(MappingError, match="type_field"):
         load_mapping(path, BASE)
+
+
+def test_node_level_when_skips_the_node_and_links_to_it(tmp_path: Path) -> None:
+    mapping = load_mapping(write(tmp_path, """
+[prefixes]
+ex = "{base}def/"
+[nodes.thing]
+iri = "{base}id/thing/{key}"
+properties = [ { predicate = "ex:who", node = "person" } ]
+[nodes.person]
+iri = "{base}id/person/{name}"
+when = "settings.names"
+classes = ["ex:Person"]
+"""), BASE)
+    record = {"key": "t", "name": "p"}
+    assert not list(mapping.quads(record, G, {"names": False}))
+    assert len(list(mapping.quads(record, G, {"names": True}))) == 2
