@@ -456,19 +456,6 @@ def render_result(result: Any, fmt: str | None, limit: int | None, rewrite: Rewr
 # --------------------------------------------------------------------------- the interface
 
 
-@dataclass
-class QueryRequest:
-    """A public SPARQL query with its protocol options."""
-
-    sparql: str
-    format: str | None = None
-    default_graph_uris: Sequence[str] = ()
-    named_graph_uris: Sequence[str] = ()
-    rewrite: Rewrite = None
-    timeout: float | None = None
-    limit: int | None = None
-
-
 class Store(ABC):
     """What the web app needs from a store. The app talks to nothing else."""
 
@@ -481,10 +468,24 @@ class Store(ABC):
     @abstractmethod
     def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
-              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None) -> QueryResult:
+              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
+              allow_service: bool | None = None) -> QueryResult:
         """Run a read-only query; the answer is serialized in ``format`` (a key of
         SOLUTION_FORMATS or GRAPH_FORMATS, else the kind's default), cut after ``limit``
-        rows or triples. Raises QuerySyntaxError, QueryTimeout, QueryRefused, StoreUnavailable."""
+        rows or triples. Updates are refused, SERVICE unless allowed (``allow_service``, else
+        the store's limits). Raises QuerySyntaxError, QueryTimeout, QueryRefused,
+        StoreUnavailable."""
+
+    def refuse_unsafe(self, sparql: str, allow_service: bool | None = None) -> None:
+        """Updates never reach a store through `query`; SERVICE only when allowed (by the
+        argument, else by the store's limits)."""
+        info = inspect_query(sparql)
+        if info.is_update:
+            raise QueryRefused("this store is read-only here: SPARQL Update is not accepted")
+        if allow_service is None:
+            allow_service = self.settings.limits.allow_service
+        if info.uses_service and not allow_service:
+            raise QueryRefused("SERVICE (federated query) is disabled")
 
     # trusted queries used by the pages -------------------------------------
     @abstractmethod
@@ -946,7 +947,9 @@ class EmbeddedStore(Store):
 
     def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
-              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None) -> QueryResult:
+              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
+              allow_service: bool | None = None) -> QueryResult:
+        self.refuse_unsafe(sparql, allow_service)
         loaded = self._ensure()
         job = {"path": str(loaded.path), "sparql": sparql, "format": format,
                "limit": self.settings.limits.result_limit if limit is None else limit,
@@ -1082,7 +1085,9 @@ class RemoteStore(Store):
     # the interface ---------------------------------------------------------
     def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
-              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None) -> QueryResult:
+              named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
+              allow_service: bool | None = None) -> QueryResult:
+        self.refuse_unsafe(sparql, allow_service)
         timeout = self.settings.limits.query_timeout_seconds if timeout is None else timeout
         limit = self.settings.limits.result_limit if limit is None else limit
         deadline = time.monotonic() + timeout

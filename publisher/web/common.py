@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from datetime import datetime, timezone
@@ -192,13 +191,6 @@ def cacheable(response: Response, etag: str | None, vary: list[str] | None = Non
 # --------------------------------------------------------------------------- errors
 
 
-def wants_html() -> bool:
-    offers = [("text/plain", "text"), ("text/html", "html"), ("application/json", "json"),
-              ("application/xhtml+xml", "html")]
-    try:
-        return negotiate(offers, request.headers.get("Accept")) == "html"
-    except HTTPException:
-        return False
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None,
@@ -283,7 +275,4 @@ def _language_links() -> list[dict[str, Any]]:
                       "href": f"{request.path}?{query}", "current": code == current})
     return links
 
-
-def now_http() -> str:
-    return format_datetime(datetime.fromtimestamp(time.time(), timezone.utc), usegmt=True)
 

@@ -192,7 +192,8 @@ def endpoint() -> Response:
     limits = settings().limits
     result = store().query(query, format=fmt, default_graph_uris=default_graphs,
                            named_graph_uris=named_graphs, rewrite=current.rewrite,
-                           timeout=limits.query_timeout_seconds, limit=limits.result_limit)
+                           timeout=limits.query_timeout_seconds, limit=limits.result_limit,
+                           allow_service=limits.allow_service)
     media = result.media_type
     response = Response(result.body, status=200,
                         content_type=f"{media}; charset=utf-8" if media != "application/ld+json"

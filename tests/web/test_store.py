@@ -261,3 +261,13 @@ def test_cli_load_into_a_remote_store(oxigraph_server, settings, monkeypatch, ca
     assert main(["load", "--store", oxigraph_server.url, "--release", str(release)]) == 0
     assert "loaded" in capsys.readouterr().err
     assert RemoteStore(oxigraph_server.url, settings).version == "2024-05-01.1"
+
+
+def test_stores_refuse_updates_and_service(store):
+    from publisher.store import QueryRefused
+
+    with pytest.raises(QueryRefused):
+        store.query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    with pytest.raises(QueryRefused):
+        store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }")
+    assert not store.ask("<urn:a> ?p ?o")
