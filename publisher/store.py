@@ -943,7 +943,8 @@ class EmbeddedStore(Store):
         self.release_path = Path(release_dir)
         self._probe_cache = None
         loaded = self._ensure()
-        return len(loaded.store)
+        marker = self.release_marker(loaded.version, loaded.info.get("built"))
+        return len(loaded.store) - len(marker)      # the quads of data.trig
 
     def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
