@@ -66,6 +66,14 @@ def settings() -> Settings:
 # --------------------------------------------------------------------------- the request
 
 
+_LINK_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
+
+
+def safe_link(url: str) -> bool:
+    """Only web and mail links become <a href>: never javascript:, data: and the like."""
+    return url.lower().startswith(_LINK_SCHEMES)
+
+
 class Here:
     """How this request maps onto the base URI, and which language it wants."""
 
@@ -100,9 +108,10 @@ class Here:
 
     def href(self, iri: str) -> str:
         """Where a link in HTML should go: our own pages for our IRIs (the document, not the
-        thing, saving a 303), the IRI itself for everything else."""
+        thing, saving a 303), the IRI itself for other web IRIs, "" (no link) for IRIs of
+        other schemes (urn:, javascript:…)."""
         if not iri.startswith(self.base):
-            return iri
+            return iri if safe_link(iri) else ""
         rest = iri[len(self.base):]
         if rest.startswith("id/"):
             rest = "doc/" + rest[3:]

@@ -13,7 +13,7 @@ from werkzeug.exceptions import BadRequest
 
 from publisher.store import RDF_TYPE
 from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
-                                  publisher, settings, store)
+                                  publisher, safe_link, settings, store)
 from publisher.web.negotiation import PAGE_OFFERS, negotiate_or_406
 from publisher.web.views import (DCT, OWL, RDFS, SKOS, Index, Labeller, all_literals, integer,
                                  inverse_view, literal_text, local_name, pick_literal,
@@ -315,7 +315,7 @@ def project_page(iri: str, index: Index) -> dict[str, Any]:
         "themes": _links(index, names, node, DCT + "subject"),
         "contacts": contacts,
         "pages": [p.value for p in index.objects(node, FOAF + "page")
-                  if isinstance(p, ox.NamedNode)],
+                  if isinstance(p, ox.NamedNode) and safe_link(p.value)],
         "sections": sections,
         "sources": _source_span(index, names, node),
         "other": properties_view(node, names, skip=shown),
@@ -342,7 +342,8 @@ def municipality_page(iri: str, index: Index) -> dict[str, Any]:
         "names": all_literals(index.objects(node, SKOS + "prefLabel")
                               or index.objects(node, RDFS + "label")),
         "code": identifier.value if isinstance(identifier, ox.Literal) else None,
-        "code_list": code_list.value if isinstance(code_list, ox.NamedNode) else None,
+        "code_list": code_list.value if isinstance(code_list, ox.NamedNode)
+        and safe_link(code_list.value) else None,
         "region": names.link(region) if isinstance(region, ox.NamedNode) else None,
         "region_key": local_name(region.value) if isinstance(region, ox.NamedNode) else None,
         "lead_projects": lead,

@@ -183,6 +183,7 @@ TRIG = """
     rdfs:label "Digital kundtjänst i Tammerfors"@sv ; dcterms:title "Digital kundtjänst i Tammerfors"@sv ;
     dcterms:description "Tammerfors utvecklar en digital kundtjänst på svenska och finska.\\n- chatt\\n- e-post"@sv ;
     kd:status <{base}id/status/ongoing> ;
+    foaf:page <javascript:alert(1)> ;
     kd:leadOrganisation <{base}id/organisation/837> ;
     prov:wasDerivedFrom <{base}id/document/000-a99be5f9b8218adf> ;
     prov:qualifiedDerivation [ a prov:Derivation ; prov:entity <{base}id/document/000-a99be5f9b8218adf> ;

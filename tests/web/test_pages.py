@@ -160,3 +160,10 @@ def test_every_page_has_json(client):
         assert response.status_code == 200, path
         assert response.mimetype == "application/json", path
         assert isinstance(response.json, dict) and response.json.get("page"), path
+
+
+def test_no_script_links_from_data(client):
+    page = html(client.get("/doc/project/digital-kundtjanst"))
+    assert 'href="javascript:' not in page.lower()
+    data = client.get("/doc/project/digital-kundtjanst.json").json
+    assert data["pages"] == []
