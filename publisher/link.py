@@ -445,6 +445,9 @@ def _prepare_person(prepared: dict[str, Any], document: DocumentContext,
         key = fallback.get("code")
     prepared["organisation_key"] = key
     prepared["person_key"] = slugify(prepared["name"], max_length=80)
+    prepared["spans"] = [[n, n] for n in sorted(set(prepared.get("lines") or []))]
+    prepared["derivations"] = _derivations(prepared, document,
+                                           f"{document.base}id/person/{prepared['person_key']}")
     prepared["roles"] = [prepared["role"]] if prepared.get("role") else []
     prepared["telephone"] = telephone_iri(prepared.get("phone"))
     prepared["homepage"] = (f"https://twitter.com/{prepared['twitter']}"
