@@ -227,7 +227,7 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> Pipeli
     store.extend(_build_activity_quads(result, settings, mappings))
     result.merges = _merge_report(merged, notes, iris, candidates, programme_iri)
     result.merges["persons"] = _person_report(result)
-    result.summary = _summary(result, merged, assignments, texts)
+    result.summary = _summary(result, merged, assignments, texts, base)
     return result
 
 
@@ -455,9 +455,11 @@ def _person_report(result: PipelineResult) -> list[dict[str, Any]]:
     return out
 
 
-def _summary(result: PipelineResult, merged: MergeResult, assignments, texts) -> dict[str, Any]:
+def _summary(result: PipelineResult, merged: MergeResult, assignments, texts,
+             base: str) -> dict[str, Any]:
     kinds: dict[str, int] = {}
     persons: set[str] = set()
+    relations: dict[str, set[str]] = {}
     figures = 0
     for document in result.documents:
         for prepared in document.prepared:
@@ -465,6 +467,7 @@ def _summary(result: PipelineResult, merged: MergeResult, assignments, texts) ->
                 kinds[prepared.get("kind", "project")] = kinds.get(prepared.get("kind", "project"), 0) + 1
             elif prepared.get("type") == "person":
                 persons.add(prepared["person_key"])
+                relations.setdefault(prepared["relation"], set()).add(prepared["person_key"])
             elif prepared.get("type") == "figure":
                 figures += 1
             if document.extractor == "catalogue":
@@ -472,17 +475,22 @@ def _summary(result: PipelineResult, merged: MergeResult, assignments, texts) ->
     projects = sum(len(d.records) for d in result.documents)
     catalogue = sum(len(d.records) for d in result.documents if d.extractor == "catalogue")
     counts = [len(assignments[t.resource]) for t in texts]
+    project_iris = {f"{base}id/project/{p['key']}" for d in result.documents for p in d.records}
+    per_project = [len(assignments.get(iri, [])) for iri in sorted(project_iris)]
     return {
         "catalogue_projects": catalogue,
         "projects": projects,
         "page_initiatives_by_kind": dict(sorted(kinds.items())),
         "persons": len(persons),
+        "page_persons_by_relation": {k: len(v) for k, v in sorted(relations.items())},
         "figures": figures,
         "merged_resources": len(merged.merged()),
         "considered_not_merged": len(merged.not_merged()),
         "themed_resources": sum(1 for c in counts if c),
         "themes_per_resource": {"min": min(counts, default=0), "max": max(counts, default=0),
                                 "mean": round(sum(counts) / len(counts), 2) if counts else 0},
+        "themes_per_project": {"min": min(per_project, default=0), "max": max(per_project, default=0),
+                               "mean": round(sum(per_project) / len(per_project), 2) if per_project else 0},
     }
 
 

@@ -318,8 +318,9 @@ class PageReader:
                 if line.kind in ("heading", "paragraph") and line.text in names:
                     line.kind, line.role = "meta", "byline"
                     self.assign(line, self.document_record, "byline")
-        if self.detected and self.family.metadata and not doc["date"]:
-            self.problem(None, "date", "no publication date found in the page")
+        if self.detected and not doc["date"]:
+            self.problem(None, "date", "the page states no publication date"
+                         + (" (no metadata line matched)" if self.family.metadata else ""))
 
     def add_author(self, name: str, line: Line) -> None:
         doc = self.records[self.document_record]
