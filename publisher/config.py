@@ -51,6 +51,9 @@ class Settings:
     required_languages: tuple[str, ...] = ("fi", "sv", "en")
     licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     store_url: str = "embedded"
+    # Links in every representation point to the server answering when its host differs
+    # from base_uri (request paths are mapped onto base_uri, as Trifid does).
+    rewrite_links: bool = True
     limits: Limits = field(default_factory=Limits)
     sources: tuple[Source, ...] = ()
     root: Path = PROJECT_ROOT
@@ -97,7 +100,7 @@ def _from_table(table: dict[str, Any], root: Path) -> Settings:
     )
     simple = {k: v for k, v in table.items()
               if k in {"base_uri", "municipality_codelist", "region_codelist",
-                       "publish_person_names", "licence"}}
+                       "publish_person_names", "licence", "rewrite_links"}}
     if "required_languages" in table:
         simple["required_languages"] = tuple(table["required_languages"])
     settings = Settings(limits=limits, sources=sources, root=root, **simple)
