@@ -374,7 +374,10 @@ class PageReader:
                 expected_list = None
             opened = (self.family.section_for(line.text)
                       if line.kind in ("heading", "paragraph") else None)
-            if doc["title"] is None and line.kind == "heading" and opened is None:
+            first_short = (position == 0 and line.kind == "paragraph"
+                           and len(line.text.split()) <= self.rules.heading_max_words
+                           and not SENTENCE_END_RE.search(line.text))
+            if doc["title"] is None and (line.kind == "heading" or first_short) and opened is None:
                 doc["title"] = line.text
                 self.assign(line, self.document_record, "title")
                 continue

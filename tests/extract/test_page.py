@@ -301,3 +301,12 @@ def test_cli_report_accounts_for_every_line_of_a_page():
     assert report["extractor"] == "page"
     assert counts["assigned_lines"] + counts["unassigned_lines"] == counts["non_empty_lines"]
     assert all(u["reason"] for u in report["unassigned"])
+
+
+def test_a_short_first_line_is_the_title_even_without_blank_lines(tmp_path):
+    path = tmp_path / "sivu.txt"
+    path.write_text("Otsikko\nTeksti.\n", encoding="utf-8")
+    ex = extract_path(path, extractor="page")
+    assert ex.extractor == "page"
+    assert [(r["type"], r["title"]) for r in ex.records] == [("document", "Otsikko")]
+    assert [(a.line, a.role) for a in ex.line_accounts] == [(1, "title"), (2, "lead")]
