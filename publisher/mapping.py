@@ -27,33 +27,41 @@ class MappingError(ValueError):
 _MISSING = object()
 
 
+Path_ = tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class PropertyRule:
     predicate: NamedNode
-    value: str | None = None
-    iri: str | None = None
+    value: "Template | None" = None
+    iri: "Template | None" = None
     node: str | None = None
-    each: str | None = None
-    when: str | None = None
-    unless: str | None = None
-    language: str | None = None
+    each: Path_ | None = None
+    when: Path_ | None = None
+    unless: Path_ | None = None
+    language: "Template | None" = None
     datatype: NamedNode | None = None
 
 
 @dataclass(frozen=True)
 class NodeRule:
     name: str
-    iri: str
+    iri: "Template"
     classes: tuple[NamedNode, ...]
     properties: tuple[PropertyRule, ...]
-    when: str | None = None
-    unless: str | None = None
+    when: Path_ | None = None
+    unless: Path_ | None = None
+
+    def skipped(self, context: "Context") -> bool:
+        """The node's own `when`/`unless` conditions say it is not written here."""
+        return bool((self.when and not context.resolve(self.when))
+                    or (self.unless and context.resolve(self.unless)))
 
 
 @dataclass(frozen=True)
 class EmitRule:
     node: str
-    each: str | None
+    each: Path_ | None
 
 
 @dataclass(frozen=True)
@@ -64,8 +72,14 @@ class RecordRule:
     emits: tuple[EmitRule, ...]
 
 
+def _path(text: str | None) -> Path_ | None:
+    return None if text is None else split_path(text)
+
+
 class Context:
     """A chain of scopes: a list item looks up fields in itself, then in its record."""
+
+    __slots__ = ("data", "parent", "settings")
 
     def __init__(self, data: Any, parent: "Context | None" = None,
                  settings: Mapping[str, Any] | None = None) -> None:
@@ -78,26 +92,82 @@ class Context:
 
     def lookup(self, path: str) -> Any:
         """Resolve a dotted path; `.` is the item itself; `settings.X` a setting."""
-        if path == ".":
+        return self.resolve(split_path(path))
+
+    def resolve(self, parts: tuple[str, ...]) -> Any:
+        """`lookup` for a path already split (see `split_path`): the hot path of mapping."""
+        if not parts:
             return self.data
-        if path.startswith("settings."):
-            return self.settings.get(path[len("settings."):])
+        if parts[0] == "settings" and len(parts) > 1:
+            return self.settings.get(".".join(parts[1:]))
         scope: Context | None = self
         while scope is not None:
-            value = _walk(scope.data, path.split("."))
+            value = _walk(scope.data, parts)
             if value is not _MISSING:
                 return value
             scope = scope.parent
         return None
 
 
-def _walk(data: Any, parts: list[str]) -> Any:
+def split_path(path: str) -> tuple[str, ...]:
+    """`a.b` → ("a", "b"); `.` (the item itself) → ()."""
+    return () if path == "." else tuple(path.split("."))
+
+
+def _walk(data: Any, parts: tuple[str, ...]) -> Any:
     for part in parts:
-        if isinstance(data, Mapping) and part in data:
+        # records are plain dicts: test that first, the ABC check is slow
+        if (type(data) is dict or isinstance(data, Mapping)) and part in data:
             data = data[part]
         else:
             return _MISSING
     return data
+
+
+class Template:
+    """A template parsed once: literal text between `{field}` placeholders.
+
+    Filling is the inner loop of a build (a few million times for a large catalogue), so
+    the placeholders are split and their paths resolved ahead of time."""
+
+    __slots__ = ("text", "parts", "constant")
+
+    def __init__(self, text: str, base: str) -> None:
+        self.text = text
+        pieces = _PLACEHOLDER.split(text)
+        parts: list[str | tuple[str, ...]] = []
+        for index, piece in enumerate(pieces):
+            if index % 2 == 0:
+                if piece:
+                    parts.append(piece)
+            elif piece == "base":
+                parts.append(base)
+            else:
+                parts.append(split_path(piece))
+        self.parts = tuple(parts)
+        literal = all(isinstance(p, str) for p in parts)
+        self.constant: str | None = "".join(parts) if literal else None  # type: ignore[arg-type]
+
+    def fill(self, context: Context) -> str | None:
+        """The filled text; None when any placeholder is empty (so no triple is made)."""
+        if self.constant is not None:
+            return self.constant
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            value = context.resolve(part)
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    return None
+                out.append(value)
+            elif value is None or kind is list or kind is dict or isinstance(value, (list, dict)):
+                return None
+            else:
+                out.append(str(value))
+        return "".join(out)
 
 
 class RecordMapping:
@@ -116,13 +186,15 @@ class RecordMapping:
         record = table.get("record", {})
         default_root = None if table.get("records") else next(iter(self.nodes), None)
         self.root: str | None = record.get("root", default_root)
-        self.emits = tuple(EmitRule(e["node"], e.get("each")) for e in record.get("emit", []))
+        self.emits = tuple(EmitRule(e["node"], _path(e.get("each")))
+                           for e in record.get("emit", []))
         # Files that map several kinds of record: `[record] type_field = "type"` names the
         # field that says the kind, and `[records.KIND]` gives each kind its root and emits.
         self.type_field: str | None = record.get("type_field")
         self.record_types = {
             name: RecordRule(spec.get("root", name),
-                             tuple(EmitRule(e["node"], e.get("each")) for e in spec.get("emit", [])))
+                             tuple(EmitRule(e["node"], _path(e.get("each")))
+                                   for e in spec.get("emit", [])))
             for name, spec in table.get("records", {}).items()}
         if self.record_types and not self.type_field:
             raise MappingError(f"{self.path.name}: [records.*] needs `type_field` under [record]")
@@ -152,12 +224,18 @@ class RecordMapping:
                                    f"of value / iri / node")
             rules.append(PropertyRule(
                 predicate=self.expand(prop["predicate"], at),
-                value=prop.get("value"), iri=prop.get("iri"), node=prop.get("node"),
-                each=prop.get("each"), when=prop.get("when"), unless=prop.get("unless"),
-                language=prop.get("language"),
+                value=self._template(prop.get("value")) if "iri" not in prop and "node" not in prop
+                else None,
+                iri=self._template(prop.get("iri")), node=prop.get("node"),
+                each=_path(prop.get("each")), when=_path(prop.get("when")),
+                unless=_path(prop.get("unless")), language=self._template(prop.get("language")),
                 datatype=self.expand(prop["datatype"], at) if "datatype" in prop else None))
         classes = tuple(self.expand(c, where) for c in spec.get("classes", []))
-        return NodeRule(name, spec["iri"], classes, tuple(rules), spec.get("when"), spec.get("unless"))
+        return NodeRule(name, Template(spec["iri"], self.base), classes, tuple(rules),
+                        _path(spec.get("when")), _path(spec.get("unless")))
+
+    def _template(self, text: str | None) -> Template | None:
+        return None if text is None else Template(text, self.base)
 
     def _check(self) -> None:
         names = set(self.nodes)
@@ -176,21 +254,7 @@ class RecordMapping:
     # ------------------------------------------------------------ evaluation
     def fill(self, template: str, context: Context) -> str | None:
         """Fill a template; None when any placeholder is empty (so no triple is made)."""
-        missing = False
-
-        def substitute(match: re.Match[str]) -> str:
-            nonlocal missing
-            name = match.group(1)
-            if name == "base":
-                return self.base
-            value = context.lookup(name)
-            if value is None or value == "" or isinstance(value, (list, dict)):
-                missing = True
-                return ""
-            return str(value)
-
-        filled = _PLACEHOLDER.sub(substitute, template)
-        return None if missing else filled
+        return Template(template, self.base).fill(context)
 
     def quads(self, record: Mapping[str, Any], graph: NamedNode,
               settings: Mapping[str, Any]) -> Iterator[Quad]:
@@ -204,66 +268,70 @@ class RecordMapping:
             elif self.root is None:
                 raise MappingError(f"{self.path.name}: no [records.{kind}] for a record whose "
                                    f"{self.type_field} is '{kind}'")
-        yield from self._node_quads(self.nodes[root], context, graph)
+        out: list[Quad] = []
+        self._node_quads(self.nodes[root], context, graph, out)
         for emit in emits:
             for item_context in self._contexts(emit.each, context):
-                yield from self._node_quads(self.nodes[emit.node], item_context, graph)
+                self._node_quads(self.nodes[emit.node], item_context, graph, out)
+        return iter(out)
 
-    def _contexts(self, each: str | None, context: Context) -> Iterator[Context]:
+    @staticmethod
+    def _contexts(each: Path_ | None, context: Context) -> list[Context]:
         if each is None:
-            yield context
-            return
-        items = context.lookup(each) or []
-        for item in items if isinstance(items, list) else [items]:
-            yield context.child(item)
+            return [context]
+        items = context.resolve(each) or []
+        return [Context(item, context) for item in (items if isinstance(items, list) else [items])]
 
-    def _node_quads(self, node: NodeRule, context: Context, graph: NamedNode) -> Iterator[Quad]:
-        if (node.when and not context.lookup(node.when)) or (node.unless and context.lookup(node.unless)):
+    def _node_quads(self, node: NodeRule, context: Context, graph: NamedNode,
+                    out: list[Quad]) -> None:
+        if (node.when or node.unless) and node.skipped(context):
             return
-        subject_iri = self.fill(node.iri, context)
+        subject_iri = node.iri.fill(context)
         if subject_iri is None:
             return
         subject = NamedNode(subject_iri)
         for cls in node.classes:
-            yield Quad(subject, RDF_TYPE, cls, graph)
+            out.append(Quad(subject, RDF_TYPE, cls, graph))
         for rule in node.properties:
-            if rule.when and not context.lookup(rule.when):
+            if rule.when and not context.resolve(rule.when):
                 continue
-            if rule.unless and context.lookup(rule.unless):
+            if rule.unless and context.resolve(rule.unless):
                 continue
-            for item in self._contexts(rule.each, context):
-                yield from self._property_quads(subject, rule, item, graph)
+            if rule.each is None:
+                self._property_quads(subject, rule, context, graph, out)
+            else:
+                for item in self._contexts(rule.each, context):
+                    self._property_quads(subject, rule, item, graph, out)
 
     def _property_quads(self, subject: NamedNode, rule: PropertyRule, context: Context,
-                        graph: NamedNode) -> Iterator[Quad]:
+                        graph: NamedNode, out: list[Quad]) -> None:
         if rule.node:
             target = self.nodes[rule.node]
-            if (target.when and not context.lookup(target.when)) or \
-                    (target.unless and context.lookup(target.unless)):
+            if (target.when or target.unless) and target.skipped(context):
                 return
-            target_iri = self.fill(target.iri, context)
+            target_iri = target.iri.fill(context)
             if target_iri is None:
                 return
-            yield Quad(subject, rule.predicate, NamedNode(target_iri), graph)
-            yield from self._node_quads(target, context, graph)
+            out.append(Quad(subject, rule.predicate, NamedNode(target_iri), graph))
+            self._node_quads(target, context, graph, out)
             return
-        if rule.iri:
-            iri = self.fill(rule.iri, context)
+        if rule.iri is not None:
+            iri = rule.iri.fill(context)
             if iri:
-                yield Quad(subject, rule.predicate, NamedNode(iri), graph)
+                out.append(Quad(subject, rule.predicate, NamedNode(iri), graph))
             return
-        text = self.fill(rule.value or "", context)
+        text = rule.value.fill(context) if rule.value is not None else ""
         if text is None:
             return
-        if rule.language:
-            language = self.fill(rule.language, context)
+        if rule.language is not None:
+            language = rule.language.fill(context)
             if language:
-                yield Quad(subject, rule.predicate, Literal(text, language=language), graph)
+                out.append(Quad(subject, rule.predicate, Literal(text, language=language), graph))
                 return
         if rule.datatype is not None:
-            yield Quad(subject, rule.predicate, Literal(text, datatype=rule.datatype), graph)
+            out.append(Quad(subject, rule.predicate, Literal(text, datatype=rule.datatype), graph))
         else:
-            yield Quad(subject, rule.predicate, Literal(text), graph)
+            out.append(Quad(subject, rule.predicate, Literal(text), graph))
 
 
 def load_mapping(path: Path, base: str) -> RecordMapping:
@@ -271,4 +339,4 @@ def load_mapping(path: Path, base: str) -> RecordMapping:
     return RecordMapping(path, base)
 
 
-__all__ = ["Context", "MappingError", "RecordMapping", "load_mapping"]
+__all__ = ["Context", "MappingError", "RecordMapping", "Template", "load_mapping", "split_path"]
