@@ -521,6 +521,30 @@ def test_headed_sections_with_their_items():
     ]
 
 
+def test_a_label_before_a_list_heads_a_section_and_a_sentence_does_not():
+    """Lines 1026-1036 of the catalogue: a verbless label ending with a colon is a heading;
+    "Hankkeen tehtävinä on tuottaa:" (a sentence) stays in the description."""
+    ex = run("""
+        2. Lapsiperheiden edistynyt analytiikka ja tiedolla johtaminen
+        Hankkeen tehtävinä on tuottaa:
+        - Osaamiskartoitus
+        Tarkempia strategisia virstanpylväitä:
+        - Luoda perhekeskeisen tiedon hallintamalli.
+        - Kehittää tietopohjainen toimintamalli.
+        Muut kunnat: Laihia, Pori, Vaasa, Vantaa ja Ylöjärvi
+        Lisätietoja
+        Leena Viitasaari, Tampere
+    """)
+    record = ex.records[0]
+    assert record["description"] == [
+        {"type": "paragraph", "text": "Hankkeen tehtävinä on tuottaa:"},
+        {"type": "list", "ordered": False, "items": ["Osaamiskartoitus"]}]
+    assert record["sections"] == [{"heading": "Tarkempia strategisia virstanpylväitä:", "items": [
+        {"type": "list", "ordered": False, "items": [
+            "Luoda perhekeskeisen tiedon hallintamalli.",
+            "Kehittää tietopohjainen toimintamalli."]}]}]
+
+
 def test_bullet_and_lettered_lists():
     ex = run("""
         Ekosysteemi

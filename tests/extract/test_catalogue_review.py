@@ -327,6 +327,7 @@ SECTIONS = {
     758: ["Toiminnanohjaus", "Mikä muuttui?", "Kehitystyö jatkuu"],
     820: ["Hankkeen tuotokset:"],
     883: ["Toimenpide-ehdotukset ja jatkosuunnitelma"],
+    1026: ["Tarkempia strategisia virstanpylväitä:"],
 }
 
 
