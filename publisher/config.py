@@ -89,11 +89,13 @@ def _resolve(root: Path, value: str | Path) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def _from_table(table: dict[str, Any], root: Path) -> Settings:
+def _from_table(table: dict[str, Any], folder: Path) -> Settings:
+    """Settings from a parsed file: relative paths are relative to the file's folder."""
+    root = project_root(table, folder)
     limits = Limits(**{k: v for k, v in table.get("limits", {}).items()
                        if k in {f.name for f in fields(Limits)}})
     sources = tuple(
-        Source(path=_resolve(root, s["path"]), extractor=s["extractor"],
+        Source(path=_resolve(folder, s["path"]), extractor=s["extractor"],
                language=s.get("language", "fi"), title=s.get("title"),
                publisher=s.get("publisher"))
         for s in table.get("sources", [])
@@ -105,9 +107,9 @@ def _from_table(table: dict[str, Any], root: Path) -> Settings:
         simple["required_languages"] = tuple(table["required_languages"])
     settings = Settings(limits=limits, sources=sources, root=root, **simple)
     if "releases_dir" in table:
-        settings = replace(settings, releases_dir=_resolve(root, table["releases_dir"]))
+        settings = replace(settings, releases_dir=_resolve(folder, table["releases_dir"]))
     if "data_dir" in table:
-        settings = replace(settings, data_dir=_resolve(root, table["data_dir"]))
+        settings = replace(settings, data_dir=_resolve(folder, table["data_dir"]))
     if "store" in table and "url" in table["store"]:
         settings = replace(settings, store_url=table["store"]["url"])
     return settings
@@ -131,6 +133,17 @@ def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:
     if limits:
         top["limits"] = replace(settings.limits, **limits)
     return replace(settings, **top) if top else settings
+
+
+def project_root(table: dict[str, Any], folder: Path) -> Path:
+    """Where mappings/, ontology/ and shapes/ are: the `root` key (relative to the file), else
+    the configuration file's folder when it has its own mappings/, else this installation's.
+
+    So a configuration kept anywhere (a deployment's, a benchmark's) can name its own sources
+    and still use the bundled rules and vocabulary."""
+    if "root" in table:
+        return _resolve(folder, table["root"])
+    return folder if (folder / "mappings").is_dir() else PROJECT_ROOT
 
 
 def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:

@@ -7,23 +7,28 @@ published release untouched.
 """
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from pyoxigraph import NamedNode, RdfFormat, Store, serialize
+from typing import Any
+
+from pyoxigraph import NamedNode, RdfFormat, Store, Triple, serialize
 from rdflib import Graph as RdfGraph
+from rdflib import URIRef
 
 from publisher import __version__
 from publisher.config import Settings
+from publisher.dumps import write_dumps
 from publisher.pipeline import (ONTOLOGY_FILES, PipelineResult, read_rdf_file, rebase,
                                 run_pipeline)
 from publisher.progress import Progress
 from publisher.validate import (ValidationOutcome, ontology_graph, shapes_graph, to_rdflib,
                                 validate_graph)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 PREFIXES = {
     "kd": "{base}def/",
@@ -114,23 +119,6 @@ def source_spans(result: PipelineResult, focuses: set[str],
 
 # ---------------------------------------------------------------- writing
 
-def write_dumps(store: Store, folder: Path, settings: Settings) -> None:
-    """The five dump formats, each from one sorted pass over the store."""
-    quads = sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
-                                         str(q.object)))
-    triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate),
-                                                               str(t.object)))
-    names = prefixes(settings)
-    (folder / "data.trig").write_bytes(serialize(quads, format=RdfFormat.TRIG, prefixes=names))
-    (folder / "data.ttl").write_bytes(serialize(triples, format=RdfFormat.TURTLE, prefixes=names))
-    (folder / "data.rdf").write_bytes(serialize(triples, format=RdfFormat.RDF_XML, prefixes=names))
-    (folder / "data.jsonld").write_bytes(serialize(triples, format=RdfFormat.JSON_LD))
-    nt = serialize(triples, format=RdfFormat.N_TRIPLES)
-    with (folder / "data.nt.gz").open("wb") as raw:
-        with gzip.GzipFile(filename="data.nt", mode="wb", fileobj=raw, mtime=0) as handle:
-            handle.write(nt)
-
-
 def write_vocabulary(folder: Path, settings: Settings) -> None:
     """The ontology (with concept schemes) and the shapes, rebased, as Turtle."""
     triples = [t for name in ONTOLOGY_FILES for t in read_rdf_file(settings.ontology_dir / name, settings)]
@@ -140,12 +128,32 @@ def write_vocabulary(folder: Path, settings: Settings) -> None:
     (folder / "shapes.ttl").write_text(shapes, encoding="utf-8")
 
 
+def example_triples(store: Store, ontology: RdfGraph) -> list[Any]:
+    """One triple from the data for each term of the vocabulary (the smallest subject, then
+    the smallest value, so the choice is stable): the examples of the documentation."""
+    terms = {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
+    rows = store.query("SELECT ?p (MIN(STR(?s)) AS ?s) WHERE { ?s ?p ?o } GROUP BY ?p",
+                       use_default_graph_as_union=True)
+    chosen: list[Any] = []
+    for predicate, subject in ((r[0], r[1]) for r in rows):
+        if predicate.value not in terms:
+            continue
+        matches = store.quads_for_pattern(NamedNode(subject.value), predicate, None, None)
+        chosen.append(min((q.triple for q in matches), key=lambda t: str(t.object)))
+    classes = store.query("SELECT ?c (MIN(STR(?s)) AS ?s) WHERE { ?s a ?c } GROUP BY ?c",
+                          use_default_graph_as_union=True)
+    for cls, subject in ((r[0], r[1]) for r in classes):
+        if cls.value in terms:
+            chosen.append(Triple(NamedNode(subject.value), NamedNode(RDF_TYPE), cls))
+    return chosen
+
+
 def write_documentation(folder: Path, store: Store) -> None:
     """The vocabulary and the data profile as HTML pages, with examples from this release."""
     from publisher.docs import ontology_html, shapes_html
 
     ontology = RdfGraph().parse(folder / "ontology.ttl", format="turtle")
-    examples = to_rdflib(q.triple for q in store)
+    examples = to_rdflib(example_triples(store, ontology))
     (folder / "ontology.html").write_text(ontology_html(ontology, examples), encoding="utf-8")
     shapes = RdfGraph().parse(folder / "shapes.ttl", format="turtle")
     (folder / "shapes.html").write_text(shapes_html(shapes, "Kuntadigi data profile (SHACL)"),
@@ -236,7 +244,7 @@ def build_release(settings: Settings, progress: Progress | None = None) -> Relea
     staging.mkdir()
     try:
         progress.step("write dumps")
-        write_dumps(result.store, staging, settings)
+        counts = write_dumps(result.store, staging, prefixes(settings))
         write_vocabulary(staging, settings)
         write_documentation(staging, result.store)
         write_report(staging, result, outcome)
@@ -245,8 +253,8 @@ def build_release(settings: Settings, progress: Progress | None = None) -> Relea
         (staging / "release.json").write_text(json.dumps({
             "version": version, "built": now.isoformat().replace("+00:00", "Z"),
             "issued": issued.isoformat().replace("+00:00", "Z"),
-            "build": result.build_key, "triples": len({q.triple for q in result.store}),
-            "quads": len(result.store), "projects": projects,
+            "build": result.build_key, "triples": counts.triples,
+            "quads": counts.quads, "projects": projects,
             "software_version": __version__, "mapping_version": result.mapping_version,
             "base_uri": settings.base_uri}, indent=2) + "\n", encoding="utf-8")
         write_metadata(staging, settings, version, result.store, issued, now)

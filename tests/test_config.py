@@ -29,3 +29,28 @@ def test_environment_overrides(tmp_path: Path) -> None:
     assert settings.publish_person_names is False
     assert settings.limits.result_limit == 5
     assert settings.releases_dir == tmp_path
+
+
+def test_a_file_elsewhere_uses_the_bundled_rules_and_its_own_paths(tmp_path: Path) -> None:
+    from publisher.config import PROJECT_ROOT
+
+    (tmp_path / "text.txt").write_text("x\n", encoding="utf-8")
+    config = tmp_path / "publisher.toml"
+    config.write_text('releases_dir = "out"\n[[sources]]\npath = "text.txt"\n'
+                      'extractor = "catalogue"\n', encoding="utf-8")
+    settings = load_settings(config, environ={})
+    assert settings.root == PROJECT_ROOT
+    assert (settings.mappings_dir / "catalogue.mapping.toml").exists()
+    assert settings.sources[0].path == tmp_path / "text.txt"
+    assert settings.releases_dir == tmp_path / "out"
+
+
+def test_a_file_beside_its_own_mappings_or_naming_a_root_uses_them(tmp_path: Path) -> None:
+    (tmp_path / "mappings").mkdir()
+    config = tmp_path / "publisher.toml"
+    config.write_text("", encoding="utf-8")
+    assert load_settings(config, environ={}).root == tmp_path
+    (tmp_path / "site").mkdir()
+    other = tmp_path / "site" / "publisher.toml"
+    other.write_text('root = ".."\n', encoding="utf-8")
+    assert load_settings(other, environ={}).root == tmp_path
