@@ -142,7 +142,7 @@ def project_root(table: dict[str, Any], folder: Path) -> Path:
     So a configuration kept anywhere (a deployment's, a benchmark's) can name its own sources
     and still use the bundled rules and vocabulary."""
     if "root" in table:
-        return _resolve(folder, table["root"])
+        return _resolve(folder, table["root"]).resolve()
     return folder if (folder / "mappings").is_dir() else PROJECT_ROOT
 
 
