@@ -86,10 +86,16 @@ def new_version(releases_dir: Path, now: datetime) -> str:
 
 # ---------------------------------------------------------------- the gate
 
+def gate_store(store: Store, settings: Settings) -> ValidationOutcome:
+    """Validate every graph of the store (data, reference data and vocabulary together) with
+    the data profile."""
+    data = to_rdflib(q.triple for q in store)
+    return validate_graph(data, shapes_graph(settings, ["kuntadigi"]), ontology_graph(settings))
+
+
 def gate(result: PipelineResult, settings: Settings) -> ValidationOutcome:
-    """Validate the whole graph with the data profile; locate each focus in the sources."""
-    data = to_rdflib(q.triple for q in result.store)
-    outcome = validate_graph(data, shapes_graph(settings, ["kuntadigi"]), ontology_graph(settings))
+    """The SHACL gate of a build; each focus is located in the source texts."""
+    outcome = gate_store(result.store, settings)
     outcome.sources = source_spans(result, {r.focus for r in outcome.results}, settings)
     return outcome
 
