@@ -18,10 +18,8 @@ graph, so the store needs no special configuration).
 from __future__ import annotations
 
 import ast
-import csv
 import gc
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -39,9 +37,9 @@ import urllib.request
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+from typing import Any, Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -139,8 +137,16 @@ class QueryRefused(StoreError):
 _QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
                     "ADD", "WITH"}
-_IRI_REF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_OPAQUE = re.compile(r'''
+    \#[^\n]*                                   # a comment, to the end of the line
+  | """(?:\\.|(?!""").)*(?:"""|$)              # long strings (unterminated: to the end)
+  | \'\'\'(?:\\.|(?!\'\'\').)*(?:\'\'\'|$)
+  | "(?:\\.|[^"\\\r\n])*(?:"|[\r\n]|$)        # short strings end at the line's end at least
+  | '(?:\\.|[^'\\\r\n])*(?:'|[\r\n]|$)
+  | <[^<>"{}|^`\\\x00-\x20]*>                  # an IRI
+''', re.VERBOSE | re.DOTALL)
 _KEYWORD = re.compile(r"(?<![\w?$:@.\-])([A-Za-z]+)(?![\w:\-])")
+_LIMIT = re.compile(r"(?<![\w?$:@.\-])LIMIT\s+(\d+)(?![\w:\-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,8 @@ class QueryInfo:
     form: str | None            # SELECT, CONSTRUCT, DESCRIBE, ASK or None (not recognised)
     is_update: bool
     uses_service: bool
+    limit: int | None = None    # the query's own top-level LIMIT, if any
+    has_dataset: bool = False   # FROM or FROM NAMED clauses
 
     @property
     def result_kind(self) -> str | None:
@@ -159,51 +167,38 @@ class QueryInfo:
             return "graph"
         return None
 
+    def rows_within(self, limit: int | None) -> bool:
+        """True when the query cannot return more than ``limit`` rows (its own LIMIT)."""
+        if limit is None:
+            return True
+        return self.form == "SELECT" and self.limit is not None and self.limit <= limit
+
 
 def _blank_out(text: str) -> str:
     """Replace comments, string literals and IRIs by spaces, keeping keywords and names."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            out.append(" " * (j - i))
-            i = j
-        elif c in "'\"":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                if text[j] == "\\":
-                    j += 1
-                elif len(quote) == 1 and text[j] in "\r\n":
-                    break
-                j += 1
-            j = min(n, j + len(quote))
-            out.append(" " * (j - i))
-            i = j
-        elif c == "<":
-            match = _IRI_REF.match(text, i)
-            if match:
-                out.append(" " * (match.end() - i))
-                i = match.end()
-            else:
-                out.append(c)
-                i += 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    return _OPAQUE.sub(lambda match: " " * len(match.group(0)), text)
 
 
+def _top_level_limit(blanked: str) -> int | None:
+    """The LIMIT outside every group (the query's own, not a subquery's)."""
+    for match in _LIMIT.finditer(blanked):
+        before = blanked[:match.start()]
+        if before.count("{") == before.count("}"):
+            return int(match.group(1))
+    return None
+
+
+@lru_cache(maxsize=512)
 def inspect_query(text: str) -> QueryInfo:
-    """Find the query form, whether the text is an update and whether it uses SERVICE.
+    """Find the query form, whether the text is an update, whether it uses SERVICE, and
+    its own LIMIT.
 
     A lexical scan, not a parse: strings, IRIs and comments are blanked out, variables and
     prefixed names are skipped, so ``?service`` or ``ex:insert`` never count as keywords.
+    Cached: the endpoint and the store both look at the same text.
     """
-    keywords = [m.group(1).upper() for m in _KEYWORD.finditer(_blank_out(text))]
+    blanked = _blank_out(text)
+    keywords = [m.group(1).upper() for m in _KEYWORD.finditer(blanked)]
     form = None
     is_update = False
     for word in keywords:
@@ -214,7 +209,9 @@ def inspect_query(text: str) -> QueryInfo:
         elif word in _UPDATE_KEYWORDS:
             is_update = True
         break
-    return QueryInfo(form=form, is_update=is_update, uses_service="SERVICE" in keywords)
+    return QueryInfo(form=form, is_update=is_update, uses_service="SERVICE" in keywords,
+                     limit=_top_level_limit(blanked) if form == "SELECT" else None,
+                     has_dataset="FROM" in keywords)
 
 
 # --------------------------------------------------------------------------- result formats
@@ -230,6 +227,12 @@ GRAPH_FORMATS = {
     "ntriples": "application/n-triples",
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
+}
+_RESULTS_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
 }
 _RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -253,7 +256,7 @@ class QueryResult:
     format: str                 # a key of SOLUTION_FORMATS or GRAPH_FORMATS
     body: bytes
     truncated: bool = False
-    count: int = 0              # rows or triples in the body
+    count: int | None = None    # rows or triples in the body (None: not counted)
     limit: int | None = None
 
     @property
@@ -286,171 +289,176 @@ def rewrite_triples(triples: Iterable[ox.Triple], rewrite: Rewrite) -> list[ox.T
     return [rewrite_term(t, rewrite) for t in triples]
 
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml_text(value: str) -> str:
-    return xml_escape(_XML_INVALID.sub("\ufffd", value))
-
-
-def _json_term(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _xml_term(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{_xml_text(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{_xml_text(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            attr = f" xml:lang={quoteattr(term.language)}"
-        elif term.datatype.value != XSD_STRING:
-            attr = f" datatype={quoteattr(term.datatype.value)}"
-        else:
-            attr = ""
-        return f"<literal{attr}>{_xml_text(term.value)}</literal>"
-    if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
-                f"<predicate>{_xml_term(term.predicate)}</predicate>"
-                f"<object>{_xml_term(term.object)}</object></triple>")
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _csv_term(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term.value
-    return str(term)
-
-
-def serialize_solutions(variables: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
-                        truncated: bool = False, limit: int | None = None) -> bytes:
-    """Write SELECT results (rows of terms or None, in variable order) in a results format."""
-    if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None}
-                    for row in rows]
-        doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-    if fmt == "xml":
-        out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
-               '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n']
-        if truncated:
-            out.append(f"<!-- Result truncated at the result limit of {limit} rows. -->\n")
-        out.append("<head>")
-        out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
-        out.append("</head>\n<results>\n")
-        for row in rows:
-            out.append("<result>")
-            out.extend(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                       for v, t in zip(variables, row) if t is not None)
-            out.append("</result>\n")
-        out.append("</results>\n</sparql>\n")
-        return "".join(out).encode()
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        for row in rows:
-            writer.writerow([_csv_term(t) for t in row])
-        return buffer.getvalue().encode()
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
-        return ("\n".join(lines) + "\n").encode()
-    raise ValueError(f"unknown results format {fmt!r}")
-
-
-def serialize_boolean(value: bool, fmt: str) -> bytes:
-    word = "true" if value else "false"
-    if fmt == "json":
-        return f'{{"head":{{}},"boolean":{word}}}'.encode()
-    if fmt == "xml":
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
-    if fmt in {"csv", "tsv"}:
-        return f"{word}\n".encode()
-    raise ValueError(f"unknown results format {fmt!r}")
-
-
-def serialize_graph(triples: Sequence[ox.Triple], fmt: str, truncated: bool = False,
-                    limit: int | None = None, prefixes: dict[str, str] | None = None) -> bytes:
-    """Write triples as Turtle, N-Triples, JSON-LD or RDF/XML (a comment marks a cut)."""
-    rdf_format = _RDF_FORMATS[fmt]
-    body = ox.serialize(triples, format=rdf_format,
-                        prefixes=prefixes if fmt == "turtle" else None)
-    if truncated:
-        note = f"Result truncated at the result limit of {limit} triples."
-        if fmt in {"turtle", "ntriples"}:
-            body = f"# {note}\n".encode() + body
-        elif fmt == "rdfxml":
-            comment = f"<!-- {note} -->\n".encode()
-            if body.startswith(b"<?xml"):
-                end = body.index(b"?>") + 2
-                body = body[:end] + b"\n" + comment + body[end:].lstrip(b"\n")
-            else:
-                body = comment + body
+def _truncation_note(body: bytes, fmt: str, limit: int | None, unit: str) -> bytes:
+    """Say in the body itself that it was cut, where the format has comments."""
+    note = f"Result truncated at the result limit of {limit} {unit}."
+    if fmt in {"turtle", "ntriples"}:
+        return f"# {note}\n".encode() + body
+    if fmt in {"xml", "rdfxml"}:
+        comment = f"<!-- {note} -->\n".encode()
+        if body.startswith(b"<?xml"):
+            end = body.index(b"?>") + 2
+            return body[:end] + b"\n" + comment + body[end:].lstrip(b"\n")
+        return comment + body
     return body
 
 
-def render_result(result: Any, fmt: str | None, limit: int | None, rewrite: Rewrite = None,
-                  deadline: float | None = None,
-                  prefixes: dict[str, str] | None = None) -> QueryResult:
-    """Turn a pyoxigraph result (solutions, boolean or triples) into a :class:`QueryResult`."""
+def serialize_graph(triples: Iterable[ox.Triple], fmt: str, truncated: bool = False,
+                    limit: int | None = None, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write triples as Turtle, N-Triples, JSON-LD or RDF/XML (a comment marks a cut)."""
+    body = ox.serialize(triples, format=_RDF_FORMATS[fmt],
+                        prefixes=prefixes if fmt == "turtle" else None)
+    return _truncation_note(body, fmt, limit, "triples") if truncated else body
 
-    def check_deadline() -> None:
-        if deadline is not None and time.monotonic() > deadline:
+
+# --------------------------------------------------------------------------- rendering in Rust
+#
+# pyoxigraph writes results in Rust; Python only counts. Solutions go through TSV and
+# triples through N-Triples, both one record per line, so a sink can count lines, stop the
+# writer just past the result limit and cut exactly there; the kept lines are then parsed
+# and written again in the format asked for, still in Rust.
+
+
+class _Enough(Exception):
+    """Raised from a sink's write() to stop a serializer: the result limit is passed."""
+
+
+class _LineSink:
+    """A binary sink for pyoxigraph serializers of line formats: keeps the bytes, counts
+    the lines, stops the writer past ``limit`` records or past the deadline."""
+
+    def __init__(self, limit: int | None, header_lines: int, deadline: float | None) -> None:
+        self.header = header_lines
+        self.cap = None if limit is None else limit + header_lines
+        self.deadline = deadline
+        self.chunks: list[bytes] = []
+        self.lines = 0
+        self.stopped = False
+        self.late = False
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.chunks.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.late = True
             raise QueryTimeout("the query ran past the time limit")
+        if self.cap is not None and self.lines > self.cap:
+            self.stopped = True
+            raise _Enough()
+        return len(chunk)
 
-    if isinstance(result, ox.QueryBoolean) or isinstance(result, bool):
+    def flush(self) -> None:
+        """pyoxigraph flushes its sink when it is done."""
+
+    def lines_kept(self) -> tuple[bytes, int, bool]:
+        """(the header and at most ``limit`` records, how many records, cut?)"""
+        body = b"".join(self.chunks)
+        if self.cap is None or self.lines <= self.cap:
+            return body, self.lines - self.header, False
+        pieces = body.split(b"\n", self.cap)
+        return b"\n".join(pieces[:-1]) + b"\n", self.cap - self.header, True
+
+
+def _write_lines(write: Callable[..., Any], fmt: Any, limit: int | None, header_lines: int,
+                 deadline: float | None) -> tuple[bytes, int, bool]:
+    """Run a pyoxigraph writer (``write(sink, format=fmt)``) into a counting sink."""
+    sink = _LineSink(limit, header_lines, deadline)
+    try:
+        write(sink, format=fmt)
+    except Exception:
+        if sink.late:
+            raise QueryTimeout("the query ran past the time limit") from None
+        if not sink.stopped:
+            raise
+    return sink.lines_kept()
+
+
+def _rewrite_lines(text: bytes, rewrite: Rewrite, field_end: bytes) -> bytes | None:
+    """Rewrite IRIs in TSV or N-Triples bytes at once, or None when some literal holds
+    the prefix (then only a term-by-term rewrite is exact)."""
+    if rewrite is None:
+        return text
+    source = b"<" + rewrite[0].encode()
+    if source not in text:
+        return text
+    in_literal = re.compile(b'"[^' + field_end + b']*' + re.escape(source))
+    if in_literal.search(text):
+        return None
+    return text.replace(source, b"<" + rewrite[1].encode())
+
+
+def _rewrite_tsv(tsv: bytes, rewrite: Rewrite) -> bytes:
+    quick = _rewrite_lines(tsv, rewrite, b"\t\n")
+    if quick is not None:
+        return quick
+    solutions = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+    names = [v.value for v in solutions.variables]
+    lines = ["\t".join(f"?{name}" for name in names)]
+    for solution in solutions:
+        terms = (rewrite_term(solution[name], rewrite) for name in names)
+        lines.append("\t".join("" if term is None else str(term) for term in terms))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _rewrite_ntriples(ntriples: bytes, rewrite: Rewrite) -> bytes:
+    quick = _rewrite_lines(ntriples, rewrite, b"\n")
+    if quick is not None:
+        return quick
+    triples = (rewrite_term(q.triple, rewrite) for q in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def render_solutions(solutions: Any, fmt: str, limit: int | None, rewrite: Rewrite = None,
+                     deadline: float | None = None, bounded: bool = False) -> QueryResult:
+    """SELECT results in a results format, cut after ``limit`` rows. ``bounded``: the query
+    cannot exceed the limit, so the rows are written once, straight in ``fmt``."""
+    if (bounded or limit is None) and rewrite is None:
+        return QueryResult("solutions", fmt, solutions.serialize(format=_RESULTS_FORMATS[fmt]),
+                           limit=limit)
+    tsv, count, truncated = _write_lines(solutions.serialize, ox.QueryResultsFormat.TSV,
+                                         limit, 1, deadline)
+    tsv = _rewrite_tsv(tsv, rewrite)
+    body = tsv if fmt == "tsv" else ox.parse_query_results(
+        tsv, ox.QueryResultsFormat.TSV).serialize(format=_RESULTS_FORMATS[fmt])
+    if truncated:
+        body = _truncation_note(body, fmt, limit, "rows")
+    return QueryResult("solutions", fmt, body, truncated, count, limit)
+
+
+def render_graph(write: Callable[..., Any], fmt: str, limit: int | None,
+                 rewrite: Rewrite = None, deadline: float | None = None,
+                 prefixes: dict[str, str] | None = None) -> QueryResult:
+    """Triples (``write(sink, format=…)`` writes them) in an RDF format, cut after ``limit``."""
+    ntriples, count, truncated = _write_lines(write, ox.RdfFormat.N_TRIPLES, limit, 0, deadline)
+    ntriples = _rewrite_ntriples(ntriples, rewrite)
+    if fmt == "ntriples":
+        body = _truncation_note(ntriples, fmt, limit, "triples") if truncated else ntriples
+    else:
+        body = serialize_graph(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES), fmt, truncated,
+                               limit, prefixes)
+    return QueryResult("graph", fmt, body, truncated, count, limit)
+
+
+def _write_triples(triples: Iterable[Any]) -> Callable[..., Any]:
+    """A writer for triples that come as Python objects (e.g. parsed from a remote store)."""
+    return lambda sink, format: ox.serialize(triples, sink, format=format)
+
+
+def render_result(result: Any, fmt: str | None, limit: int | None, rewrite: Rewrite = None,
+                  deadline: float | None = None, prefixes: dict[str, str] | None = None,
+                  bounded: bool = False) -> QueryResult:
+    """Turn a pyoxigraph result (solutions, boolean, or triples) into a :class:`QueryResult`."""
+    if isinstance(result, ox.QueryBoolean):
         fmt = fmt if fmt in SOLUTION_FORMATS else DEFAULT_FORMAT["boolean"]
-        return QueryResult("boolean", fmt, serialize_boolean(bool(result), fmt), count=1)
+        return QueryResult("boolean", fmt, result.serialize(format=_RESULTS_FORMATS[fmt]),
+                           count=1)
     if isinstance(result, ox.QuerySolutions):
         fmt = fmt if fmt in SOLUTION_FORMATS else DEFAULT_FORMAT["solutions"]
-        variables = [v.value for v in result.variables]
-        rows: list[list[Any]] = []
-        truncated = False
-        for index, solution in enumerate(result):
-            if limit is not None and index >= limit:
-                truncated = True
-                break
-            if index % 256 == 0:
-                check_deadline()
-            rows.append([rewrite_term(solution[v], rewrite) for v in variables])
-        body = serialize_solutions(variables, rows, fmt, truncated, limit)
-        return QueryResult("solutions", fmt, body, truncated, len(rows), limit)
-    # CONSTRUCT / DESCRIBE: an iterator of triples
+        return render_solutions(result, fmt, limit, rewrite, deadline, bounded)
     fmt = fmt if fmt in GRAPH_FORMATS else DEFAULT_FORMAT["graph"]
-    triples: list[ox.Triple] = []
-    truncated = False
-    for index, triple in enumerate(result):
-        if limit is not None and index >= limit:
-            truncated = True
-            break
-        if index % 256 == 0:
-            check_deadline()
-        triples.append(rewrite_term(triple, rewrite))
-    body = serialize_graph(triples, fmt, truncated, limit, prefixes)
-    return QueryResult("graph", fmt, body, truncated, len(triples), limit)
+    write = result.serialize if isinstance(result, ox.QueryTriples) else _write_triples(result)
+    return render_graph(write, fmt, limit, rewrite, deadline, prefixes)
 
 
 # --------------------------------------------------------------------------- the interface
@@ -476,9 +484,9 @@ class Store(ABC):
         the store's limits). Raises QuerySyntaxError, QueryTimeout, QueryRefused,
         StoreUnavailable."""
 
-    def refuse_unsafe(self, sparql: str, allow_service: bool | None = None) -> None:
+    def refuse_unsafe(self, sparql: str, allow_service: bool | None = None) -> QueryInfo:
         """Updates never reach a store through `query`; SERVICE only when allowed (by the
-        argument, else by the store's limits)."""
+        argument, else by the store's limits). Returns what the scan found."""
         info = inspect_query(sparql)
         if info.is_update:
             raise QueryRefused("this store is read-only here: SPARQL Update is not accepted")
@@ -486,6 +494,7 @@ class Store(ABC):
             allow_service = self.settings.limits.allow_service
         if info.uses_service and not allow_service:
             raise QueryRefused("SERVICE (federated query) is disabled")
+        return info
 
     # trusted queries used by the pages -------------------------------------
     @abstractmethod
@@ -593,23 +602,28 @@ def read_release_info(release_dir: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- embedded store
 
 
-def _execute_job(store: ox.Store, job: dict[str, Any]) -> QueryResult:
-    """Run one public query against an open pyoxigraph store (in a worker process)."""
-    options: dict[str, Any] = {}
+def _dataset_options(job: dict[str, Any]) -> dict[str, Any]:
+    """The RDF dataset of a query: the protocol's graphs override FROM / FROM NAMED (and a
+    protocol dataset without default graphs has an empty one); with neither, the default
+    graph is the union of the named graphs."""
     default_graphs = [ox.NamedNode(g) for g in job.get("default_graph_uris") or ()]
     named_graphs = [ox.NamedNode(g) for g in job.get("named_graph_uris") or ()]
-    if default_graphs:
-        options["default_graph"] = default_graphs
-    elif named_graphs:
-        options["default_graph"] = ox.DefaultGraph()
-    else:
-        options["use_default_graph_as_union"] = True
-    if named_graphs:
-        options["named_graphs"] = named_graphs
+    if default_graphs or named_graphs:
+        options: dict[str, Any] = {"default_graph": default_graphs}
+        if named_graphs:
+            options["named_graphs"] = named_graphs
+        return options
+    if job.get("has_dataset"):
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def _execute_job(store: ox.Store, job: dict[str, Any]) -> QueryResult:
+    """Run one public query against an open pyoxigraph store (in a worker process)."""
     try:
-        result = store.query(job["sparql"], **options)
+        result = store.query(job["sparql"], **_dataset_options(job))
         return render_result(result, job.get("format"), job.get("limit"), job.get("rewrite"),
-                             prefixes=job.get("prefixes"))
+                             prefixes=job.get("prefixes"), bounded=job.get("bounded", False))
     except SyntaxError as error:
         raise QuerySyntaxError(str(error)) from None
     except OSError as error:
@@ -950,10 +964,11 @@ class EmbeddedStore(Store):
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
               allow_service: bool | None = None) -> QueryResult:
-        self.refuse_unsafe(sparql, allow_service)
+        info = self.refuse_unsafe(sparql, allow_service)
         loaded = self._ensure()
-        job = {"path": str(loaded.path), "sparql": sparql, "format": format,
-               "limit": self.settings.limits.result_limit if limit is None else limit,
+        limit = self.settings.limits.result_limit if limit is None else limit
+        job = {"path": str(loaded.path), "sparql": sparql, "format": format, "limit": limit,
+               "bounded": info.rows_within(limit), "has_dataset": info.has_dataset,
                "default_graph_uris": list(default_graph_uris),
                "named_graph_uris": list(named_graph_uris), "rewrite": rewrite,
                "prefixes": prefixes_for(self.settings.base_uri)}
@@ -1004,6 +1019,14 @@ def _is_timeout(error: BaseException) -> bool:
             continue
         error = error.__cause__ or error.__context__  # type: ignore[assignment]
     return False
+
+
+#: A graph name no release uses: as the only default graph it makes the default graph empty.
+EMPTY_GRAPH = "urn:x-kuntadigi:no-graph"
+_REMOTE_JSON_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_REMOTE_TSV_ACCEPT = ("text/tab-separated-values, application/sparql-results+json;q=0.9, "
+                      "application/sparql-results+xml;q=0.8")
+_REMOTE_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 
 
 class RemoteStore(Store):
@@ -1065,13 +1088,24 @@ class RemoteStore(Store):
             raise StoreUnavailable(f"the SPARQL store at {self.url} cannot be reached") from None
 
     def _run(self, sparql: str, timeout: float, default_graph_uris: Sequence[str] = (),
-             named_graph_uris: Sequence[str] = ()) -> tuple[str, Any]:
-        """Send a query; returns (kind, parsed pyoxigraph result) and the open response."""
-        kind = inspect_query(sparql).result_kind
-        accept = ("application/n-triples, text/turtle;q=0.9" if kind == "graph" else
-                  "application/sparql-results+json, application/sparql-results+xml;q=0.9")
+             named_graph_uris: Sequence[str] = (), accept: str | None = None) -> tuple[str, Any]:
+        """Send a query; returns (kind, parsed pyoxigraph result reading the response)."""
+        media, response = self._request(sparql, timeout, default_graph_uris, named_graph_uris,
+                                        accept)
+        return self._parse(media, response)
+
+    def _request(self, sparql: str, timeout: float, default_graph_uris: Sequence[str] = (),
+                 named_graph_uris: Sequence[str] = (), accept: str | None = None) -> tuple[str, Any]:
+        """Send a query; returns (media type of the answer, the open response)."""
+        if accept is None:
+            accept = (_REMOTE_GRAPH_ACCEPT if inspect_query(sparql).result_kind == "graph"
+                      else _REMOTE_JSON_ACCEPT)
         response = self._open(sparql, accept, timeout, default_graph_uris, named_graph_uris)
         media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        return media, response
+
+    @staticmethod
+    def _parse(media: str, response: Any) -> tuple[str, Any]:
         results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
         try:
             if results_format is not None:
@@ -1088,14 +1122,27 @@ class RemoteStore(Store):
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
               allow_service: bool | None = None) -> QueryResult:
-        self.refuse_unsafe(sparql, allow_service)
+        info = self.refuse_unsafe(sparql, allow_service)
         timeout = self.settings.limits.query_timeout_seconds if timeout is None else timeout
         limit = self.settings.limits.result_limit if limit is None else limit
         deadline = time.monotonic() + timeout
-        _, result = self._run(sparql, timeout, default_graph_uris, named_graph_uris)
+        if named_graph_uris and not default_graph_uris:
+            default_graph_uris = [EMPTY_GRAPH]      # the protocol's dataset: no default graph
+        kind = info.result_kind or "solutions"
+        fmt = format if format in formats_for(kind) else DEFAULT_FORMAT[kind]
+        as_is = kind != "graph" and rewrite is None and (kind == "boolean"
+                                                         or info.rows_within(limit))
+        accept = SOLUTION_FORMATS[fmt] if as_is else (
+            _REMOTE_GRAPH_ACCEPT if kind == "graph" else _REMOTE_TSV_ACCEPT)
+        media, response = self._request(sparql, timeout, default_graph_uris, named_graph_uris,
+                                        accept)
         try:
-            return render_result(result, format, limit, rewrite, deadline,
-                                 prefixes_for(self.settings.base_uri))
+            if as_is and media == SOLUTION_FORMATS[fmt]:
+                return QueryResult(kind, fmt, response.read(), limit=limit)
+            _, result = self._parse(media, response)
+            return render_result(result, fmt, limit, rewrite, deadline,
+                                 prefixes_for(self.settings.base_uri),
+                                 bounded=info.rows_within(limit))
         except SyntaxError as error:
             raise StoreError(f"unreadable answer from the SPARQL store: {error}") from None
         except OSError as error:
