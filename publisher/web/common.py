@@ -109,7 +109,11 @@ class Here:
     def href(self, iri: str) -> str:
         """Where a link in HTML should go: our own pages for our IRIs (the document, not the
         thing, saving a 303), the IRI itself for other web IRIs, "" (no link) for IRIs of
-        other schemes (urn:, javascript:…)."""
+        other schemes (urn:, javascript:…). A language chosen with ?lang= travels along."""
+        link = self._link(iri)
+        return self.with_lang(link) if link and iri.startswith(self.base) else link
+
+    def _link(self, iri: str) -> str:
         if not iri.startswith(self.base):
             return iri if safe_link(iri) else ""
         rest = iri[len(self.base):]
@@ -120,9 +124,22 @@ class Here:
         return self.base + rest
 
     def url(self, iri: str) -> str:
-        """The absolute form of href(), for JSON."""
-        link = self.href(iri)
+        """The absolute, language-neutral form of href(), for JSON."""
+        link = self._link(iri)
         return request.host_url.rstrip("/") + link if link.startswith("/") else link
+
+    def with_lang(self, link: str) -> str:
+        """`link` carrying the language the visitor chose explicitly, so the choice sticks
+        while navigating; unchanged when the language came from Accept-Language."""
+        if not self.lang_explicit:
+            return link
+        path, hash_mark, fragment = link.partition("#")
+        separator = "&" if "?" in path else "?"
+        return f"{path}{separator}lang={self.lang}{hash_mark}{fragment}"
+
+    def nav(self, path: str) -> str:
+        """A page of this site for links in HTML (keeps an explicit language)."""
+        return self.with_lang(self.page(path))
 
     def page(self, path: str) -> str:
         return self.path_root + path.lstrip("/")
@@ -200,8 +217,6 @@ def cacheable(response: Response, etag: str | None, vary: list[str] | None = Non
 # --------------------------------------------------------------------------- errors
 
 
-
-
 def error_response(status: int, message: str, headers: dict[str, str] | None = None,
                    extra: dict[str, Any] | None = None) -> Response:
     """An error as HTML (for browsers), JSON or plain text — never a traceback."""
@@ -215,8 +230,10 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     title = _status_title(status)
     if kind == "html":
         try:
-            body = render_template("error.html", status=status, title=title, message=message,
-                                   **page_globals())
+            context = page_globals()
+            shown = i18n.error_title(status, context["lang"]) or title
+            body = render_template("error.html", status=status, title=shown, message=message,
+                                   page="error", **context)
         except Exception:  # noqa: BLE001 - the error page must not fail
             body = f"<!doctype html><title>{status}</title><p>{_escape(message)}</p>"
         response = Response(body, status=status, mimetype="text/html")
@@ -266,7 +283,16 @@ def page_globals() -> dict[str, Any]:
 
     return {"lang": lang, "t": t, "languages": i18n.LANGUAGES,
             "language_names": i18n.LANGUAGE_NAMES, "site_release": info, "here": current,
-            "lang_links": _language_links()}
+            "lang_links": _language_links(), "has_validate": has_page("/validate")}
+
+
+def has_page(path: str) -> bool:
+    """Whether this app answers GET `path` (links to optional areas appear only then)."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except Exception:  # noqa: BLE001 - NotFound, MethodNotAllowed, a redirect
+        return False
+    return True
 
 
 def _language_links() -> list[dict[str, Any]]:

@@ -1,4 +1,7 @@
-"""Interface texts in Finnish, Swedish and English, and labels of common external terms."""
+"""Interface texts in Finnish, Swedish and English, and labels of common external terms.
+
+Every interface text exists in all three languages (a test reads the templates and checks);
+labels of our own terms come from the ontology, these only cover terms we reuse."""
 from __future__ import annotations
 
 LANGUAGES = ("fi", "sv", "en")
@@ -20,61 +23,201 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
               "This service publishes the municipal digitalisation projects of the Ministry of "
               "Finance incentive scheme as linked open data, linked to the code lists of the "
               "national interoperability platform."),
+    "intro_sources": (
+        "Aineisto on koottu valtiovarainministeriön hankeluettelosta sekä Kuntaliiton, Digi- ja "
+        "väestötietoviraston ja valtiovarainministeriön ruotsinkielisiltä sivuilta. Jokaisesta "
+        "hankkeesta näkyy, miltä lähdetekstin riveiltä sen tiedot on poimittu.",
+        "Uppgifterna kommer från finansministeriets projektkatalog och från svenska sidor av "
+        "Kommunförbundet, Myndigheten för digitalisering och befolkningsdata och "
+        "finansministeriet. För varje projekt syns vilka rader i källtexten uppgifterna "
+        "hämtats från.",
+        "The data comes from the Ministry of Finance project catalogue and from Swedish pages of "
+        "the Association of Finnish Municipalities, the Digital and Population Data Services "
+        "Agency and the Ministry of Finance. Every project shows the lines of the source text "
+        "its data was taken from."),
+    "skip_to_content": ("Siirry sisältöön", "Hoppa till innehållet", "Skip to content"),
+    "main_menu": ("Päävalikko", "Huvudmeny", "Main menu"),
     "home": ("Etusivu", "Startsida", "Home"),
     "projects": ("Hankkeet", "Projekt", "Projects"),
     "project": ("Hanke", "Projekt", "Project"),
+    "initiative": ("Kehittämiskokonaisuus", "Initiativ", "Initiative"),
     "municipality": ("Kunta", "Kommun", "Municipality"),
     "municipalities": ("Kunnat", "Kommuner", "Municipalities"),
+    "organisation": ("Organisaatio", "Organisation", "Organisation"),
+    "organisations": ("Organisaatiot", "Organisationer", "Organisations"),
+    "person": ("Henkilö", "Person", "Person"),
+    "people": ("Henkilöt", "Personer", "People"),
     "documents": ("Lähdeasiakirjat", "Källdokument", "Source documents"),
+    "document": ("Lähdeasiakirja", "Källdokument", "Source document"),
     "triples": ("Kolmikot", "Tripler", "Triples"),
     "query_editor": ("SPARQL-kyselyt", "SPARQL-frågor", "SPARQL queries"),
     "dumps": ("Lataukset", "Nedladdningar", "Downloads"),
     "catalog": ("Datakatalogi (DCAT-AP)", "Datakatalog (DCAT-AP)", "Data catalogue (DCAT-AP)"),
-    "void": ("Aineiston kuvaus (VoID)", "Datamängdsbeskrivning (VoID)", "Dataset description (VoID)"),
+    "void": ("Aineiston kuvaus (VoID)", "Datamängdsbeskrivning (VoID)",
+             "Dataset description (VoID)"),
     "vocabulary": ("Sanasto", "Vokabulär", "Vocabulary"),
     "shapes": ("Tietoprofiili (SHACL)", "Dataprofil (SHACL)", "Data profile (SHACL)"),
+    "validate": ("Validointi", "Validering", "Validation"),
+    "desc_projects": ("Kaikki hankkeet; suodata kunnan, maakunnan, tilan ja teeman mukaan.",
+                      "Alla projekt; filtrera efter kommun, landskap, status och tema.",
+                      "Every project; filter by municipality, region, status and theme."),
+    "desc_sparql": ("Kysy mitä tahansa SPARQL-kielellä; tulokset JSON-, XML-, CSV- ja "
+                    "TSV-muodossa.",
+                    "Ställ frågor i SPARQL; resultat som JSON, XML, CSV och TSV.",
+                    "Ask anything in SPARQL; results as JSON, XML, CSV and TSV."),
+    "desc_dumps": ("Koko aineisto Turtle-, N-Triples-, JSON-LD-, RDF/XML- ja TriG-muodossa "
+                   "tarkistussummineen.",
+                   "Hela datamängden som Turtle, N-Triples, JSON-LD, RDF/XML och TriG med "
+                   "kontrollsummor.",
+                   "The whole dataset as Turtle, N-Triples, JSON-LD, RDF/XML and TriG, with "
+                   "checksums."),
+    "desc_catalog": ("Aineiston kuvailu DCAT-AP 3 -muodossa avoimen datan portaaleille.",
+                     "Datamängden beskriven enligt DCAT-AP 3 för öppna dataportaler.",
+                     "The dataset described in DCAT-AP 3 for open-data portals."),
+    "desc_void": ("Aineiston tilastot ja rakenne VoID-sanastolla.",
+                  "Datamängdens statistik och struktur med VoID.",
+                  "Statistics and structure of the dataset in VoID."),
+    "desc_vocabulary": ("Luokat, ominaisuudet ja käsitteistöt suomeksi, ruotsiksi ja "
+                        "englanniksi.",
+                        "Klasser, egenskaper och begreppsscheman på finska, svenska och "
+                        "engelska.",
+                        "Classes, properties and concept schemes in Finnish, Swedish and "
+                        "English."),
+    "desc_shapes": ("SHACL-muodot, joihin aineisto tarkistetaan ennen julkaisua.",
+                    "SHACL-former som datamängden kontrolleras mot före publicering.",
+                    "The SHACL shapes the data is checked against before it is published."),
+    "desc_validate": ("Tarkista oma RDF-aineistosi näitä muotoja vasten.",
+                      "Kontrollera dina egna RDF-data mot dessa former.",
+                      "Check your own RDF data against these shapes."),
+    "desc_json": ("Jokainen sivu on saatavilla myös JSON-muodossa: lisää osoitteeseen .json "
+                  "tai pyydä Accept: application/json. Resurssien sivut myös Turtle-, JSON-LD-, "
+                  "RDF/XML- ja N-Triples-muodossa.",
+                  "Varje sida finns också som JSON: lägg till .json i adressen eller begär "
+                  "Accept: application/json. Resurssidorna även som Turtle, JSON-LD, RDF/XML "
+                  "och N-Triples.",
+                  "Every page is also available as JSON: add .json to the address or ask for "
+                  "Accept: application/json. Resource pages also as Turtle, JSON-LD, RDF/XML "
+                  "and N-Triples."),
+    "for_data_users": ("Datan käyttäjille", "För dataanvändare", "For data users"),
+    "browse_themes": ("Hankkeet teemoittain", "Projekt per tema", "Projects by theme"),
+    "browse_status": ("Hankkeet tilan mukaan", "Projekt per status", "Projects by status"),
+    "source_texts": ("Lähdetekstit", "Källtexter", "Source texts"),
     "release": ("Julkaisu", "Version", "Release"),
     "built": ("Koottu", "Byggd", "Built"),
+    "base_uri": ("Perus-URI", "Bas-URI", "Base URI"),
+    "store": ("Tietovarasto", "Datalager", "Store"),
     "status": ("Tila", "Status", "Status"),
     "region": ("Maakunta", "Landskap", "Region"),
+    "theme": ("Teema", "Tema", "Theme"),
+    "programme": ("Rahoitusohjelma", "Finansieringsprogram", "Funding programme"),
+    "funder": ("Rahoittaja", "Finansiär", "Funder"),
+    "kind": ("Laji", "Typ", "Kind"),
     "all": ("Kaikki", "Alla", "All"),
     "filter": ("Suodata", "Filtrera", "Filter"),
+    "search": ("Nimessä", "Namnet innehåller", "Name contains"),
     "clear_filters": ("Poista suodattimet", "Rensa filter", "Clear filters"),
+    "active_filters": ("Valitut ehdot", "Valda villkor", "Active filters"),
+    "remove_filter": ("Poista ehto: {name}", "Ta bort villkoret: {name}", "Remove filter: {name}"),
     "no_projects": ("Ei hankkeita näillä ehdoilla.", "Inga projekt med dessa villkor.",
                     "No projects match."),
     "count_projects": ("hanketta", "projekt", "projects"),
+    "count_municipalities": ("kuntaa mukana hankkeissa", "kommuner med i projekten",
+                             "municipalities in the projects"),
+    "count_organisations": ("muuta organisaatiota", "andra organisationer",
+                            "other organisations"),
+    "count_people": ("yhteyshenkilöä", "kontaktpersoner", "contact people"),
+    "count_documents": ("lähdetekstiä", "källtexter", "source texts"),
+    "count_triples": ("kolmikkoa", "tripler", "triples"),
+    "showing": ("Näytetään {first}–{last} / {count}", "Visar {first}–{last} av {count}",
+                "Showing {first}–{last} of {count}"),
+    "page_of": ("Sivu {page} / {pages}", "Sida {page} av {pages}", "Page {page} of {pages}"),
+    "previous": ("Edellinen", "Föregående", "Previous"),
+    "next": ("Seuraava", "Nästa", "Next"),
+    "paging": ("Sivutus", "Sidindelning", "Pages"),
+    "this_as_json": ("Tämä näkymä JSON-muodossa", "Den här vyn som JSON", "This view as JSON"),
     "lead": ("Päävastuullinen kunta", "Huvudansvarig kommun", "Lead municipality"),
+    "lead_organisation": ("Päävastuullinen organisaatio", "Huvudansvarig organisation",
+                          "Lead organisation"),
     "lead_projects": ("Hankkeet, joita kunta johtaa", "Projekt som kommunen leder",
                       "Projects led by the municipality"),
     "partner_projects": ("Hankkeet, joissa kunta on mukana", "Projekt där kommunen deltar",
                          "Projects the municipality takes part in"),
+    "org_lead_projects": ("Hankkeet, joita organisaatio johtaa",
+                          "Projekt som organisationen leder",
+                          "Projects led by the organisation"),
+    "org_partner_projects": ("Hankkeet, joissa organisaatio on mukana",
+                             "Projekt där organisationen deltar",
+                             "Projects the organisation takes part in"),
     "partners": ("Kumppanikunnat", "Partnerkommuner", "Partner municipalities"),
     "partner_organisations": ("Muut kumppanit", "Andra partner", "Other partners"),
     "contacts": ("Yhteyshenkilöt", "Kontaktpersoner", "Contacts"),
+    "contact_for": ("Yhteyshenkilönä", "Kontaktperson för", "Contact for"),
+    "members": ("Henkilöt", "Personer", "People"),
+    "role": ("Tehtävä", "Roll", "Role"),
+    "email": ("Sähköposti", "E-post", "Email"),
+    "telephone": ("Puhelin", "Telefon", "Telephone"),
     "links": ("Linkit", "Länkar", "Links"),
     "sections": ("Osiot", "Avsnitt", "Sections"),
     "description": ("Kuvaus", "Beskrivning", "Description"),
+    "other_languages": ("Muilla kielillä", "På andra språk", "In other languages"),
     "themes": ("Teemat", "Teman", "Themes"),
+    "theme_why": ("Miksi tämä teema?", "Varför detta tema?", "Why this theme?"),
+    "theme_rule": ("Sääntö", "Regel", "Rule"),
+    "matched_words": ("Osuneet sanat", "Träffade ord", "Matched words"),
     "catalogue_number": ("Numero luettelossa", "Nummer i katalogen", "Number in the catalogue"),
+    "dates": ("Ajankohta", "Tidpunkt", "Dates"),
+    "calls": ("Haut", "Utlysningar", "Calls"),
+    "funded_projects": ("Rahoitetut hankkeet", "Finansierade projekt", "Funded projects"),
+    "show_in_list": ("Näytä hankeluettelossa", "Visa i projektlistan",
+                     "Show in the list of projects"),
     "source": ("Lähde", "Källa", "Source"),
+    "source_intro": ("Tiedot on poimittu näistä lähdetekstin kohdista.",
+                     "Uppgifterna har hämtats från dessa ställen i källtexten.",
+                     "The data was taken from these places in the source text."),
     "source_span": ("rivit {first}–{last}", "raderna {first}–{last}", "lines {first}–{last}"),
+    "source_line": ("rivi {first}", "rad {first}", "line {first}"),
     "source_text": ("Lähdeteksti", "Källtext", "Source text"),
+    "derived_here": ("Tästä lähteestä poimitut tiedot", "Uppgifter hämtade ur denna källa",
+                     "Data taken from this source"),
+    "lines": ("Rivit", "Rader", "Lines"),
+    "resource": ("Kohde", "Resurs", "Resource"),
     "code": ("Kuntanumero", "Kommunnummer", "Municipality code"),
     "codelist": ("Koodistossa", "I kodlistan", "In the code list"),
     "names": ("Nimet", "Namn", "Names"),
-    "properties": ("Ominaisuudet", "Egenskaper", "Properties"),
+    "alt_labels": ("Vaihtoehtoiset nimet", "Alternativa namn", "Alternative names"),
+    "properties": ("Muut tiedot", "Övriga uppgifter", "Other data"),
     "inverse": ("Viittaukset tähän", "Hänvisningar hit", "Referenced by"),
+    "show_all": ("Näytä kaikki ({count})", "Visa alla ({count})", "Show all ({count})"),
     "types": ("Tyyppi", "Typ", "Type"),
     "identifier": ("Tunniste", "Identifierare", "Identifier"),
     "formats": ("Muut muodot", "Andra format", "Other formats"),
+    "contents": ("Sisältö", "Innehåll", "Contents"),
     "classes": ("Luokat", "Klasser", "Classes"),
     "object_properties": ("Ominaisuudet", "Egenskaper", "Properties"),
+    "properties_of_class": ("Tämän luokan ominaisuudet", "Klassens egenskaper",
+                            "Properties of this class"),
+    "properties_to_class": ("Ominaisuudet, joiden arvo on tätä luokkaa",
+                            "Egenskaper med värden i klassen",
+                            "Properties whose values are in this class"),
+    "subclasses": ("Alaluokat", "Underklasser", "Subclasses"),
     "concepts": ("Käsitteet", "Begrepp", "Concepts"),
+    "concept": ("Käsite", "Begrepp", "Concept"),
+    "concept_schemes": ("Käsitteistöt", "Begreppsscheman", "Concept schemes"),
+    "concept_scheme": ("Käsitteistö", "Begreppsschema", "Concept scheme"),
+    "broader": ("Laajemmat käsitteet", "Överordnade begrepp", "Broader concepts"),
+    "narrower": ("Suppeammat käsitteet", "Underordnade begrepp", "Narrower concepts"),
+    "related": ("Liittyvät käsitteet", "Relaterade begrepp", "Related concepts"),
+    "mappings": ("Vastineet muissa sanastoissa", "Motsvarigheter i andra vokabulärer",
+                 "Matches in other vocabularies"),
+    "notation": ("Koodi", "Kod", "Code"),
+    "other_initiatives": ("Muut kehittämiskokonaisuudet", "Andra initiativ",
+                          "Other initiatives"),
     "definition": ("Määritelmä", "Definition", "Definition"),
     "domain": ("Kohde", "Domän", "Domain"),
     "range": ("Arvoalue", "Värdemängd", "Range"),
     "subclass_of": ("Yläluokka", "Överklass", "Subclass of"),
     "term": ("Termi", "Term", "Term"),
+    "namespace": ("Nimiavaruus", "Namnrymd", "Namespace"),
     "file": ("Tiedosto", "Fil", "File"),
     "size": ("Koko", "Storlek", "Size"),
     "media_type": ("Mediatyyppi", "Medietyp", "Media type"),
@@ -100,18 +243,40 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
                "time limit {seconds} s, at most {rows} result rows"),
     "not_found": ("Ei löytynyt", "Hittades inte", "Not found"),
     "error": ("Virhe", "Fel", "Error"),
+    "error_help": ("Tarkista osoite tai aloita etusivulta tai hankeluettelosta.",
+                   "Kontrollera adressen eller börja från startsidan eller projektlistan.",
+                   "Check the address, or start from the home page or the list of projects."),
+    "error_400": ("Virheellinen pyyntö", "Felaktig begäran", "Bad request"),
+    "error_404": ("Sivua ei löytynyt", "Sidan hittades inte", "Not found"),
+    "error_405": ("Menetelmä ei ole sallittu", "Metoden är inte tillåten", "Method not allowed"),
+    "error_406": ("Pyydettyä muotoa ei ole saatavilla", "Det begärda formatet finns inte",
+                  "Not acceptable"),
+    "error_413": ("Pyyntö on liian suuri", "Begäran är för stor", "Request too large"),
+    "error_414": ("Osoite on liian pitkä", "Adressen är för lång", "URL too long"),
+    "error_500": ("Palvelinvirhe", "Serverfel", "Server error"),
+    "error_502": ("Tietovarasto ei vastannut", "Datalagret svarade inte",
+                  "The data store did not answer"),
+    "error_503": ("Palvelu ei ole juuri nyt käytettävissä", "Tjänsten är inte tillgänglig just nu",
+                  "Service unavailable"),
     "no_release": ("Julkaisua ei ole vielä koottu.", "Ingen version har byggts ännu.",
                    "No release has been built yet."),
     "read_only": ("Vain luku", "Endast läsning", "Read only"),
     "example_projects": ("Hankkeet ja niiden päävastuulliset kunnat",
-                         "Projekt och huvudansvariga kommuner", "Projects and their lead municipalities"),
+                         "Projekt och huvudansvariga kommuner",
+                         "Projects and their lead municipalities"),
     "example_municipalities": ("Kunnat, joilla on eniten hankkeita",
-                               "Kommuner med flest projekt", "Municipalities with the most projects"),
+                               "Kommuner med flest projekt",
+                               "Municipalities with the most projects"),
     "example_status": ("Hankkeet tilan mukaan", "Projekt per status", "Projects by status"),
-    "example_describe": ("Yhden hankkeen kuvaus (CONSTRUCT)", "Ett projekts beskrivning (CONSTRUCT)",
+    "example_describe": ("Yhden hankkeen kuvaus (CONSTRUCT)",
+                         "Ett projekts beskrivning (CONSTRUCT)",
                          "One project's description (CONSTRUCT)"),
     "example_graphs": ("Nimetyt graafit", "Namngivna grafer", "Named graphs"),
 }
+
+
+def has_text(key: str) -> bool:
+    return key in _TEXTS
 
 
 def text(key: str, lang: str, /, **values: object) -> str:
@@ -123,44 +288,145 @@ def text(key: str, lang: str, /, **values: object) -> str:
     return value.format(**values) if values else value
 
 
+def error_title(status: int, lang: str) -> str | None:
+    """A translated title for an HTTP error status, None for statuses without one."""
+    key = f"error_{status}"
+    return text(key, lang) if key in _TEXTS else None
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+PROV = "http://www.w3.org/ns/prov#"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = "http://schema.org/"
+VANN = "http://purl.org/vocab/vann/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+
 # Labels of external terms that appear on the pages (own terms take theirs from the ontology).
-TERM_LABELS: dict[str, tuple[str, str, str]] = {
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("tyyppi", "typ", "type"),
-    "http://www.w3.org/2000/01/rdf-schema#label": ("nimike", "etikett", "label"),
-    "http://www.w3.org/2000/01/rdf-schema#comment": ("kommentti", "kommentar", "comment"),
-    "http://www.w3.org/2000/01/rdf-schema#subClassOf": ("yläluokka", "överklass", "subclass of"),
-    "http://www.w3.org/2000/01/rdf-schema#domain": ("kohde", "domän", "domain"),
-    "http://www.w3.org/2000/01/rdf-schema#range": ("arvoalue", "värdemängd", "range"),
-    "http://www.w3.org/2000/01/rdf-schema#isDefinedBy": ("määritelty", "definierad i", "defined by"),
-    "http://www.w3.org/2004/02/skos/core#prefLabel": ("nimi", "namn", "preferred label"),
-    "http://www.w3.org/2004/02/skos/core#altLabel": ("vaihtoehtoinen nimi", "alternativt namn", "alternative label"),
-    "http://www.w3.org/2004/02/skos/core#definition": ("määritelmä", "definition", "definition"),
-    "http://www.w3.org/2004/02/skos/core#inScheme": ("sanasto", "begreppsschema", "in scheme"),
-    "http://www.w3.org/2004/02/skos/core#topConceptOf": ("sanaston yläkäsite", "toppbegrepp i", "top concept of"),
-    "http://www.w3.org/2004/02/skos/core#hasTopConcept": ("yläkäsite", "toppbegrepp", "top concept"),
-    "http://www.w3.org/2004/02/skos/core#broader": ("laajempi käsite", "överordnat begrepp", "broader"),
-    "http://www.w3.org/2004/02/skos/core#narrower": ("suppeampi käsite", "underordnat begrepp", "narrower"),
-    "http://www.w3.org/2004/02/skos/core#notation": ("koodi", "kod", "notation"),
-    "http://purl.org/dc/terms/title": ("otsikko", "titel", "title"),
-    "http://purl.org/dc/terms/description": ("kuvaus", "beskrivning", "description"),
-    "http://purl.org/dc/terms/identifier": ("tunniste", "identifierare", "identifier"),
-    "http://purl.org/dc/terms/language": ("kieli", "språk", "language"),
-    "http://purl.org/dc/terms/subject": ("aihe", "ämne", "subject"),
-    "http://purl.org/dc/terms/publisher": ("julkaisija", "utgivare", "publisher"),
-    "http://purl.org/dc/terms/extent": ("laajuus", "omfång", "extent"),
-    "http://purl.org/dc/terms/modified": ("muokattu", "ändrad", "modified"),
-    "http://purl.org/dc/terms/issued": ("julkaistu", "utgiven", "issued"),
-    "http://www.w3.org/ns/dcat#contactPoint": ("yhteyshenkilö", "kontaktperson", "contact point"),
-    "http://xmlns.com/foaf/0.1/page": ("verkkosivu", "webbsida", "web page"),
-    "http://www.w3.org/ns/prov#wasDerivedFrom": ("lähde", "källa", "derived from"),
-    "http://www.w3.org/ns/prov#qualifiedDerivation": ("lähdeviite", "källhänvisning", "derivation"),
-    "http://www.w3.org/ns/prov#wasGeneratedBy": ("tuotettu", "genererad av", "generated by"),
-    "http://www.w3.org/ns/prov#entity": ("lähde", "källa", "entity"),
-    "http://www.w3.org/2006/vcard/ns#fn": ("nimi", "namn", "name"),
-    "http://www.w3.org/2006/vcard/ns#organization-name": ("organisaatio", "organisation", "organisation"),
-    "http://www.w3.org/2006/vcard/ns#hasEmail": ("sähköposti", "e-post", "email"),
-    "http://www.w3.org/2006/vcard/ns#hasTelephone": ("puhelin", "telefon", "telephone"),
+_TERMS: dict[str, tuple[str, str, str]] = {
+    # classes
+    SKOS + "Concept": ("käsite", "begrepp", "concept"),
+    SKOS + "ConceptScheme": ("käsitteistö", "begreppsschema", "concept scheme"),
+    ORG + "Organization": ("organisaatio", "organisation", "organisation"),
+    VCARD + "Individual": ("henkilö", "person", "person"),
+    VCARD + "Kind": ("yhteystieto", "kontakt", "contact"),
+    FOAF + "Document": ("asiakirja", "dokument", "document"),
+    FOAF + "Agent": ("toimija", "aktör", "agent"),
+    SCHEMA + "WebPage": ("verkkosivu", "webbsida", "web page"),
+    SCHEMA + "Article": ("artikkeli", "artikel", "article"),
+    SCHEMA + "BlogPosting": ("blogikirjoitus", "blogginlägg", "blog post"),
+    PROV + "Derivation": ("lähdeviite", "källhänvisning", "derivation"),
+    PROV + "Activity": ("toiminto", "aktivitet", "activity"),
+    PROV + "Entity": ("entiteetti", "entitet", "entity"),
+    PROV + "SoftwareAgent": ("ohjelmisto", "programvara", "software agent"),
+    OWL + "Class": ("luokka", "klass", "class"),
+    OWL + "ObjectProperty": ("objektiominaisuus", "objektegenskap", "object property"),
+    OWL + "DatatypeProperty": ("tietotyyppiominaisuus", "dataegenskap", "datatype property"),
+    OWL + "AnnotationProperty": ("annotaatio-ominaisuus", "annoteringsegenskap",
+                                 "annotation property"),
+    OWL + "FunctionalProperty": ("funktionaalinen ominaisuus", "funktionell egenskap",
+                                 "functional property"),
+    OWL + "Ontology": ("ontologia", "ontologi", "ontology"),
+    RDF + "Property": ("ominaisuus", "egenskap", "property"),
+    # properties
+    RDF + "type": ("tyyppi", "typ", "type"),
+    RDFS + "label": ("nimike", "etikett", "label"),
+    RDFS + "comment": ("kommentti", "kommentar", "comment"),
+    RDFS + "subClassOf": ("yläluokka", "överklass", "subclass of"),
+    RDFS + "subPropertyOf": ("yläominaisuus", "överordnad egenskap", "subproperty of"),
+    RDFS + "domain": ("kohde", "domän", "domain"),
+    RDFS + "range": ("arvoalue", "värdemängd", "range"),
+    RDFS + "isDefinedBy": ("määritelty", "definierad i", "defined by"),
+    RDFS + "seeAlso": ("katso myös", "se även", "see also"),
+    OWL + "imports": ("tuo sanaston", "importerar", "imports"),
+    OWL + "versionIRI": ("version IRI", "versionens IRI", "version IRI"),
+    OWL + "versionInfo": ("versio", "version", "version"),
+    SKOS + "prefLabel": ("nimi", "namn", "preferred label"),
+    SKOS + "altLabel": ("vaihtoehtoinen nimi", "alternativt namn", "alternative label"),
+    SKOS + "definition": ("määritelmä", "definition", "definition"),
+    SKOS + "note": ("huomautus", "anmärkning", "note"),
+    SKOS + "scopeNote": ("käyttöhuomautus", "användningsanmärkning", "scope note"),
+    SKOS + "inScheme": ("käsitteistö", "begreppsschema", "in scheme"),
+    SKOS + "topConceptOf": ("käsitteistön ylin käsite", "toppbegrepp i", "top concept of"),
+    SKOS + "hasTopConcept": ("ylimmän tason käsite", "toppbegrepp", "top concept"),
+    SKOS + "broader": ("laajempi käsite", "överordnat begrepp", "broader"),
+    SKOS + "narrower": ("suppeampi käsite", "underordnat begrepp", "narrower"),
+    SKOS + "related": ("liittyvä käsite", "relaterat begrepp", "related"),
+    SKOS + "broadMatch": ("laajempi vastine", "bredare motsvarighet", "broad match"),
+    SKOS + "narrowMatch": ("suppeampi vastine", "smalare motsvarighet", "narrow match"),
+    SKOS + "closeMatch": ("läheinen vastine", "nära motsvarighet", "close match"),
+    SKOS + "exactMatch": ("täsmällinen vastine", "exakt motsvarighet", "exact match"),
+    SKOS + "relatedMatch": ("liittyvä vastine", "relaterad motsvarighet", "related match"),
+    SKOS + "notation": ("koodi", "kod", "notation"),
+    DCT + "title": ("otsikko", "titel", "title"),
+    DCT + "description": ("kuvaus", "beskrivning", "description"),
+    DCT + "identifier": ("tunniste", "identifierare", "identifier"),
+    DCT + "language": ("kieli", "språk", "language"),
+    DCT + "subject": ("aihe", "ämne", "subject"),
+    DCT + "publisher": ("julkaisija", "utgivare", "publisher"),
+    DCT + "creator": ("tekijä", "skapare", "creator"),
+    DCT + "extent": ("laajuus", "omfång", "extent"),
+    DCT + "modified": ("muokattu", "ändrad", "modified"),
+    DCT + "issued": ("julkaistu", "utgiven", "issued"),
+    DCT + "date": ("päivämäärä", "datum", "date"),
+    DCT + "isPartOf": ("osa kokonaisuutta", "del av", "is part of"),
+    DCT + "hasPart": ("osa", "har del", "has part"),
+    DCT + "license": ("lisenssi", "licens", "licence"),
+    DCT + "source": ("lähde", "källa", "source"),
+    DCAT + "contactPoint": ("yhteyshenkilö", "kontaktperson", "contact point"),
+    FOAF + "page": ("verkkosivu", "webbsida", "web page"),
+    FOAF + "name": ("nimi", "namn", "name"),
+    PROV + "wasDerivedFrom": ("lähde", "källa", "derived from"),
+    PROV + "qualifiedDerivation": ("lähdeviite", "källhänvisning", "derivation"),
+    PROV + "wasGeneratedBy": ("tuotettu", "genererad av", "generated by"),
+    PROV + "entity": ("lähde", "källa", "entity"),
+    PROV + "used": ("käytti", "använde", "used"),
+    PROV + "wasAssociatedWith": ("toteuttaja", "associerad med", "associated with"),
+    PROV + "startedAtTime": ("alkoi", "startade", "started at"),
+    PROV + "endedAtTime": ("päättyi", "slutade", "ended at"),
+    VCARD + "fn": ("nimi", "namn", "name"),
+    VCARD + "organization-name": ("organisaatio", "organisation", "organisation"),
+    VCARD + "hasEmail": ("sähköposti", "e-post", "email"),
+    VCARD + "hasTelephone": ("puhelin", "telefon", "telephone"),
+    VCARD + "hasURL": ("verkkosivu", "webbadress", "web address"),
+    VCARD + "role": ("tehtävä", "roll", "role"),
+    ORG + "memberOf": ("organisaatio", "organisation", "member of"),
+    SCHEMA + "about": ("aihe", "handlar om", "about"),
+    SCHEMA + "author": ("kirjoittaja", "författare", "author"),
+    SCHEMA + "startDate": ("alkaa", "startdatum", "start date"),
+    SCHEMA + "endDate": ("päättyy", "slutdatum", "end date"),
+    SCHEMA + "funder": ("rahoittaja", "finansiär", "funder"),
+    SCHEMA + "funding": ("rahoitus", "finansiering", "funding"),
+    SCHEMA + "genre": ("laji", "genre", "genre"),
+    SCHEMA + "keywords": ("avainsanat", "nyckelord", "keywords"),
+    SCHEMA + "knowsAbout": ("asiantuntemus", "sakkunskap", "knows about"),
+    SCHEMA + "unitText": ("yksikkö", "enhet", "unit"),
+    SCHEMA + "value": ("arvo", "värde", "value"),
+    SCHEMA + "name": ("nimi", "namn", "name"),
+    VANN + "preferredNamespacePrefix": ("suositeltu etuliite", "rekommenderat prefix",
+                                        "preferred namespace prefix"),
+    VANN + "preferredNamespaceUri": ("nimiavaruus", "namnrymd", "namespace"),
+    # languages of the EU authority list that the texts are written in
+    EU_LANGUAGE + "FIN": ("suomi", "finska", "Finnish"),
+    EU_LANGUAGE + "SWE": ("ruotsi", "svenska", "Swedish"),
+    EU_LANGUAGE + "ENG": ("englanti", "engelska", "English"),
 }
+
+
+def _with_https_schema(terms: dict[str, tuple[str, str, str]]) -> dict[str, tuple[str, str, str]]:
+    """schema.org terms are written with both http and https in the wild."""
+    extra = {"https://schema.org/" + iri[len(SCHEMA):]: row for iri, row in terms.items()
+             if iri.startswith(SCHEMA)}
+    return {**terms, **extra}
+
+
+TERM_LABELS: dict[str, tuple[str, str, str]] = _with_https_schema(_TERMS)
 
 
 def term_label(iri: str, lang: str) -> str | None:

@@ -99,6 +99,10 @@ def local_name(iri: str) -> str:
     return tail or iri
 
 
+_AUTHORITY = re.compile(
+    r"^https?://publications\.europa\.eu/resource/authority/(?P<table>[\w-]+)/(?P<code>[\w-]+)$")
+
+
 class Labeller:
     """Labels for resources (from the triples at hand) and for terms (ontology, built-ins)."""
 
@@ -132,6 +136,10 @@ class Labeller:
             return {"value": builtin, "lang": self.lang, "fallback": False}
         if iri.startswith("mailto:"):
             return {"value": iri[len("mailto:"):], "lang": None, "fallback": False}
+        authority = _AUTHORITY.match(iri)
+        if authority:
+            return {"value": f"{authority['table']} {authority['code']}", "lang": None,
+                    "fallback": False, "iri_only": True}
         short = compact(iri, self.base)
         if short == iri and iri.startswith(self.base):
             short = local_name(iri)
@@ -190,19 +198,99 @@ def properties_view(subject: Any, labeller: Labeller, depth: int = 0,
     return groups
 
 
-def inverse_view(subject: Any, labeller: Labeller) -> list[dict[str, Any]]:
-    groups = []
+def owner_of(term: Any) -> Any:
+    """The resource a hash part belongs to (`<project#derivation>` → `<project>`)."""
+    if isinstance(term, ox.NamedNode) and "#" in term.value:
+        return ox.NamedNode(term.value.partition("#")[0])
+    return term
+
+
+def inverse_view(subject: Any, labeller: Labeller,
+                 skip: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Who links here, grouped by predicate. A link from a part of another resource (a
+    theme assignment, a derivation) counts as a link from that resource, and only where
+    the resource does not already link here directly."""
+    skipped = set(skip)
+    direct: dict[str, list[Any]] = {}
+    via_parts: dict[str, list[Any]] = {}
     for predicate, subjects in labeller.index.into.get(subject, {}).items():
-        links = [labeller.link(s) for s in dict.fromkeys(subjects)
-                 if isinstance(s, ox.NamedNode) and not is_part(s, subject)]
-        if links:
-            links.sort(key=lambda link: link["label"]["value"].lower())
-            groups.append({"predicate": labeller.term_link(predicate), "subjects": links})
+        if predicate in skipped:
+            continue
+        for s in subjects:
+            if not isinstance(s, ox.NamedNode) or is_part(s, subject):
+                continue
+            owner = owner_of(s)
+            if owner == subject:
+                continue
+            (direct if owner == s else via_parts).setdefault(predicate, []).append(owner)
+    seen = {s for subjects in direct.values() for s in subjects}
+    groups = []
+    for predicate, subjects in (*direct.items(), *via_parts.items()):
+        kept = [s for s in dict.fromkeys(subjects) if predicate in direct or s not in seen]
+        if not kept:
+            continue
+        links = sorted((labeller.link(s) for s in kept), key=lambda link: collation_key(
+            link["label"]["value"]))
+        groups.append({"predicate": labeller.term_link(predicate), "subjects": links})
     groups.sort(key=lambda g: g["predicate"]["label"]["value"].lower())
     return groups
 
 
-def resource_view(iri: str, labeller: Labeller) -> dict[str, Any]:
+_NORDIC = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y",
+                         "é": "e", "è": "e", "á": "a", "š": "s", "ž": "z"})
+
+
+def collation_key(text: str) -> str:
+    """Sort like a Finnish or Swedish reader expects: case-blind, å ä ö after z."""
+    return text.casefold().translate(_NORDIC)
+
+
+def other_languages(literals: Iterable[Any], shown: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The language versions not shown in the page's language (the Swedish description
+    of a project read in Finnish), each split into text blocks."""
+    shown_lang = (shown or {}).get("lang")
+    shown_value = (shown or {}).get("value")
+    versions = []
+    for item in all_literals(literals):
+        if item["lang"] == shown_lang and item["value"] == shown_value:
+            continue
+        if not item["lang"] or item["lang"] == shown_lang:
+            continue
+        versions.append({**item, "blocks": text_blocks(item["value"])})
+    return versions
+
+
+def derivation_spans(index: Index, labeller: Labeller, node: Any,
+                     terms: dict[str, str]) -> list[dict[str, Any]]:
+    """Where `node` came from: each qualified derivation as its document, first and last
+    line and (when the derivation carries it) the text of those lines, in document and
+    line order. `terms` names the entity, firstLine, lastLine and sourceText predicates."""
+    spans = []
+    for derivation in index.objects(node, terms["entity_of"]):
+        document = index.first(derivation, terms["entity"])
+        if not isinstance(document, ox.NamedNode):
+            continue
+        first = integer(index.first(derivation, terms["first"]))
+        last = integer(index.first(derivation, terms["last"]))
+        if first is not None and last is None:
+            last = first
+        text = index.first(derivation, terms["text"])
+        lines = text.value.split("\n") if isinstance(text, ox.Literal) else []
+        excerpt = [{"number": first + i, "text": line} for i, line in enumerate(lines)
+                   ] if first is not None else []
+        link = labeller.link(document)
+        anchor = f"#L{first}" if first is not None and link["href"] else ""
+        spans.append({"document": link, "first": first, "last": last,
+                      "single": first is not None and first == last, "excerpt": excerpt,
+                      "href": link["href"] + anchor if link["href"] else ""})
+    spans.sort(key=lambda s: (s["document"]["iri"], s["first"] or 0))
+    return spans
+
+
+def resource_view(iri: str, labeller: Labeller, skip: Iterable[str] = (),
+                  skip_inverse: Iterable[str] = ()) -> dict[str, Any]:
+    """Any resource: label, types, definition, its properties and who links to it
+    (`skip` leaves out predicates a page shows in its own way)."""
     node = ox.NamedNode(iri)
     definition = None
     for predicate in (SKOS + "definition", RDFS + "comment"):
@@ -215,8 +303,8 @@ def resource_view(iri: str, labeller: Labeller) -> dict[str, Any]:
         "label": labeller.label(node),
         "types": [labeller.term_link(t) for t in labeller.index.types(node)],
         "definition": definition,
-        "properties": properties_view(node, labeller),
-        "inverse": inverse_view(node, labeller),
+        "properties": properties_view(node, labeller, skip=(RDF_TYPE, *skip)),
+        "inverse": inverse_view(node, labeller, skip=skip_inverse),
     }
 
 
