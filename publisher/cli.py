@@ -65,14 +65,25 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate RDF files against the project's shapes."""
-    from publisher.validate import UnreadableInput, validate_files
+    """Validate RDF files against profiles and/or a steward's own shapes.
+
+    Exit 0 when no result is a violation (warnings and infos never count), 1 with violations,
+    2 when an input or a shapes file cannot be used."""
+    from publisher.validate import ReadLimits, UnreadableInput, profiles_text, validate_files
 
     settings = _settings(args)
+    if args.list_profiles:
+        sys.stdout.write(profiles_text(settings, args.lang))
+        return 0
+    if not args.files:
+        print("error: name at least one file to validate (or --list-profiles)", file=sys.stderr)
+        return 2
     try:
         outcome = validate_files([Path(p) for p in args.files], settings,
-                                 profiles=args.profile or None,
-                                 input_format=args.input_format)
+                                 profiles=args.profile, input_format=args.input_format,
+                                 lang=args.lang, shapes_files=[Path(p) for p in args.shapes],
+                                 shapes_format=args.shapes_format,
+                                 limits=ReadLimits(args.max_bytes, args.max_triples))
     except UnreadableInput as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -124,12 +135,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", parents=[common], help="build and publish a release")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("validate", parents=[common], help="validate RDF files against the shapes")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--profile", action="append", help="validation profile (repeatable)")
-    p.add_argument("--format", choices=["text", "turtle", "json-ld", "html"], default="text")
-    p.add_argument("--lang", choices=["fi", "sv", "en"], default="en")
-    p.add_argument("--input-format", help="RDF syntax of the input (default: by extension)")
+    p = sub.add_parser("validate", parents=[common],
+                       help="validate RDF files against the profiles or your own shapes")
+    p.add_argument("files", nargs="*", help="RDF files (their union is validated)")
+    p.add_argument("--profile", action="append", default=[],
+                   help="validation profile (repeatable; default: kuntadigi unless --shapes)")
+    p.add_argument("--shapes", action="append", default=[], metavar="FILE",
+                   help="your own SHACL shapes file (repeatable)")
+    p.add_argument("--list-profiles", action="store_true",
+                   help="name and describe the validation profiles")
+    p.add_argument("--format", choices=["text", "html", "json", "turtle", "json-ld"],
+                   default="text", help="report format")
+    p.add_argument("--lang", choices=["fi", "sv", "en"], default="en",
+                   help="language of the report and its messages")
+    p.add_argument("--input-format", help="RDF syntax of the files (default: by extension): "
+                                          "turtle, ntriples, rdfxml, jsonld, trig, nquads")
+    p.add_argument("--shapes-format", help="RDF syntax of the --shapes files "
+                                           "(default: by extension)")
+    p.add_argument("--max-bytes", type=int, default=128 * 1024 * 1024,
+                   help="refuse a file larger than this (default 128 MiB)")
+    p.add_argument("--max-triples", type=int, default=1_000_000,
+                   help="refuse input of more triples than this (default 1 000 000)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("load", parents=[common], help="load a release into a store")
