@@ -12,7 +12,8 @@ from werkzeug.exceptions import NotFound
 from publisher.store import (LINKED_PREDICATES, check_iri, prefixes_for, rewrite_triples,
                              serialize_graph)
 from publisher.web import pages
-from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
+from publisher.web.cache import answered, remember, request_key
+from publisher.web.common import (cacheable, etag_for, here, page_globals,
                                   publisher, settings, store)
 from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
                                        RDF_NAMES, negotiate_or_406, split_extension)
@@ -84,7 +85,8 @@ def document(kind: str, name: str) -> Response:
     current = here()
     etag = etag_for("doc", iri, fmt, current.lang if fmt in {"html", "json"} else "",
                     current.rewrite)
-    cached = not_modified(etag)
+    cache_key = request_key("doc", etag, negotiated)
+    cached = answered(etag, cache_key)
     if cached is not None:
         return cached
     triples = store().describe(iri)
@@ -105,7 +107,7 @@ def document(kind: str, name: str) -> Response:
             response = Response(render_template(template, **page_globals(), **context,
                                                 formats=_format_links(path)),
                                 mimetype="text/html")
-    return _finish(response, etag, negotiated, fmt, path)
+    return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
 
 
 def _format_links(path: str) -> list[dict[str, str]]:
@@ -149,7 +151,8 @@ def metadata_resource(name: str | None = None) -> Response:
     current = here()
     etag = etag_for("metadata", iri, fmt, current.lang if fmt in {"html", "json"} else "",
                     current.rewrite)
-    cached = not_modified(etag)
+    cache_key = request_key("metadata", etag, negotiated)
+    cached = answered(etag, cache_key)
     if cached is not None:
         return cached
     index = _metadata_description(iri)
@@ -175,7 +178,7 @@ def metadata_resource(name: str | None = None) -> Response:
             response = Response(render_template("resource.html", **page_globals(), **context,
                                                 formats=_format_links(path)),
                                 mimetype="text/html")
-    return _finish(response, etag, negotiated, fmt, path)
+    return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -215,7 +218,8 @@ def vocabulary(ext: str | None = None) -> Response:
     current = here()
     etag = etag_for("ontology", fmt, current.lang if fmt in {"html", "json"} else "",
                     current.rewrite)
-    cached = not_modified(etag)
+    cache_key = request_key("ontology", etag, negotiated)
+    cached = answered(etag, cache_key)
     if cached is not None:
         return cached
     triples = ontology_triples()
@@ -229,7 +233,7 @@ def vocabulary(ext: str | None = None) -> Response:
             response = Response(render_template("vocabulary.html", **page_globals(), **context,
                                                 formats=_format_links("ontology")),
                                 mimetype="text/html")
-    return _finish(response, etag, negotiated, fmt, "ontology")
+    return remember(cache_key, _finish(response, etag, negotiated, fmt, "ontology"))
 
 
 @bp.route("/def/<path:name>")
@@ -241,7 +245,8 @@ def term(name: str) -> Response:
     current = here()
     etag = etag_for("term", iri, fmt, current.lang if fmt in {"html", "json"} else "",
                     current.rewrite)
-    cached = not_modified(etag)
+    cache_key = request_key("term", etag, negotiated)
+    cached = answered(etag, cache_key)
     if cached is not None:
         return cached
     vocabulary_index = Index(ontology_triples())
@@ -260,5 +265,5 @@ def term(name: str) -> Response:
             response = Response(render_template("term.html", **page_globals(), **context,
                                                 formats=_format_links(path)),
                                 mimetype="text/html")
-    return _finish(response, etag, negotiated, fmt, path)
+    return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
 

@@ -55,13 +55,20 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
         sys.stderr.write(f"serving {what} at {where} ({mode}); base URI {settings.base_uri}\n")
     if workers:
         return _gunicorn(settings, host, port, release, workers, quiet)
-    from publisher.web import create_app
-
-    app = create_app(settings, release=release)
     from werkzeug.serving import run_simple
+
+    app = production_app(settings, release)
 
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     return 0
+
+
+def production_app(settings: Settings | None = None, release: str | Path | None = None):
+    """The app as served: ``create_app`` with the front cache of answers in front of it."""
+    from publisher.web import create_app
+    from publisher.web.cache import install_front_cache
+
+    return install_front_cache(create_app(settings, release=release))
 
 
 def _gunicorn(settings: Settings, host: str, port: int, release: str | Path | None,
@@ -93,9 +100,7 @@ def _gunicorn(settings: Settings, host: str, port: int, release: str | Path | No
                     self.cfg.set(key, value)
 
         def load(self):
-            from publisher.web import create_app
-
-            return create_app(settings, release=release)
+            return production_app(settings, release)
 
     PublisherApplication().run()
     return 0

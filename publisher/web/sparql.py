@@ -16,9 +16,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
 
-from publisher.store import GRAPH_FORMATS, check_iri, inspect_query, serialize_graph
-from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
-                                  publisher, settings, store)
+from publisher.store import (GRAPH_FORMATS, QueryResult, check_iri, inspect_query,
+                             serialize_graph)
+from publisher.web.cache import answered, remember, request_key
+from publisher.web.common import (cacheable, etag_for, here, page_globals, publisher,
+                                  settings, store)
 from publisher.web.negotiation import (HTML_OFFERS, RDF_OFFERS, negotiate, not_acceptable)
 
 bp = Blueprint("sparql", __name__)
@@ -183,10 +185,11 @@ def endpoint() -> Response:
         query = query.replace(current.root, current.base)
     default_graphs = _graphs(params, "default-graph-uri")
     named_graphs = _graphs(params, "named-graph-uri")
-    etag = None
+    etag = key = None
     if request.method in {"GET", "HEAD"}:
         etag = etag_for("sparql", query, default_graphs, named_graphs, fmt, current.rewrite)
-        cached = not_modified(etag)
+        key = request_key("sparql", etag)
+        cached = answered(etag, key)
         if cached is not None:
             return cached
     limits = settings().limits
@@ -194,6 +197,12 @@ def endpoint() -> Response:
                            named_graph_uris=named_graphs, rewrite=current.rewrite,
                            timeout=limits.query_timeout_seconds, limit=limits.result_limit,
                            allow_service=limits.allow_service)
+    return remember(key, _result_response(result, etag))
+
+
+def _result_response(result: QueryResult, etag: str | None) -> Response:
+    """The HTTP answer for a query result: its media type, the truncation signal, and
+    caching tied to the release for GET (POST answers are not stored)."""
     media = result.media_type
     response = Response(result.body, status=200,
                         content_type=f"{media}; charset=utf-8" if media != "application/ld+json"
@@ -202,10 +211,9 @@ def endpoint() -> Response:
         response.headers["X-Result-Truncated"] = "true"
         response.headers["X-Result-Limit"] = str(result.limit)
     if etag:
-        cacheable(response, etag, ["Accept"])
-    else:
-        response.headers["Cache-Control"] = "no-store"
-        response.vary.add("Accept")
+        return cacheable(response, etag, ["Accept"])
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept")
     return response
 
 
@@ -217,7 +225,8 @@ def _service_description_or_editor() -> Response:
     if name is None:
         raise not_acceptable(SD_OFFERS)
     etag = etag_for("sparql-description", name, here().rewrite, here().lang)
-    cached = not_modified(etag)
+    key = request_key("sparql-description", etag)
+    cached = answered(etag, key)
     if cached is not None:
         return cached
     if name == "html":
@@ -227,7 +236,7 @@ def _service_description_or_editor() -> Response:
         body = serialize_graph(service_description(), name,
                                prefixes={"sd": SD, "formats": FORMATS_NS})
         response = Response(body, content_type=GRAPH_FORMATS[name])
-    return cacheable(response, etag, ["Accept", "Accept-Language"])
+    return remember(key, cacheable(response, etag, ["Accept", "Accept-Language"]))
 
 
 def service_description() -> list[ox.Triple]:

@@ -1,5 +1,5 @@
 """WSGI entry point: `gunicorn publisher.web.wsgi:app` (configuration from publisher.toml and
-PUBLISHER_* environment variables)."""
-from publisher.web import create_app
+PUBLISHER_* environment variables), with the front cache of answers installed."""
+from publisher.web.serve import production_app
 
-app = create_app()
+app = production_app()

@@ -1,0 +1,272 @@
+"""Answers rendered once per release and replayed.
+
+A release never changes once published, so the same request on the same release gets the
+same bytes. Two layers keep such answers in memory, per process, in bounded LRUs:
+
+* inside the app, :func:`answered` / :func:`remember` keep a representation (a /doc page in
+  one format and language, a SPARQL result) keyed by its ETag — which
+  :func:`publisher.web.common.etag_for` derives from the release version — plus the host
+  and path it was asked on, so any request negotiating the same representation reuses it;
+* in front of the app, :class:`FrontCache` (installed by ``publisher serve`` and the WSGI
+  entry point) answers a repeated GET before Flask sees it, keyed by the release version
+  and the request parts answers vary on.
+
+A new release gives new keys, so old answers are never replayed; they age out. The caches
+are derived state only: any process can drop them at any time and processes behind a load
+balancer need not agree, so the app still scales out. ``PUBLISHER_RESPONSE_CACHE_BYTES``
+(default 64 MiB, 0 turns caching off) is the memory per process, half for each layer.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable, Hashable, Iterable
+
+from flask import Response, current_app, request
+from werkzeug.http import HTTP_STATUS_CODES, parse_etags, unquote_etag
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024
+_ENVIRONMENT = "PUBLISHER_RESPONSE_CACHE_BYTES"
+_EXTENSION = "publisher.render-cache"
+#: Headers of a rendered answer worth replaying (the rest is added per request).
+_KEPT = {"content-type", "etag", "cache-control", "last-modified", "vary", "link",
+         "content-location", "x-result-truncated", "x-result-limit"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What is replayed: status, body and the headers that belong to the representation."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
+
+
+class RenderCache:
+    """A thread-safe LRU of rendered answers bounded by bytes."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES,
+                 max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES) -> None:
+        self.max_bytes = max(0, max_bytes)
+        self.max_entry_bytes = min(max_entry_bytes, self.max_bytes)
+        self._entries: OrderedDict[Hashable, Rendered] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable) -> Rendered | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def put(self, key: Hashable, entry: Rendered) -> bool:
+        """Keep ``entry`` unless it is bigger than an entry may be; evict the oldest."""
+        if entry.size > self.max_entry_bytes:
+            return False
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._entries[key] = entry
+            self._bytes += entry.size
+            while self._bytes > self.max_bytes and self._entries:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= evicted.size
+        return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    @property
+    def bytes_used(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def configured_max_bytes(settings: Any) -> int:
+    """Memory per process for both layers: ``limits.response_cache_bytes`` when the
+    configuration has it, else ``PUBLISHER_RESPONSE_CACHE_BYTES``, else 64 MiB."""
+    configured = getattr(getattr(settings, "limits", None), "response_cache_bytes", None)
+    if isinstance(configured, int):
+        return configured
+    raw = os.environ.get(_ENVIRONMENT, "").strip()
+    if raw:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{_ENVIRONMENT}={raw!r} is not a number of bytes") from None
+    return DEFAULT_MAX_BYTES
+
+
+def render_cache() -> RenderCache:
+    """The app's cache, made on first use from its settings."""
+    extensions = current_app.extensions
+    cache = extensions.get(_EXTENSION)
+    if cache is None:
+        settings = extensions["publisher"].settings
+        cache = extensions.setdefault(_EXTENSION,
+                                      RenderCache(configured_max_bytes(settings) // 2))
+    return cache
+
+
+def request_key(kind: str, etag: str | None, *parts: Hashable) -> tuple | None:
+    """The key of this request's answer: the ETag (release and representation), the host
+    and path it was asked on (links in pages depend on them), and ``parts``."""
+    if not etag:
+        return None
+    return (kind, etag, request.host_url, request.full_path, *parts)
+
+
+def answered(etag: str | None, key: tuple | None) -> Response | None:
+    """A 304 when the client already holds this representation, else the remembered
+    answer, else None (the caller renders it)."""
+    from publisher.web.common import not_modified
+
+    unchanged = not_modified(etag)
+    return unchanged if unchanged is not None else replay(key)
+
+
+def replay(key: tuple | None) -> Response | None:
+    """The remembered answer for ``key``, or None."""
+    if key is None:
+        return None
+    entry = render_cache().get(key)
+    if entry is None:
+        return None
+    response = Response(entry.body, status=entry.status)
+    response.headers.clear()
+    for name, value in entry.headers:
+        response.headers.add(name, value)
+    return response
+
+
+def remember(key: tuple | None, response: Response) -> Response:
+    """Keep a successful, complete answer for ``key``; returns the response unchanged."""
+    if key is None or response.status_code != 200 or response.direct_passthrough:
+        return response
+    headers = tuple((name, value) for name, value in response.headers.items()
+                    if name.lower() in _KEPT)
+    render_cache().put(key, Rendered(response.status_code, response.get_data(), headers))
+    return response
+
+
+# --------------------------------------------------------------------------- in front of the app
+
+
+#: Request headers that make an answer unsafe to replay from, or to store for others.
+_BYPASS = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_AUTHORIZATION", "HTTP_COOKIE")
+
+
+class FrontCache:
+    """WSGI middleware: identical GET/HEAD requests on the same release are answered from
+    memory without entering Flask.
+
+    Only answers the app itself marked as shareable are kept (status 200, an ``ETag``,
+    ``Cache-Control: public``, a ``Content-Length`` within the entry cap). The key holds
+    the release version and every request part an answer may vary on (host, path, query
+    string, ``Accept``, ``Accept-Language``), so a replay is the answer the app would give.
+    When the store cannot tell its version (down, no release), the app answers.
+    """
+
+    def __init__(self, wsgi_app: Callable, version: Callable[[], str | None],
+                 cache: RenderCache) -> None:
+        self.wsgi_app = wsgi_app
+        self.version = version
+        self.cache = cache
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        key = self._key(environ)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        entry = self.cache.get(key)
+        if entry is not None:
+            return self._replay(entry, environ, start_response)
+        return self._pass_and_keep(key, environ, start_response)
+
+    def _key(self, environ: dict) -> tuple | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        if any(name in environ for name in _BYPASS) or self.cache.max_bytes <= 0:
+            return None
+        try:
+            version = self.version()
+        except Exception:  # noqa: BLE001 - the app answers (e.g. 503 when the store is down)
+            return None
+        if version is None:
+            return None
+        return (version, environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
+                environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+                environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT"),
+                environ.get("HTTP_ACCEPT_LANGUAGE"))
+
+    @staticmethod
+    def _replay(entry: Rendered, environ: dict, start_response: Callable) -> list[bytes]:
+        etag = next((value for name, value in entry.headers if name.lower() == "etag"), None)
+        asked = environ.get("HTTP_IF_NONE_MATCH")
+        if etag and asked and parse_etags(asked).contains(unquote_etag(etag)[0]):
+            start_response("304 Not Modified", [(name, value) for name, value in entry.headers
+                                                if name.lower() not in _ENTITY_HEADERS])
+            return []
+        start_response(f"{entry.status} {HTTP_STATUS_CODES.get(entry.status, '')}",
+                       list(entry.headers))
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
+
+    def _pass_and_keep(self, key: tuple, environ: dict,
+                       start_response: Callable) -> Iterable[bytes]:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, capture)
+        if not self._shareable(captured, environ):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        self.cache.put(key, Rendered(int(captured["status"][:3]), data,
+                                     tuple(captured["headers"])))
+        return [data]
+
+    def _shareable(self, captured: dict[str, Any], environ: dict) -> bool:
+        if not captured.get("status", "").startswith("200") or environ.get(
+                "REQUEST_METHOD") != "GET":
+            return False
+        headers = {name.lower(): value for name, value in captured["headers"]}
+        length = headers.get("content-length", "")
+        return ("etag" in headers and "public" in headers.get("cache-control", "")
+                and "set-cookie" not in headers and length.isdigit()
+                and int(length) <= self.cache.max_entry_bytes)
+
+
+_ENTITY_HEADERS = {"content-type", "content-length", "content-encoding", "content-range"}
+
+
+def install_front_cache(app: Any) -> Any:
+    """Put a :class:`FrontCache` in front of a Flask app made by ``create_app``."""
+    store = app.extensions["publisher"].store
+    settings = app.extensions["publisher"].settings
+    cache = RenderCache(configured_max_bytes(settings) // 2)
+    app.wsgi_app = FrontCache(app.wsgi_app, lambda: store.version, cache)
+    app.extensions["publisher.front-cache"] = cache
+    return app

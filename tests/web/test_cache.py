@@ -1,0 +1,201 @@
+"""Answers rendered once per release: the cache inside the app and the one in front of it."""
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from fixture_release import BASE, make_settings, write_release
+from publisher.web.cache import (FrontCache, Rendered, RenderCache, configured_max_bytes,
+                                 install_front_cache, render_cache)
+from web_support import free_port
+
+EVAKA_DOC = "/doc/project/kuntien-evaka"
+PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/Project> }} ORDER BY ?p"
+
+
+def fresh_app(settings, store, front: bool = False):
+    """A new app on the shared store, so that its caches start empty."""
+    from publisher.web import create_app
+
+    app = create_app(settings, store)
+    return install_front_cache(app) if front else app
+
+
+def client_of(app):
+    from flask.testing import FlaskClient
+
+    class OnBase(FlaskClient):
+        def open(self, *args, **kwargs):
+            kwargs.setdefault("base_url", BASE)
+            return super().open(*args, **kwargs)
+
+    return OnBase(app, app.response_class, use_cookies=False)
+
+
+def entry(size: int) -> Rendered:
+    return Rendered(200, b"x" * size, (("Content-Type", "text/plain"),))
+
+
+# --------------------------------------------------------------------------- the LRU
+
+
+def test_lru_is_bounded_by_bytes_and_keeps_the_recent():
+    cache = RenderCache(max_bytes=1000, max_entry_bytes=600)
+    for name in "abc":
+        assert cache.put(name, entry(200))
+    assert cache.get("a") is not None          # a is now the most recent
+    cache.put("d", entry(200))                  # over 1000 bytes: b, the oldest, goes
+    assert cache.get("b") is None and cache.get("a") and cache.get("c") and cache.get("d")
+    assert cache.bytes_used <= 1000
+    assert not cache.put("big", entry(700))     # larger than an entry may be
+    assert cache.get("big") is None
+    cache.clear()
+    assert len(cache) == 0 and cache.bytes_used == 0
+
+
+def test_cache_size_from_the_environment(monkeypatch, settings):
+    monkeypatch.setenv("PUBLISHER_RESPONSE_CACHE_BYTES", "12345")
+    assert configured_max_bytes(settings) == 12345
+    monkeypatch.setenv("PUBLISHER_RESPONSE_CACHE_BYTES", "lots")
+    with pytest.raises(ValueError, match="PUBLISHER_RESPONSE_CACHE_BYTES"):
+        configured_max_bytes(settings)
+
+
+# --------------------------------------------------------------------------- inside the app
+
+
+def test_doc_is_rendered_once_per_representation(settings, store):
+    app = fresh_app(settings, store)
+    client = client_of(app)
+    first = client.get(EVAKA_DOC, headers={"Accept": "text/turtle"})
+    cache = app.extensions["publisher.render-cache"]
+    hits = cache.hits
+    again = client.get(EVAKA_DOC, headers={"Accept": "text/turtle;q=0.9, text/html;q=0.1"})
+    assert cache.hits == hits + 1
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Vary"] == first.headers["Vary"]
+    other = client.get(EVAKA_DOC, headers={"Accept": "application/ld+json"})
+    assert other.data != first.data and other.mimetype == "application/ld+json"
+    by_extension = client.get(EVAKA_DOC + ".ttl")
+    assert by_extension.data == first.data
+    assert "Content-Location" not in by_extension.headers       # not negotiated: own entry
+    finnish = client.get(EVAKA_DOC, headers={"Accept": "text/html", "Accept-Language": "fi"})
+    swedish = client.get(EVAKA_DOC, headers={"Accept": "text/html", "Accept-Language": "sv"})
+    assert b'lang="fi"' in finnish.data and b'lang="sv"' in swedish.data
+
+
+def test_remembered_answers_still_honour_if_none_match(settings, store):
+    client = client_of(fresh_app(settings, store))
+    etag = client.get(EVAKA_DOC + ".ttl").headers["ETag"]
+    assert client.get(EVAKA_DOC + ".ttl", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_sparql_get_is_remembered_post_is_not(settings, store):
+    app = fresh_app(settings, store)
+    client = client_of(app)
+    query = "/sparql?" + urllib.parse.urlencode({"query": PROJECTS})
+    first = client.get(query)
+    cache = render_cache_of(app)
+    hits = cache.hits
+    assert client.get(query).data == first.data and cache.hits == hits + 1
+    stored = len(cache)
+    posted = client.post("/sparql", data={"query": PROJECTS})
+    assert posted.headers["Cache-Control"] == "no-store" and len(cache) == stored
+
+
+def render_cache_of(app) -> RenderCache:
+    with app.app_context():
+        return render_cache()
+
+
+def test_a_new_release_is_never_answered_from_the_old(tmp_path):
+    from publisher.store import EmbeddedStore
+
+    settings = make_settings(tmp_path)
+    write_release(settings.releases_dir, "2024-05-01.1")
+    store = EmbeddedStore(settings, pool_size=1)
+    try:
+        app = fresh_app(settings, store, front=True)
+        client = client_of(app)
+        before = client.get(EVAKA_DOC + ".ttl")
+        count = "/sparql?" + urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+        counted = client.get(count).json["results"]["bindings"][0]["n"]["value"]
+        write_release(settings.releases_dir, "2024-06-01.1", extra_trig=(
+            f"<{BASE}graph/extra> {{ <{BASE}id/project/kuntien-evaka> "
+            f"<http://purl.org/dc/terms/alternative> \"Uusi nimi\"@fi . }}"))
+        after = client.get(EVAKA_DOC + ".ttl")
+        assert after.headers["ETag"] != before.headers["ETag"]
+        assert "Uusi nimi" in after.data.decode() and "Uusi nimi" not in before.data.decode()
+        recounted = client.get(count).json["results"]["bindings"][0]["n"]["value"]
+        assert int(recounted) == int(counted) + 1
+    finally:
+        store.close()
+
+
+# --------------------------------------------------------------------------- in front of the app
+
+
+def test_front_cache_replays_the_apps_answer_exactly(settings, store):
+    app = fresh_app(settings, store, front=True)
+    client = client_of(app)
+    front = app.extensions["publisher.front-cache"]
+    first = client.get(EVAKA_DOC, headers={"Accept": "text/html", "Accept-Language": "sv"})
+    assert len(front) == 1
+    again = client.get(EVAKA_DOC, headers={"Accept": "text/html", "Accept-Language": "sv"})
+    assert front.hits == 1
+    assert again.data == first.data
+    assert sorted(again.headers.items()) == sorted(first.headers.items())
+    head = client.head(EVAKA_DOC, headers={"Accept": "text/html", "Accept-Language": "sv"})
+    assert head.status_code == 200 and head.data == b"" and front.hits == 2
+    assert head.headers["Content-Length"] == first.headers["Content-Length"]
+    unchanged = client.get(EVAKA_DOC, headers={"Accept": "text/html", "Accept-Language": "sv",
+                                               "If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    assert unchanged.headers["ETag"] == first.headers["ETag"]
+    assert "Content-Type" not in unchanged.headers
+
+
+def test_front_cache_keys_on_what_answers_vary_on(settings, store):
+    app = fresh_app(settings, store, front=True)
+    client = client_of(app)
+    turtle = client.get(EVAKA_DOC, headers={"Accept": "text/turtle"})
+    html = client.get(EVAKA_DOC, headers={"Accept": "text/html"})
+    local = client.get(EVAKA_DOC, headers={"Accept": "text/turtle"}, base_url="http://localhost/")
+    assert turtle.mimetype == "text/turtle" and html.mimetype == "text/html"
+    assert b"http://localhost/id/project/kuntien-evaka" in local.data
+    assert b"http://localhost/" not in turtle.data
+    assert app.extensions["publisher.front-cache"].hits == 0
+
+
+def test_front_cache_leaves_other_answers_to_the_app(settings, store):
+    app = fresh_app(settings, store, front=True)
+    client = client_of(app)
+    front = app.extensions["publisher.front-cache"]
+    assert client.get("/doc/project/no-such-thing").status_code == 404
+    assert client.get("/health").status_code == 200                     # no-store
+    assert client.post("/sparql", data={"query": "ASK {}"}).status_code == 200
+    assert client.get("/dumps/data.ttl", headers={"Range": "bytes=0-9"}).status_code == 206
+    assert len(front) == 0
+    assert client.get("/doc/project/no-such-thing").status_code == 404
+    assert front.hits == 0
+
+
+def test_front_cache_defers_to_the_app_when_the_store_is_down(settings):
+    from publisher.store import RemoteStore
+
+    dead = RemoteStore(f"http://127.0.0.1:{free_port()}", settings)
+    app = fresh_app(settings, dead, front=True)
+    response = client_of(app).get(EVAKA_DOC + ".ttl")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+
+
+def test_front_cache_off_with_a_zero_budget(settings, store, monkeypatch):
+    monkeypatch.setenv("PUBLISHER_RESPONSE_CACHE_BYTES", "0")
+    app = fresh_app(settings, store, front=True)
+    client = client_of(app)
+    client.get(EVAKA_DOC + ".ttl")
+    client.get(EVAKA_DOC + ".ttl")
+    front = app.extensions["publisher.front-cache"]
+    assert len(front) == 0 and front.hits == 0
+    assert isinstance(app.wsgi_app, FrontCache)
