@@ -146,6 +146,8 @@ _OPAQUE = re.compile(r'''
   | <[^<>"{}|^`\\\x00-\x20]*>                  # an IRI
 ''', re.VERBOSE | re.DOTALL)
 _KEYWORD = re.compile(r"(?<![\w?$:@.\-])([A-Za-z]+)(?![\w:\-])")
+_IRI = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _LIMIT = re.compile(r"(?<![\w?$:@.\-])LIMIT\s+(\d+)(?![\w:\-])", re.IGNORECASE)
 
 
@@ -158,6 +160,7 @@ class QueryInfo:
     uses_service: bool
     limit: int | None = None    # the query's own top-level LIMIT, if any
     has_dataset: bool = False   # FROM or FROM NAMED clauses
+    relative_iris: bool = False  # IRIs to resolve against a base (<s>, <../x>)
 
     @property
     def result_kind(self) -> str | None:
@@ -188,6 +191,12 @@ def _top_level_limit(blanked: str) -> int | None:
     return None
 
 
+def _has_relative_iri(text: str) -> bool:
+    """Whether an IRI of the query has no scheme (a ``<`` operator is no IRI: it has a space
+    or another ``<`` before its ``>``, which the IRI pattern refuses)."""
+    return any(not _SCHEME.match(m.group(1)) for m in _IRI.finditer(text))
+
+
 @lru_cache(maxsize=512)
 def inspect_query(text: str) -> QueryInfo:
     """Find the query form, whether the text is an update, whether it uses SERVICE, and
@@ -211,7 +220,7 @@ def inspect_query(text: str) -> QueryInfo:
         break
     return QueryInfo(form=form, is_update=is_update, uses_service="SERVICE" in keywords,
                      limit=_top_level_limit(blanked) if form == "SELECT" else None,
-                     has_dataset="FROM" in keywords)
+                     has_dataset="FROM" in keywords, relative_iris=_has_relative_iri(text))
 
 
 # --------------------------------------------------------------------------- result formats
@@ -484,6 +493,12 @@ class Store(ABC):
         the store's limits). Raises QuerySyntaxError, QueryTimeout, QueryRefused,
         StoreUnavailable."""
 
+    @property
+    def query_base_iri(self) -> str:
+        """What relative IRIs in a public query resolve against: the endpoint (the
+        protocol's "service-defined BASE URI", in base-URI terms)."""
+        return self.settings.base_uri + "sparql"
+
     def refuse_unsafe(self, sparql: str, allow_service: bool | None = None) -> QueryInfo:
         """Updates never reach a store through `query`; SERVICE only when allowed (by the
         argument, else by the store's limits). Returns what the scan found."""
@@ -621,7 +636,8 @@ def _dataset_options(job: dict[str, Any]) -> dict[str, Any]:
 def _execute_job(store: ox.Store, job: dict[str, Any]) -> QueryResult:
     """Run one public query against an open pyoxigraph store (in a worker process)."""
     try:
-        result = store.query(job["sparql"], **_dataset_options(job))
+        result = store.query(job["sparql"], base_iri=job.get("base_iri"),
+                             **_dataset_options(job))
         return render_result(result, job.get("format"), job.get("limit"), job.get("rewrite"),
                              prefixes=job.get("prefixes"), bounded=job.get("bounded", False))
     except SyntaxError as error:
@@ -969,6 +985,7 @@ class EmbeddedStore(Store):
         limit = self.settings.limits.result_limit if limit is None else limit
         job = {"path": str(loaded.path), "sparql": sparql, "format": format, "limit": limit,
                "bounded": info.rows_within(limit), "has_dataset": info.has_dataset,
+               "base_iri": self.query_base_iri,
                "default_graph_uris": list(default_graph_uris),
                "named_graph_uris": list(named_graph_uris), "rewrite": rewrite,
                "prefixes": prefixes_for(self.settings.base_uri)}
@@ -1134,6 +1151,8 @@ class RemoteStore(Store):
                                                          or info.rows_within(limit))
         accept = SOLUTION_FORMATS[fmt] if as_is else (
             _REMOTE_GRAPH_ACCEPT if kind == "graph" else _REMOTE_TSV_ACCEPT)
+        if info.relative_iris:       # the same base as the embedded store's
+            sparql = f"BASE <{self.query_base_iri}>\n{sparql}"
         media, response = self._request(sparql, timeout, default_graph_uris, named_graph_uris,
                                         accept)
         try:

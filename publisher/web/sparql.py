@@ -240,8 +240,10 @@ def _service_description_or_editor() -> Response:
 
 
 def service_description() -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description of this endpoint; ``sd:endpoint`` is the URL that was
+    dereferenced (the Service Description tests check for that triple)."""
     current = here()
-    endpoint_iri = ox.NamedNode(current.root + "sparql")
+    endpoint_iri = ox.NamedNode(request.base_url)
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
     def sd(local: str) -> ox.NamedNode:
@@ -252,6 +254,8 @@ def service_description() -> list[ox.Triple]:
         ox.Triple(endpoint_iri, sd("endpoint"), endpoint_iri),
         ox.Triple(endpoint_iri, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(endpoint_iri, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(endpoint_iri, sd("defaultEntailmentRegime"),
+                  ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
     ]
     if settings().limits.allow_service:
         triples.append(ox.Triple(endpoint_iri, sd("feature"), sd("BasicFederatedQuery")))

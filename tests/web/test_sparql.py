@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from web_support import LiveServer, free_port
+from web_support import (LiveServer, check_protocol_answer, free_port, protocol_cases,
+                         run_protocol_case)
 from fixture_release import BASE
 
 PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/Project> }} ORDER BY ?p"
@@ -332,3 +333,80 @@ def test_rdflib_sparqlstore_against_a_live_server(live):
     assert [str(t) for t in titles] == ["Kuntien eVaka"]
     constructed = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 10")
     assert len(constructed.graph) == 10
+
+
+# --------------------------------------------------------------------------- W3C protocol tests
+
+
+@pytest.mark.parametrize("case", protocol_cases(BASE), ids=repr)
+def test_w3c_protocol_suite(live, store, case):
+    """The W3C SPARQL 1.1 Protocol tests for a read-only query endpoint, over real HTTP."""
+    check_protocol_answer(case, *run_protocol_case(live.port, case, "127.0.0.1"))
+    if case.name.startswith(("update_", "bad_update")):
+        assert store.ask(f"<{EVAKA}> ?p ?o")          # nothing was cleared
+
+
+def test_protocol_dataset_overrides_from_and_from_is_honoured(client):
+    """FROM / FROM NAMED pick the dataset when the protocol names none; the protocol's
+    graphs replace them; named graphs alone leave the default graph empty."""
+    g1 = BASE + "graph/004-f0ab20c46da3f21c"
+    g2 = BASE + "graph/000-a99be5f9b8218adf"
+
+    def ask(query: str, **dataset) -> bool:
+        response = client.get("/sparql", query_string={"query": query, **dataset})
+        assert response.status_code == 200, response.data
+        return json.loads(response.data)["boolean"]
+
+    assert ask(f"ASK FROM <{g1}> {{ <{EVAKA}> ?p ?o }}") is True
+    assert ask(f"ASK FROM <{g2}> {{ <{EVAKA}> ?p ?o }}") is False
+    assert ask(f"ASK FROM <{g2}> {{ <{EVAKA}> ?p ?o }}", **{"default-graph-uri": g1}) is True
+    assert ask(f"ASK FROM NAMED <{g2}> {{ GRAPH <{g1}> {{ ?s ?p ?o }} }}") is False
+    assert ask("ASK { ?s ?p ?o }", **{"named-graph-uri": g1}) is False
+    assert ask(f"ASK {{ GRAPH <{g1}> {{ ?s ?p ?o }} }}", **{"named-graph-uri": g1}) is True
+
+
+def test_relative_iris_resolve_against_the_endpoint(client):
+    response = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}",
+                                                   "format": "ntriples"})
+    assert response.status_code == 200, response.data
+    assert f"<{BASE}s> <{BASE}p> ".encode() in response.data
+    own = client.get("/sparql", query_string={
+        "query": "BASE <http://example.org/> SELECT (<x> AS ?x) {}"})
+    assert bindings(own)[0]["x"]["value"] == "http://example.org/x"
+
+
+# --------------------------------------------------------------------------- W3C service description tests
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/sparql/"])
+@pytest.mark.parametrize("accept", [None, "*/*", "text/turtle", "application/rdf+xml",
+                                    "application/ld+json",
+                                    "application/rdf+xml, text/turtle;q=0.9, */*;q=0.1"])
+def test_w3c_service_description_suite(live, path, accept):
+    """has-endpoint-triple, returns-rdf, conforms-to-schema: GET on the endpoint without a
+    query is RDF describing a sd:Service whose sd:endpoint is the URL dereferenced."""
+    headers = {"Accept": accept} if accept else {}
+    request = urllib.request.Request(live.url + path, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        media = answer.headers.get_content_type()
+        body = answer.read()
+    parsers = {"text/turtle": "turtle", "application/rdf+xml": "xml",
+               "application/ld+json": "json-ld"}
+    assert media in parsers
+    graph = rdflib.Graph().parse(data=body, format=parsers[media])
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    endpoint = rdflib.URIRef(live.url + path)
+    services = set(graph.subjects(sd.endpoint, endpoint))
+    assert len(services) == 1
+    service = services.pop()
+    assert (service, rdflib.RDF.type, sd.Service) in graph
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
+    assert (service, sd.supportedLanguage, sd.SPARQL11Update) not in graph
+    formats = set(graph.objects(service, sd.resultFormat))
+    assert rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in formats
+    dataset = graph.value(service, sd.defaultDataset)
+    assert (dataset, rdflib.RDF.type, sd.Dataset) in graph
+    assert (graph.value(dataset, sd.defaultGraph), rdflib.RDF.type, sd.Graph) in graph
+    named = list(graph.objects(dataset, sd.namedGraph))
+    assert named and all((n, rdflib.RDF.type, sd.NamedGraph) in graph and
+                         graph.value(n, sd.name) is not None for n in named)

@@ -75,3 +75,156 @@ class LiveServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------- W3C protocol tests
+#
+# The SPARQL 1.1 Protocol test suite (w3c/rdf-tests, sparql/sparql11/protocol/manifest.ttl)
+# as raw HTTP exchanges, for the tests that apply to a read-only query endpoint. The
+# manifest's data graphs data1/data2/data3 are three graphs of the fixture release; its
+# queries are the same shape on resources of those graphs. The update tests are refusals
+# here (the endpoint is read-only).
+
+BOOLEAN_TYPES = {"application/sparql-results+xml", "application/sparql-results+json"}
+TABULAR_TYPES = BOOLEAN_TYPES | {"text/csv", "text/tab-separated-values"}
+RDF_TYPES = {"text/turtle", "application/rdf+xml", "application/n-triples",
+             "application/ld+json"}
+
+
+class ProtocolCase:
+    """One exchange of the manifest: request, expected status class and answer."""
+
+    def __init__(self, name: str, method: str, path: str, body: bytes | None = None,
+                 content_type: str | None = None, status: int = 200,
+                 boolean: bool | None = None, media: set[str] | None = None) -> None:
+        self.name, self.method, self.path, self.body = name, method, path, body
+        self.content_type, self.status = content_type, status
+        self.boolean, self.media = boolean, media
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _q(text: str) -> str:
+    import urllib.parse
+
+    return urllib.parse.quote(text, safe="")
+
+
+def protocol_cases(base: str) -> list[ProtocolCase]:
+    g1, g2, g3 = (base + "graph/004-f0ab20c46da3f21c", base + "graph/000-a99be5f9b8218adf",
+                  base + "graph/reference")
+    p1, p2 = base + "id/project/kuntien-evaka", base + "id/project/digital-kundtjanst"
+    org = base + "id/organisation/049"
+    both_default = f"ASK {{ <{p1}> a ?type . <{p2}> a ?type . }}"
+    both_named = f"ASK {{ GRAPH ?g1 {{ <{p1}> a ?type }} GRAPH ?g2 {{ <{p2}> a ?type }} }}"
+    full = (f"ASK {{ <{org}> a ?t GRAPH ?g1 {{ <{p1}> a ?type }} "
+            f"GRAPH ?g2 {{ <{p2}> a ?type }} }}")
+    data0 = "default-graph-uri=" + _q("http://kasei.us/2009/09/sparql/data/data0.rdf")
+    form = "application/x-www-form-urlencoded"
+    direct = "application/sparql-query"
+    return [
+        ProtocolCase("query_post_form", "POST", f"/sparql/?{data0}", b"query=ASK%20%7B%7D",
+                     form, boolean=True, media=BOOLEAN_TYPES),
+        ProtocolCase("query_dataset_default_graphs_get", "GET",
+                     f"/sparql/?query={_q(both_default)}&default-graph-uri={_q(g1)}"
+                     f"&default-graph-uri={_q(g2)}", boolean=True, media=BOOLEAN_TYPES),
+        ProtocolCase("query_dataset_default_graphs_post", "POST",
+                     f"/sparql/?default-graph-uri={_q(g1)}&default-graph-uri={_q(g2)}",
+                     both_default.encode(), direct, boolean=True, media=BOOLEAN_TYPES),
+        ProtocolCase("query_dataset_named_graphs_post", "POST",
+                     f"/sparql/?named-graph-uri={_q(g1)}&named-graph-uri={_q(g2)}",
+                     both_named.encode(), direct, boolean=True, media=BOOLEAN_TYPES),
+        ProtocolCase("query_dataset_named_graphs_get", "GET",
+                     f"/sparql/?query={_q(both_named)}&named-graph-uri={_q(g1)}"
+                     f"&named-graph-uri={_q(g2)}", boolean=True, media=BOOLEAN_TYPES),
+        ProtocolCase("query_dataset_full", "POST",
+                     f"/sparql/?default-graph-uri={_q(g3)}&named-graph-uri={_q(g1)}"
+                     f"&named-graph-uri={_q(g2)}", full.encode(), direct, boolean=True),
+        ProtocolCase("query_multiple_dataset", "POST",
+                     f"/sparql/?named-graph-uri={_q(g1)}&named-graph-uri={_q(g2)}",
+                     f"ASK FROM <{g3}> {both_named[4:]}".encode(), direct, boolean=True),
+        ProtocolCase("query_get", "GET", f"/sparql/?query=ASK%20%7B%7D&{data0}",
+                     boolean=True, media=BOOLEAN_TYPES),
+        ProtocolCase("query_content_type_select", "POST", f"/sparql/?{data0}",
+                     b"SELECT (1 AS ?value) {}", direct, media=TABULAR_TYPES),
+        ProtocolCase("query_content_type_ask", "POST", f"/sparql/?{data0}", b"ASK {}", direct,
+                     media=BOOLEAN_TYPES),
+        ProtocolCase("query_content_type_describe", "POST", f"/sparql/?{data0}",
+                     b"DESCRIBE <http://example.org/>", direct, media=RDF_TYPES),
+        ProtocolCase("query_content_type_construct", "POST", f"/sparql/?{data0}",
+                     b"CONSTRUCT { <s> <p> 1 } WHERE {}", direct, media=RDF_TYPES),
+        ProtocolCase("query_post_direct", "POST", "/sparql/", b"ASK {}", direct, boolean=True,
+                     media=BOOLEAN_TYPES),
+        ProtocolCase("bad_query_method", "PUT", f"/sparql/?query=ASK%20%7B%7D&{data0}", b"",
+                     form, status=405),
+        ProtocolCase("bad_multiple_queries", "GET",
+                     "/sparql/?query=ASK%20%7B%7D&query=SELECT%20%2A%20%7B%7D", status=400),
+        ProtocolCase("bad_query_wrong_media_type", "POST", "/sparql/", b"ASK {}", "text/plain",
+                     status=400),
+        ProtocolCase("bad_query_missing_form_type", "POST", "/sparql/", b"query=ASK%20%7B%7D",
+                     status=400),
+        ProtocolCase("bad_query_missing_direct_type", "POST", "/sparql/", b"ASK {}", status=400),
+        ProtocolCase("bad_query_non_utf8", "POST", "/sparql/", "ASK {}".encode("utf-16"),
+                     "application/sparql-query; charset=UTF-16", status=400),
+        ProtocolCase("bad_query_syntax", "GET", "/sparql/?query=ASK%20%7B", status=400),
+        ProtocolCase("bad_update_get", "GET", "/sparql/?update=CLEAR%20ALL", status=403),
+        ProtocolCase("bad_multiple_updates", "POST", "/sparql/",
+                     b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", form, status=403),
+        ProtocolCase("bad_update_wrong_media_type", "POST", "/sparql/", b"CLEAR NAMED",
+                     "text/plain", status=400),
+        ProtocolCase("bad_update_missing_form_type", "POST", "/sparql/", b"update=CLEAR%20NAMED",
+                     status=400),
+        ProtocolCase("bad_update_missing_direct_type", "POST", "/sparql/", b"CLEAR NAMED",
+                     status=400),
+        ProtocolCase("bad_update_non_utf8", "POST", "/sparql/", "CLEAR NAMED".encode("utf-16"),
+                     "application/sparql-update; charset=UTF-16", status=400),
+        ProtocolCase("bad_update_syntax", "POST", "/sparql/", b"update=CLEAR%20XYZ", form,
+                     status=403),
+        ProtocolCase("bad_update_dataset_conflict", "POST", "/sparql/",
+                     b"using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople&update=WITH%20%3C"
+                     b"http%3A%2F%2Fexample%2Faddresses%3E%20DELETE%20%7B%20%3Fs%20%3Fp%20%3Fo"
+                     b"%20%7D%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", form, status=403),
+        ProtocolCase("update_post_form", "POST", "/sparql/", b"update=CLEAR+ALL", form,
+                     status=403),
+        ProtocolCase("update_post_direct", "POST", "/sparql/", b"CLEAR ALL",
+                     "application/sparql-update", status=403),
+    ]
+
+
+def run_protocol_case(port: int, case: ProtocolCase, host: str) -> tuple[int, str, bytes]:
+    """Send the case as a real HTTP/1.1 client would; returns status, media type, body."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Host": host}
+    if case.content_type:
+        headers["Content-Type"] = case.content_type
+    try:
+        connection.putrequest(case.method, case.path, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        if case.body is not None:
+            connection.putheader("Content-Length", str(len(case.body)))
+        connection.endheaders(case.body)
+        response = connection.getresponse()
+        body = response.read()
+        media = (response.getheader("Content-Type") or "").split(";")[0].strip()
+        return response.status, media, body
+    finally:
+        connection.close()
+
+
+def check_protocol_answer(case: ProtocolCase, status: int, media: str, body: bytes) -> None:
+    """The manifest's expectations: the status class (exactly ours for refusals), the
+    media type family and the boolean."""
+    assert status == case.status, (case.name, status, body[:300])
+    if case.media is not None:
+        assert media in case.media, (case.name, media)
+    if case.boolean is not None:
+        import pyoxigraph as ox
+
+        parsed = ox.parse_query_results(body, ox.QueryResultsFormat.from_media_type(media))
+        assert bool(parsed) is case.boolean, case.name
+    if status >= 400:
+        assert b"Traceback" not in body and body.strip(), case.name
