@@ -51,7 +51,7 @@ test: system-test-deps $(TESTSTAMP)
 	$(MAKE) --no-print-directory $(YASGUI)
 	$(BIN)/python -m pytest
 
-bench: install
+bench: install-test
 	$(BIN)/python bench/run.py
 
 clean:

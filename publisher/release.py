@@ -21,7 +21,7 @@ from rdflib import URIRef
 
 from publisher import __version__
 from publisher.config import Settings
-from publisher.dumps import write_dumps
+from publisher.dumps import DumpCounts, start_dumps
 from publisher.pipeline import (ONTOLOGY_FILES, PipelineResult, read_rdf_file, rebase,
                                 run_pipeline)
 from publisher.progress import Progress
@@ -230,42 +230,62 @@ def publish(staging: Path, releases_dir: Path, version: str) -> Path:
     return final
 
 
-def build_release(settings: Settings, progress: Progress | None = None) -> ReleaseResult:
-    """The whole build: pipeline, gate, files, metadata, publish."""
-    progress = progress or Progress(quiet=True)
-    result = run_pipeline(settings, progress)
-    progress.step("validate (SHACL gate)")
-    outcome = gate(result, settings)
-    if not outcome.conforms and outcome.violations:
-        raise BuildFailed(outcome)
-
-    releases_dir = settings.releases_dir
+def open_staging(releases_dir: Path, now: datetime) -> tuple[str, Path]:
+    """A new version name and its empty hidden staging folder."""
     releases_dir.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    issued = first_issued(releases_dir, now)
     version = new_version(releases_dir, now)
     staging = releases_dir / f".staging-{version}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
+    return version, staging
+
+
+def write_release_info(folder: Path, result: PipelineResult, settings: Settings, version: str,
+                       now: datetime, issued: datetime, counts: DumpCounts) -> int:
+    """release.json: what this release is; returns the number of projects."""
+    projects = sum(len(d.records) for d in result.documents)
+    (folder / "release.json").write_text(json.dumps({
+        "version": version, "built": now.isoformat().replace("+00:00", "Z"),
+        "issued": issued.isoformat().replace("+00:00", "Z"),
+        "build": result.build_key, "triples": counts.triples,
+        "quads": counts.quads, "projects": projects,
+        "software_version": __version__, "mapping_version": result.mapping_version,
+        "base_uri": settings.base_uri}, indent=2) + "\n", encoding="utf-8")
+    return projects
+
+
+def build_release(settings: Settings, progress: Progress | None = None) -> ReleaseResult:
+    """The whole build: pipeline, then the dumps written by two child processes while this
+    one runs the SHACL gate and writes the vocabulary, documentation and report; then the
+    metadata, and publication only if the gate passed."""
+    progress = progress or Progress(quiet=True)
+    result = run_pipeline(settings, progress)
+    releases_dir = settings.releases_dir
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    issued = first_issued(releases_dir, now)
+    version, staging = open_staging(releases_dir, now)
+    job = None
     try:
         progress.step("write dumps")
-        counts = write_dumps(result.store, staging, prefixes(settings))
+        job = start_dumps(result.store, staging, staging / ".runs", prefixes(settings))
+        progress.step("validate (SHACL gate)")
+        outcome = gate(result, settings)
+        if not outcome.conforms and outcome.violations:
+            raise BuildFailed(outcome)
         write_vocabulary(staging, settings)
         write_documentation(staging, result.store)
         write_report(staging, result, outcome)
+        progress.step("wait for the dumps")
+        counts = job.wait()
+        shutil.rmtree(staging / ".runs", ignore_errors=True)
         progress.step("catalogue, VoID, checksums")
-        projects = sum(len(d.records) for d in result.documents)
-        (staging / "release.json").write_text(json.dumps({
-            "version": version, "built": now.isoformat().replace("+00:00", "Z"),
-            "issued": issued.isoformat().replace("+00:00", "Z"),
-            "build": result.build_key, "triples": counts.triples,
-            "quads": counts.quads, "projects": projects,
-            "software_version": __version__, "mapping_version": result.mapping_version,
-            "base_uri": settings.base_uri}, indent=2) + "\n", encoding="utf-8")
+        projects = write_release_info(staging, result, settings, version, now, issued, counts)
         write_metadata(staging, settings, version, result.store, issued, now)
         final = publish(staging, releases_dir, version)
     except BaseException:
+        if job is not None:
+            job.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress.step(f"published {final}")
