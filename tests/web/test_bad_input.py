@@ -3,7 +3,6 @@ is down or slow gets a 503 with Retry-After, and the app recovers when the store
 from __future__ import annotations
 
 import http.client
-import re
 import socket
 import threading
 import time
@@ -11,31 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from web_support import LiveServer
-
-
-def raw_request(port: int, request: bytes, timeout: float = 10) -> tuple[int, bytes]:
-    """Send bytes exactly as given (no client-side quoting) and read the answer."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        try:
-            sock.sendall(request)
-        except OSError:          # the server may answer and close before reading it all
-            pass
-        answer = b""
-        while True:
-            try:
-                data = sock.recv(65536)
-            except OSError:
-                break
-            if not data:
-                break
-            answer += data
-            head, sep, body = answer.partition(b"\r\n\r\n")
-            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
-            if sep and length and len(body) >= int(length.group(1)):
-                break
-    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
-    return status, answer
+from web_support import LiveServer, raw_request
 
 
 def assert_clean(status: int, body: bytes, expected: set[int]) -> None:

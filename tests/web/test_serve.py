@@ -15,7 +15,8 @@ import pytest
 
 from fixture_release import BASE
 from publisher.web.serve import serve
-from web_support import free_port
+from web_support import (check_protocol_answer, free_port, protocol_cases, raw_request,
+                         run_protocol_case)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,3 +97,51 @@ def test_wsgi_entry_point(settings, monkeypatch):
     finally:
         module.app.extensions["publisher"].store.close()
         sys.modules.pop("publisher.web.wsgi", None)
+
+
+@pytest.fixture(scope="module")
+def gunicorn(settings):
+    """``publisher serve --workers 2`` on the fixture release, for the module."""
+    process, url = _start(settings, 2)
+    try:
+        _wait(url, process)
+        yield int(url.rsplit(":", 1)[1])
+    finally:
+        _stop(process)
+
+
+def test_w3c_protocol_suite_under_gunicorn(gunicorn):
+    """The production path (gunicorn, front cache) passes the protocol suite, twice: the
+    second round is answered from the caches where it may be."""
+    for _ in range(2):
+        for case in protocol_cases(BASE):
+            check_protocol_answer(case, *run_protocol_case(gunicorn, case, "127.0.0.1"))
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /doc/project/%zz HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+    (b"GET /sparql?query=ASK%20%7B%7D%E4 HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+    (b"GET /doc/\xff\xfe HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+    (b"GET /sparql?query=" + b"A" * 9000 + b" HTTP/1.1\r\nHost: h\r\n\r\n", 414),
+    (b"POST /sparql HTTP/1.1\r\nHost: h\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: 1100000\r\n\r\n" + b"A" * 1100000, 413),
+    (b"POST /sparql HTTP/1.1\r\nHost: h\r\nContent-Type: application/sparql-query\r\n"
+     b"Transfer-Encoding: chunked\r\n\r\n"
+     + b"".join(b"10000\r\n" + b"A" * 65536 + b"\r\n" for _ in range(18)) + b"0\r\n\r\n", 413),
+    (b"POST /sparql HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded"
+     b"\r\nContent-Length: 3\r\n\r\n\xff\xfe\x00", 400),
+    (b"GET /doc/project/kuntien-evaka HTTP/1.1\r\nHost: h\r\nAccept: " + b"text/turtle," * 400
+     + b"\r\n\r\n", 400),
+    (b"GET /doc/project/kuntien-evaka HTTP/1.1\r\nHost: h\r\nAccept: image/png\r\n\r\n", 406),
+    (b"GET /doc/project/kuntien-evaka HTTP/1.1\r\nHost: h\r\nAccept: \x01\x02\r\n\r\n", 400),
+    (b"GET / HTTP/1.1\r\nHost: h\r\nAccept: " + b"x" * 9000 + b"\r\n\r\n", 431),
+])
+def test_bad_input_under_gunicorn(gunicorn, request_bytes, status):
+    """Bad requests get a clean 4xx from gunicorn or the app, never a 500 or a traceback;
+    the 413 names the configured cap."""
+    head, _, rest = request_bytes.partition(b"\r\n\r\n")
+    answer_status, answer = raw_request(gunicorn, head + b"\r\nConnection: close\r\n\r\n" + rest)
+    assert answer_status == status, answer[:400]
+    assert b"Traceback" not in answer and b'File "' not in answer
+    if status == 413:
+        assert b"1048576 bytes" in answer

@@ -2,6 +2,7 @@
 Oxigraph server process that can be stopped and started again on the same port."""
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,31 @@ def oxigraph_binary() -> str | None:
     if beside.is_file():
         return str(beside)
     return shutil.which("oxigraph")
+
+
+def raw_request(port: int, request: bytes, timeout: float = 10) -> tuple[int, bytes]:
+    """Send bytes exactly as given (no client-side quoting) and read the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        try:
+            sock.sendall(request)
+        except OSError:          # the server may answer and close before reading it all
+            pass
+        answer = b""
+        while True:
+            try:
+                data = sock.recv(65536)
+            except OSError:
+                break
+            if not data:
+                break
+            answer += data
+            head, sep, body = answer.partition(b"\r\n\r\n")
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            if sep and length and len(body) >= int(length.group(1)):
+                break
+    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+    return status, answer
+
 
 
 class OxigraphServer:
