@@ -93,12 +93,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Load a release into a store (the embedded one or a remote SPARQL store)."""
-    from publisher.store import open_store
+    from publisher.store import StoreError, open_store
 
     settings = _settings(args)
     release = Path(args.release) if args.release else settings.releases_dir / "latest"
-    store = open_store(args.store or settings.store_url, settings)
-    count = store.load_release(release)
+    target = args.store or settings.store_url
+    try:
+        store = open_store(target, settings)
+        try:
+            count = store.load_release(release)
+        finally:
+            store.close()
+    except (StoreError, ValueError) as error:
+        print(f"error: cannot load {release} into {target}: {error}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(f"loaded {count} quads from {release}", file=sys.stderr)
     return 0

@@ -31,6 +31,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
         settings = replace(settings, store_url=store_url)
     release_path = Path(release) if release else settings.releases_dir / "latest"
     embedded = settings.store_url.strip().lower() == "embedded"
+    if not embedded and not settings.store_url.strip().startswith(("http://", "https://")):
+        sys.stderr.write(f"error: unknown store {settings.store_url!r}: use 'embedded' or the "
+                         "http(s) URL of a SPARQL store (--store URL)\n")
+        return 2
     if embedded and not _has_release(release_path):
         sys.stderr.write(_no_release_message(release_path))
         return 2

@@ -84,6 +84,11 @@ def test_serve_without_a_release_says_how_to_build_one(tmp_path, capsys):
     assert "publisher build" in message and "make build" in message
 
 
+def test_serve_refuses_an_unknown_store(settings, capsys):
+    assert serve(settings, port=free_port(), store_url="ftp://example.org/", quiet=True) == 2
+    assert "unknown store 'ftp://example.org/'" in capsys.readouterr().err
+
+
 def test_wsgi_entry_point(settings, monkeypatch):
     monkeypatch.setenv("PUBLISHER_RELEASES_DIR", str(settings.releases_dir))
     monkeypatch.setenv("PUBLISHER_DATA_DIR", str(settings.data_dir))

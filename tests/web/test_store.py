@@ -263,6 +263,29 @@ def test_cli_load_into_a_remote_store(oxigraph_server, settings, monkeypatch, ca
     assert RemoteStore(oxigraph_server.url, settings).version == "2024-05-01.1"
 
 
+@pytest.mark.parametrize("store_arg, release, words", [
+    ("http://127.0.0.1:{port}", "latest", "cannot be reached"),
+    ("ftp://example.org/", "latest", "unknown store"),
+    ("embedded", "no-such-release", "no-such-release"),
+])
+def test_cli_load_failures_are_one_clear_line(settings, monkeypatch, capsys, tmp_path,
+                                              store_arg, release, words):
+    """A store that is down, a store URL of another scheme, a release folder that is not
+    there: exit status 2 and a message naming what and where, no traceback."""
+    from web_support import free_port
+
+    from publisher.cli import main
+
+    monkeypatch.setenv("PUBLISHER_BASE_URI", BASE)
+    monkeypatch.setenv("PUBLISHER_DATA_DIR", str(tmp_path / "data"))
+    target = store_arg.format(port=free_port())
+    assert main(["load", "--store", target, "--release",
+                 str(settings.releases_dir / release)]) == 2
+    message = capsys.readouterr().err
+    assert message.startswith("error: cannot load") and words in message
+    assert target in message and "Traceback" not in message
+
+
 def test_stores_refuse_updates_and_service(store):
     from publisher.store import QueryRefused
 
