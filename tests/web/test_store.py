@@ -1,6 +1,7 @@
 """The Store interface: embedded pyoxigraph and a real Oxigraph server behave the same."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -98,6 +99,82 @@ def test_result_limit_truncates_with_a_signal(store):
     graph = store.query("CONSTRUCT WHERE { ?s ?p ?o }", format="turtle", limit=7)
     assert graph.truncated and graph.body.startswith(b"# Result truncated")
     assert len(rdflib.Graph().parse(data=graph.body, format="turtle")) == 7
+
+
+ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+RESULT_PARSERS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                  "tsv": ox.QueryResultsFormat.TSV}
+
+
+def rows_of(result) -> list:
+    """The rows of a results body as texts (CSV has nothing more than texts)."""
+    if result.format == "csv":
+        rows = list(csv.reader(io.StringIO(result.body.decode())))[1:]
+        return [tuple(value.removeprefix("_:") or None for value in row) for row in rows]
+    parsed = ox.parse_query_results(result.body, RESULT_PARSERS[result.format])
+    names = [v.value for v in parsed.variables]
+    return [tuple(None if row[n] is None else row[n].value for n in names) for row in parsed]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_result_limit_cuts_every_format_exactly(store, fmt):
+    total = len(rows_of(store.query(ALL, format="json", limit=100000)))
+    cut = store.query(ALL, format=fmt, limit=7)
+    assert cut.truncated and cut.count == 7 and cut.limit == 7
+    assert rows_of(cut) == rows_of(store.query(ALL, format="json", limit=100000))[:7]
+    whole = store.query(ALL, format=fmt, limit=total)
+    assert not whole.truncated and len(rows_of(whole)) == total
+
+
+@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("ntriples", "nt"),
+                                         ("jsonld", "json-ld"), ("rdfxml", "xml")])
+def test_graph_limit_cuts_every_format_exactly(store, fmt, parser):
+    cut = store.query("CONSTRUCT WHERE { ?s ?p ?o }", format=fmt, limit=9)
+    assert cut.truncated and cut.count == 9
+    assert len(rdflib.Graph().parse(data=cut.body, format=parser)) == 9
+    if fmt != "jsonld":
+        assert b"Result truncated at the result limit of 9 triples" in cut.body
+
+
+def test_a_query_with_its_own_limit_is_written_once_and_the_same(store):
+    """A top-level LIMIT within the result limit cannot be cut: the rows go straight into
+    the asked format, and they are the rows the counted path gives."""
+    limited = f"{ALL} LIMIT 5"
+    assert inspect_query(limited).rows_within(10)
+    direct = store.query(limited, format="json", limit=10)
+    assert direct.count is None and not direct.truncated
+    counted = store.query(limited, format="json", limit=4)     # LIMIT above the cap: counted
+    assert counted.truncated and counted.count == 4
+    assert rows_of(direct)[:4] == rows_of(counted)
+    assert len(rows_of(direct)) == 5
+
+
+@pytest.mark.parametrize("text, limit", [
+    ("SELECT * { ?s ?p ?o } LIMIT 5", 5),
+    ("select * { ?s ?p ?o } order by ?s limit 12 offset 3", 12),
+    ("SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 2 } ?s ?p ?o }", None),
+    ("SELECT * { ?s ?p 'LIMIT 3' } # LIMIT 4", None),
+    ("SELECT * { ?s ?p ?o } LIMIT 5 VALUES ?s { <urn:a> }", 5),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 5", None),
+    ("SELECT ?limit { ?s ex:limit ?limit }", None),
+])
+def test_inspect_query_finds_the_top_level_limit(text, limit):
+    assert inspect_query(text).limit == limit
+
+
+def test_rewrite_keeps_literals_that_quote_the_base(store):
+    """IRIs are mapped onto the server; the same text inside a literal stays as written."""
+    target = "http://localhost:5000/"
+    quoted = f'"see <{BASE}id/project/kuntien-evaka> here"'
+    select = (f"SELECT ?s ?text WHERE {{ VALUES (?s ?text) {{ (<{EVAKA}> {quoted}) }} }}")
+    for fmt in ("json", "tsv", "xml"):
+        rows = rows_of(store.query(select, format=fmt, rewrite=(BASE, target)))
+        assert rows == [(target + "id/project/kuntien-evaka",
+                         f"see <{BASE}id/project/kuntien-evaka> here")]
+    construct = f"CONSTRUCT {{ <{EVAKA}> <{BASE}def/note> {quoted} }} WHERE {{}}"
+    body = store.query(construct, format="ntriples", rewrite=(BASE, target)).body.decode()
+    assert body.startswith(f"<{target}id/project/kuntien-evaka> <{target}def/note> ")
+    assert f"see <{BASE}id/project/kuntien-evaka> here" in body
 
 
 def test_syntax_error_carries_the_parser_message(store):
