@@ -853,13 +853,36 @@ class EmbeddedStore(Store):
         self._lock = threading.RLock()
         self._current: _Loaded | None = None
         self._probe_cache: tuple[Any, Any] | None = None
+        self._resolved: tuple[Any, Any] | None = None
         default = min(4, max(2, os.cpu_count() or 2))
         size = pool_size if pool_size is not None else int(
             os.environ.get("PUBLISHER_QUERY_WORKERS", str(default)))
         self.pool = QueryProcessPool(size)
 
     # which release should be served ----------------------------------------
+    def _glance(self) -> tuple[int, ...] | None:
+        """Two stats that change whenever ``latest`` is re-pointed (a new link is a new
+        inode) or the release's ``release.json`` is rewritten; None when there is none."""
+        try:
+            link = os.lstat(self.release_path)
+            info = os.stat(os.path.join(self.release_path, "release.json"))
+        except OSError:
+            return None
+        return (link.st_ino, link.st_mtime_ns, info.st_dev, info.st_ino, info.st_mtime_ns,
+                info.st_size)
+
     def _probe(self) -> tuple[Path, str, dict[str, Any]] | None:
+        """Which release to serve, cheaply: an unchanged glance reuses the last answer,
+        otherwise the link is resolved and the release fingerprinted."""
+        glance = self._glance()
+        cached = self._probe_cache
+        if glance is not None and cached is not None and cached[0] == glance:
+            return cached[1]
+        result = self._resolve()
+        self._probe_cache = (glance, result) if glance is not None else None
+        return result
+
+    def _resolve(self) -> tuple[Path, str, dict[str, Any]] | None:
         """Resolve the release link and fingerprint it: one realpath and one stat."""
         real = Path(os.path.realpath(self.release_path))
         try:
@@ -871,7 +894,7 @@ class EmbeddedStore(Store):
             except OSError:
                 return None
             signature = (str(real), "trig", stat.st_mtime_ns, stat.st_size)
-        cached = self._probe_cache
+        cached = self._resolved
         if cached is not None and cached[0] == signature:
             return cached[1]
         info = read_release_info(real)
@@ -880,7 +903,7 @@ class EmbeddedStore(Store):
                                      + json.dumps(info, sort_keys=True).encode()).hexdigest()[:12]
         key = f"{_SAFE.sub('_', version)[:80]}-{fingerprint}"
         result = (real, key, info)
-        self._probe_cache = (signature, result)
+        self._resolved = (signature, result)
         return result
 
     def _ensure(self) -> _Loaded:
@@ -971,7 +994,7 @@ class EmbeddedStore(Store):
 
     def load_release(self, release_dir: Path | str) -> int:
         self.release_path = Path(release_dir)
-        self._probe_cache = None
+        self._probe_cache = self._resolved = None
         loaded = self._ensure()
         marker = self.release_marker(loaded.version, loaded.info.get("built"))
         return len(loaded.store) - len(marker)      # the quads of data.trig

@@ -1,6 +1,8 @@
 """Content negotiation: `Accept` with q-values, file extensions and `format=` names."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest, NotAcceptable
 from werkzeug.http import parse_accept_header
@@ -50,7 +52,15 @@ def parse_accept(header: str | None) -> MIMEAccept | None:
 
 
 def negotiate(offers: list[Offer], header: str | None) -> str | None:
-    """The name of the best offer for an Accept header (the first offer when absent)."""
+    """The name of the best offer for an Accept header (the first offer when absent).
+    Clients repeat the same few headers, so answers are remembered per header."""
+    if header is not None and len(header) > MAX_ACCEPT_LENGTH:
+        parse_accept(header)                     # the 400 for an absurd header
+    return _best_offer(tuple(offers), header)
+
+
+@lru_cache(maxsize=2048)
+def _best_offer(offers: tuple[Offer, ...], header: str | None) -> str | None:
     accept = parse_accept(header)
     if accept is None:
         return offers[0][1]
