@@ -18,7 +18,8 @@ from publisher.web.common import (cacheable, etag_for, here, not_modified, page_
                                   publisher, safe_link, settings, store)
 from publisher.web.negotiation import PAGE_OFFERS, negotiate_or_406
 from publisher.web.views import (DCT, OWL, RDFS, SKOS, Index, Labeller, all_literals,
-                                 collation_key, derivation_spans, integer, inverse_view,
+                                 collation_key, derivation_spans, fragment_of, integer,
+                                 inverse_view,
                                  literal_text, local_name, other_languages, pick_literal,
                                  properties_view, resource_view)
 
@@ -37,6 +38,8 @@ MAX_SEARCH = 100
 #: the list's filters, in the order their parameters appear in a shared URL
 FILTERS = ("municipality", "region", "status", "theme", "programme")
 _MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+#: where a resource came from: shown as its source spans, not as properties
+_SOURCE_PREDICATES = (PROV + "qualifiedDerivation", PROV + "wasDerivedFrom")
 #: types too general to tell a reader anything
 _GENERIC_TYPES = {PROV + "Entity", OWL + "Thing", RDFS + "Resource"}
 _PERSON_TYPES = {VCARD + "Individual", VCARD + "Kind", FOAF + "Person"}
@@ -638,6 +641,7 @@ def _contacts(index: Index, names: Labeller, node: Any) -> list[dict[str, Any]]:
         organisation = pick_literal(index.objects(contact, VCARD + "organization-name"),
                                     here().lang)
         contacts.append({**names.link(contact), "organisation": organisation,
+                         "anchor": fragment_of(contact),
                          "email": email_href[len("mailto:"):] if email_href else None,
                          "email_href": email_href,
                          "telephone": next(iter(_telephones(index, contact)), None)})
@@ -657,6 +661,7 @@ def _sections(index: Index, node: Any, lang: str) -> list[dict[str, Any]]:
     sections = []
     for section in index.objects(node, kd("section")):
         sections.append({"title": pick_literal(index.objects(section, DCT + "title"), lang),
+                         "anchor": fragment_of(section),
                          "order": integer(index.first(section, kd("order"))),
                          "description": literal_text(index, section, DCT + "description", lang)})
     sections.sort(key=lambda s: (s["order"] is None, s["order"] or 0))
@@ -679,6 +684,7 @@ def _themes(index: Index, names: Labeller, node: Any) -> list[dict[str, Any]]:
         rule = index.first(assignment, kd("assignedBy"))
         words = sorted(_literals(index, assignment, kd("matchedText")))
         why[theme.value] = {"rule": names.link(rule) if isinstance(rule, ox.NamedNode) else None,
+                            "anchor": fragment_of(assignment),
                             "words": [_matched_word(text, documents) for text in words]}
     return [{**link, "why": why.get(link["iri"])}
             for link in _links(index, names, node, DCT + "subject")]
@@ -803,7 +809,7 @@ def concept_page(iri: str, index: Index) -> dict[str, Any]:
     shown = {RDF_TYPE, SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", SKOS + "definition",
              SKOS + "notation", SKOS + "inScheme", SKOS + "topConceptOf", SKOS + "broader",
              SKOS + "narrower", SKOS + "related", SKOS + "hasTopConcept",
-             *(SKOS + m for m in _MATCHES)}
+             *(SKOS + m for m in _MATCHES), *_SOURCE_PREDICATES}
     other_initiatives = [names.link(s) for s in dict.fromkeys(index.subjects(DCT + "subject",
                                                                              node))
                          if isinstance(s, ox.NamedNode) and s.value not in listed]
@@ -873,30 +879,49 @@ def document_page(iri: str, index: Index) -> dict[str, Any]:
     itself with numbered, linkable lines."""
     names = labeller(index)
     node = ox.NamedNode(iri)
-    shown = {RDF_TYPE, kd("sourceText"), DCT + "title", RDFS + "label", DCT + "description"}
+    shown = {RDF_TYPE, kd("sourceText"), DCT + "title", RDFS + "label", DCT + "description",
+             *_SOURCE_PREDICATES}
+    derived, quoted = _derived_from(iri)
+    whole = document_lines(iri)
     return {
         **_base("document", iri, index, names),
         **_description(index, node, here().lang, DCT + "description"),
         "properties": properties_view(node, names, skip=shown),
-        "derived": _derived_from(iri),
+        "derived": derived,
         "inverse": inverse_view(node, names, skip=(PROV + "entity", PROV + "wasDerivedFrom")),
-        "lines": [{"number": n, "text": text}
-                  for n, text in enumerate(document_lines(iri), start=1)],
+        "lines": [{"number": n, "text": text} for n, text in enumerate(whole, start=1)]
+        if whole else _with_gaps(quoted),
+        "text_complete": bool(whole),
     }
 
 
-def _derived_from(document: str) -> list[dict[str, Any]]:
-    """Every resource with a derivation from `document`: its label and the lines, in the
-    order they appear in the text."""
+def _with_gaps(quoted: dict[int, str]) -> list[dict[str, Any]]:
+    """The lines the derivations quote, in order, with a gap marker where lines the data
+    does not hold are left out (the document itself carries no kd:sourceText)."""
+    lines: list[dict[str, Any]] = []
+    previous = 0
+    for number in sorted(quoted):
+        if number > previous + 1:
+            lines.append({"gap": True, "first": previous + 1, "last": number - 1})
+        lines.append({"number": number, "text": quoted[number]})
+        previous = number
+    return lines
+
+
+def _derived_from(document: str) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """Every resource with a derivation from `document` (its label and the lines, in the
+    order they appear in the text), and the text of the lines the derivations quote."""
     label_values = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
     rows = store().select(f"""
-SELECT ?x ?first ?last ?pred ?label WHERE {{
+SELECT ?x ?first ?last ?text ?pred ?label WHERE {{
   ?x <{PROV}qualifiedDerivation> ?d . ?d <{PROV}entity> <{document}> .
   OPTIONAL {{ ?d <{kd('firstLine')}> ?first }} OPTIONAL {{ ?d <{kd('lastLine')}> ?last }}
+  OPTIONAL {{ ?d <{kd('sourceText')}> ?text }}
   OPTIONAL {{ ?x ?pred ?label VALUES ?pred {{ {label_values} }} }}
 }}""")
     triples = []
     spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    quoted: dict[int, str] = {}
     for row in rows:
         x = row["x"]
         if "label" in row:
@@ -904,6 +929,9 @@ SELECT ?x ?first ?last ?pred ?label WHERE {{
         first = integer(row.get("first"))
         if first is not None:
             spans[x.value].add((first, integer(row.get("last")) or first))
+            if "text" in row:
+                for offset, line in enumerate(row["text"].value.split("\n")):
+                    quoted.setdefault(first + offset, line)
         else:
             spans.setdefault(x.value, set())
     names = labeller(Index(triples))
@@ -911,14 +939,13 @@ SELECT ?x ?first ?last ?pred ?label WHERE {{
     derived = []
     for iri, found in spans.items():
         ordered = sorted(found)
-        derived.append({**names.link(ox.NamedNode(iri)), "spans": [
+        derived.append({**names.link(ox.NamedNode(iri)),
+                        "anchor": iri.partition("#")[2] if iri.startswith(document + "#") else None,
+                        "spans": [
             {"first": a, "last": b, "single": a == b, "href": f"{href}#L{a}"} for a, b in ordered],
             "first_line": ordered[0][0] if ordered else 0})
     derived.sort(key=lambda d: (d["first_line"], collation_key(d["label"]["value"])))
-    return derived
-
-
-_SOURCE_PREDICATES = (PROV + "qualifiedDerivation", PROV + "wasDerivedFrom")
+    return derived, quoted
 
 
 def generic_page(iri: str, index: Index) -> dict[str, Any]:
@@ -973,8 +1000,8 @@ def vocabulary_page(index: Index) -> dict[str, Any]:
         elif types & _PROPERTY_TYPES:
             properties.append(_term_summary(subject.value, index, names))
         elif SKOS + "ConceptScheme" in types:
-            schemes.append({**names.link(subject), "anchor": "scheme-" + local_name(
-                subject.value), "concepts": scheme_concepts(subject.value, index, names)})
+            schemes.append({**names.link(subject), "anchor": _vocabulary_anchor(
+                subject.value, index), "concepts": scheme_concepts(subject.value, index, names)})
     for group in (classes, properties, schemes):
         group.sort(key=lambda term: collation_key(term["label"]["value"]))
     ontology = ox.NamedNode(base + "def/")
@@ -1007,7 +1034,14 @@ def term_page(iri: str, index: Index) -> dict[str, Any]:
             "properties_with_range": _subject_term_links(index, names, RDFS + "range", node),
             "scheme_concepts": scheme_concepts(iri, index, names),
             "other": properties_view(node, names, skip=shown),
-            "vocabulary_href": here().nav("def/") + "#" + local_name(iri)}
+            "vocabulary_href": here().nav("def/") + "#" + _vocabulary_anchor(iri, index)}
+
+
+def _vocabulary_anchor(iri: str, index: Index) -> str:
+    """The id of a term's entry on the vocabulary page."""
+    if SKOS + "ConceptScheme" in index.types(ox.NamedNode(iri)):
+        return "scheme-" + local_name(iri)
+    return local_name(iri)
 
 
 def _subject_term_links(index: Index, names: Labeller, predicate: str,

@@ -152,7 +152,13 @@ class Labeller:
                 "label": self.label(term), "curie": compact(iri, self.base)}
 
     def term_link(self, iri: str) -> dict[str, Any]:
-        return {"iri": iri, "href": self.here.href(iri) if self.here else iri,
+        """A link to a term; a term of our namespace the vocabulary does not define gets
+        no link (its page would be a 404)."""
+        vocabulary = self.base + "def/"
+        undefined = bool(self.term_labels) and iri.startswith(vocabulary) and \
+            iri != vocabulary and iri not in self.term_labels
+        href = "" if undefined else (self.here.href(iri) if self.here else iri)
+        return {"iri": iri, "href": href,
                 "url": self.here.url(iri) if self.here else iri,
                 "label": self.term_label(iri), "curie": compact(iri, self.base)}
 
@@ -196,6 +202,13 @@ def properties_view(subject: Any, labeller: Labeller, depth: int = 0,
         groups.append({"predicate": labeller.term_link(predicate), "values": values})
     groups.sort(key=lambda g: g["predicate"]["label"]["value"].lower())
     return groups
+
+
+def fragment_of(term: Any) -> str | None:
+    """The id a hash part gets on its owner's page (`<project#derivation>` → `derivation`)."""
+    if isinstance(term, ox.NamedNode) and "#" in term.value:
+        return term.value.partition("#")[2] or None
+    return None
 
 
 def owner_of(term: Any) -> Any:
@@ -281,6 +294,7 @@ def derivation_spans(index: Index, labeller: Labeller, node: Any,
         link = labeller.link(document)
         anchor = f"#L{first}" if first is not None and link["href"] else ""
         spans.append({"document": link, "first": first, "last": last,
+                      "anchor": fragment_of(derivation),
                       "single": first is not None and first == last, "excerpt": excerpt,
                       "href": link["href"] + anchor if link["href"] else ""})
     spans.sort(key=lambda s: (s["document"]["iri"], s["first"] or 0))
