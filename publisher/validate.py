@@ -37,6 +37,16 @@ SEVERITIES = ("Violation", "Warning", "Info")
 SEVERITY_ORDER = {name: i for i, name in enumerate(SEVERITIES)}
 LANGUAGES = ("fi", "sv", "en")
 PROFILES_FILE = "profiles.toml"
+# Prefixes the reports use, whatever a shapes file calls them (DCAT-AP's shapes say dc: and
+# shacl: for what everyone writes dcterms: and sh:).
+PREFERRED_PREFIXES = {
+    "sh": "http://www.w3.org/ns/shacl#", "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#", "dcatap": "http://data.europa.eu/r5r/",
+    "adms": "http://www.w3.org/ns/adms#", "eli": "http://data.europa.eu/eli/ontology#",
+    "spdx": "http://spdx.org/rdf/terms#", "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "locn": "http://www.w3.org/ns/locn#", "odrl": "http://www.w3.org/ns/odrl/2/",
+    "foaf": "http://xmlns.com/foaf/0.1/", "skos": "http://www.w3.org/2004/02/skos/core#",
+}
 MAX_LITERAL_SHOWN = 200
 
 
@@ -231,8 +241,7 @@ def _syntax_message(error: SyntaxError, name: str, fmt: InputFormat, head: bytes
     text = str(error)
     line, column = getattr(error, "lineno", None), getattr(error, "offset", None)
     place = f"{name}:{line}:{column}" if line else name
-    detail = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
-                    "", text)
+    detail = re.sub(r" \(line \d+\)$", "", re.sub(r"^Parser error [^:]*: ", "", text))
     message = f"{place}: not valid {fmt.label}"
     message += f" (line {line}, column {column})" if line else ""
     message += f": {detail}"
@@ -419,6 +428,8 @@ def _profile_graph(files: tuple[str, ...], base_uri: str, languages: tuple[str, 
     for name in files:
         graph.parse(data=_profile_text(Path(shapes_dir) / name, settings), format="turtle")
     drop_dangling_property_shapes(graph)
+    for prefix, namespace in PREFERRED_PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
     return graph
 
 
@@ -593,7 +604,7 @@ def _literal_text(node: Literal, graph: Graph) -> str:
     return f'"{text}"'
 
 
-def _path_text(path: Node | None, shapes: Graph, report: Graph) -> str | None:
+def path_text(path: Node | None, shapes: Graph, report: Graph) -> str | None:
     """A property path as SPARQL-like text (inverse, alternatives and sequences included)."""
     if path is None:
         return None
@@ -602,12 +613,12 @@ def _path_text(path: Node | None, shapes: Graph, report: Graph) -> str | None:
     for graph in (report, shapes):
         inverse = graph.value(path, SH.inversePath)
         if inverse is not None:
-            return "^" + (_path_text(inverse, shapes, report) or "?")
+            return "^" + (path_text(inverse, shapes, report) or "?")
         alternatives = graph.value(path, SH.alternativePath)
         if alternatives is not None:
-            return "|".join(_path_text(p, shapes, report) or "?" for p in graph.items(alternatives))
+            return "|".join(path_text(p, shapes, report) or "?" for p in graph.items(alternatives))
         if graph.value(path, RDF.first) is not None:
-            return "/".join(_path_text(p, shapes, report) or "?" for p in graph.items(path))
+            return "/".join(path_text(p, shapes, report) or "?" for p in graph.items(path))
     return None
 
 
@@ -619,7 +630,7 @@ def shape_name(shape: Node | None, shapes: Graph) -> str | None:
     if isinstance(shape, URIRef):
         return _short(shape, shapes)
     parent = next(shapes.subjects(SH.property, shape), None)
-    path = _path_text(shapes.value(shape, SH.path), shapes, shapes)
+    path = path_text(shapes.value(shape, SH.path), shapes, shapes)
     if parent is None:
         return path or "[]"
     return f"{_short(parent, shapes)} › {path}" if path else _short(parent, shapes)
@@ -814,7 +825,7 @@ def _results(report: Graph, lang: str = "en", shapes: Graph | None = None,
         severity = report.value(result, SH.resultSeverity)
         results.append(ValidationResult(
             focus=str(focus),
-            path=_path_text(report.value(result, SH.resultPath), about, report),
+            path=path_text(report.value(result, SH.resultPath), about, report),
             value=_value(report, result, focus, names),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             message=_message(report, result, shapes, lang),

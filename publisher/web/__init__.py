@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
                release: Path | str | None = None, rewrite_links: bool | None = None) -> Flask:
     """The app factory. `release` serves a given release folder instead of
     `releases/latest`; `rewrite_links` (default on) maps links onto the host answering."""
-    from publisher.web import dumps, pages, resources, sparql
+    from publisher.web import dumps, pages, resources, sparql, validation
     from publisher.web.common import Publisher
 
     settings = settings or load_settings()
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["publisher"] = Publisher(settings, store, release_path,
                                             _rewrite_setting(settings, rewrite_links))
-    for blueprint in (sparql.bp, resources.bp, pages.bp, dumps.bp):
+    for blueprint in (sparql.bp, resources.bp, pages.bp, dumps.bp, validation.bp):
         app.register_blueprint(blueprint)
     _install_guards(app)
     _install_error_handlers(app)

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, send_file
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotAcceptable, NotFound
 
 from publisher.store import StoreError, read_release_info, rewrite_triples, serialize_graph
 from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
@@ -272,7 +272,78 @@ def void(ext: str | None = None) -> Response:
 @bp.route("/shapes")
 @bp.route("/shapes.<ext>")
 def shapes(ext: str | None = None) -> Response:
+    """HTML: every validation profile with a readable summary of its checks; RDF: the data
+    profile of the release (shapes.ttl)."""
+    if _wants_html(ext):
+        return _profiles_page()
     return _graph_file("shapes.ttl", "shapes", "shapes", ext)
+
+
+@bp.route("/shapes/<name>")
+def profile_shapes_file(name: str) -> Response:
+    """One profile's shapes as RDF (`/shapes/vocabulary.ttl`); HTML clients go to its summary."""
+    from flask import redirect
+
+    from publisher.validate import load_profiles, profile_shapes
+
+    profile, fmt = split_extension(name, RDF_NAMES | {"html"})
+    if profile not in load_profiles(settings()):
+        raise NotFound(f"No validation profile {profile!r}: see {here().page('shapes')}.")
+    if fmt is None:
+        fmt = negotiate_or_406(GRAPH_DOCUMENT_OFFERS, request.headers.get("Accept"))
+    if fmt == "html":
+        return redirect(here().page("shapes") + f"#profile-{profile}", code=303)
+    graph = profile_shapes(settings(), profile)
+    body = graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml",
+                                   "ntriples": "nt"}[fmt])
+    media = MEDIA_TYPES[fmt]
+    response = Response(body, content_type=media + (
+        "; charset=utf-8" if media.startswith("text/") else ""))
+    return cacheable(response, etag_for("profile-shapes", profile, fmt, _shapes_stamp()),
+                     ["Accept"])
+
+
+def _wants_html(ext: str | None) -> bool:
+    if ext is not None:
+        return split_extension("x." + ext, RDF_NAMES | {"html"})[1] == "html"
+    try:
+        return negotiate_or_406(GRAPH_DOCUMENT_OFFERS, request.headers.get("Accept")) == "html"
+    except NotAcceptable:
+        return False        # the RDF route answers the 406 with what is offered
+
+
+def _profiles_page() -> Response:
+    from publisher.docs import SEVERITY_NAMES, shape_summaries
+    from publisher.validate import load_profiles, profile_shapes
+    from publisher.web.validation import vt
+
+    lang = here().lang
+    etag = etag_for("profiles", lang, here().rewrite, _shapes_stamp())
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+
+    def summary(profile: Any) -> dict[str, Any]:
+        summaries = shape_summaries(profile_shapes(settings(), profile.name), lang)
+        return {"name": profile.name, "title": profile.title(lang), "files": profile.files,
+                "description": profile.description(lang), "shapes": summaries,
+                "check_count": sum(len(s["checks"]) for s in summaries)}
+
+    def compute() -> list[dict[str, Any]]:
+        return [summary(p) for p in load_profiles(settings()).values()]
+
+    profiles = publisher().cached(f"profiles:{lang}", _shapes_stamp(), compute)
+    body = render_template("validate_profiles.html", **page_globals(), page="shapes",
+                           profiles=profiles, severity_names=SEVERITY_NAMES,
+                           vt=lambda key, **v: vt(key, lang, **v),
+                           formats=[{"name": "Turtle", "href": here().page("shapes.ttl"),
+                                     "type": "text/turtle"}])
+    return cacheable(Response(body, mimetype="text/html"), etag, ["Accept", "Accept-Language"])
+
+
+def _shapes_stamp() -> str:
+    folder = settings().shapes_dir
+    return "|".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(folder.rglob("*.t*")))
 
 
 # --------------------------------------------------------------------------- crawlers, health

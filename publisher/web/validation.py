@@ -1,0 +1,546 @@
+"""`/validate`: SHACL validation for data stewards on the web.
+
+`GET /validate` is a form: paste RDF, upload a file, or give the URL of a resource of this
+service (resolved through the store, never fetched from the network), choose profiles and
+optionally upload shapes of your own. `POST /validate` (the form, or a raw RDF body with its
+`Content-Type`) answers the report by `Accept` or `format=`: HTML, JSON, Turtle or JSON-LD,
+with the same content as `publisher validate`.
+
+Uploads stay in memory (never on disk under a name the client chose) and are limited to
+`limits.upload_max_bytes` (413 above) and a number of triples. Each validation runs in a worker
+process with a deadline: past it the process is killed and replaced, so a heavy validation
+never keeps the server from answering others.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import parse_form_data
+
+from publisher.config import Settings
+from publisher.validate import (INPUT_FORMATS, LANGUAGES, format_for_media_type, input_format,
+                                load_profiles, report_context, sniff, UnreadableInput)
+from publisher.web.common import (cacheable, error_response, etag_for, here, not_modified,
+                                  page_globals, publisher, settings, store)
+from publisher.web.negotiation import HTML_OFFERS, JSON_OFFER, negotiate_or_406
+
+bp = Blueprint("validation", __name__)
+
+#: what a report can be: HTML for browsers, the JSON report, the SHACL report graph
+REPORT_OFFERS = HTML_OFFERS + [JSON_OFFER, ("text/turtle", "turtle"),
+                               ("application/ld+json", "jsonld")]
+REPORT_MEDIA = {"json": "application/json", "turtle": "text/turtle; charset=utf-8",
+                "jsonld": "application/ld+json"}
+FORM_OVERHEAD_BYTES = 64 * 1024       # multipart boundaries and the small fields
+MAX_TRIPLES = 250_000                 # rdflib holds ~1–2 kB a triple in the worker
+SLOT_WAIT_SECONDS = 5.0
+WORKER_JOBS = 50                      # a worker is replaced after this many validations
+BIG_JOB_BYTES = 1024 * 1024           # ... or after one this large (memory is not returned)
+
+TEXTS: dict[str, tuple[str, str, str]] = {
+    "validate": ("Validointi", "Validering", "Validation"),
+    "intro": ("Tarkista aineisto, sanasto tai luettelotietue ennen julkaisua: tietoprofiilia, "
+              "sanaston laatutarkistuksia (qSKOS) tai DCAT-AP 3 -muotoja vasten – tai omia "
+              "SHACL-muotojasi vasten.",
+              "Kontrollera data, en vokabulär eller en katalogpost innan den publiceras: mot "
+              "dataprofilen, vokabulärens kvalitetskontroller (qSKOS) eller DCAT-AP 3-formerna "
+              "– eller mot dina egna SHACL-former.",
+              "Check data, a vocabulary or a catalogue record before you publish it: against the "
+              "data profile, the vocabulary quality checks (qSKOS) or the DCAT-AP 3 shapes – or "
+              "against SHACL shapes of your own."),
+    "what": ("Mitä validoidaan", "Vad som valideras", "What to validate"),
+    "paste": ("Liitä RDF-teksti", "Klistra in RDF-text", "Paste RDF text"),
+    "upload": ("…tai lataa tiedosto", "…eller ladda upp en fil", "…or upload a file"),
+    "url": ("…tai anna tämän palvelun resurssin osoite", "…eller ange adressen till en resurs "
+            "i den här tjänsten", "…or give the URL of a resource of this service"),
+    "url_hint": ("Esimerkiksi {example}. Osoite luetaan palvelun omasta tietovarastosta; "
+                 "muita osoitteita ei haeta.",
+                 "Till exempel {example}. Adressen läses ur tjänstens eget datalager; andra "
+                 "adresser hämtas inte.",
+                 "For example {example}. It is read from this service's own store; other "
+                 "addresses are never fetched."),
+    "input_format": ("Syntaksi", "Syntax", "Syntax"),
+    "detect": ("tunnista (tiedostopäätteestä tai sisällöstä)", "känn igen (av filändelsen "
+               "eller innehållet)", "detect (from the extension or the content)"),
+    "profiles": ("Profiilit", "Profiler", "Profiles"),
+    "profiles_hint": ("Jos et valitse profiilia, käytetään tietoprofiilia – tai vain omia "
+                      "muotojasi, jos lataat niitä.",
+                      "Om du inte väljer någon profil används dataprofilen – eller bara dina "
+                      "egna former, om du laddar upp sådana.",
+                      "With no profile chosen the data profile is used – or only your own "
+                      "shapes, if you upload some."),
+    "own_shapes": ("Omat SHACL-muodot (valinnainen)", "Egna SHACL-former (valfritt)",
+                   "Your own SHACL shapes (optional)"),
+    "report": ("Raportti", "Rapport", "Report"),
+    "report_lang": ("Kieli", "Språk", "Language"),
+    "report_format": ("Muoto", "Format", "Format"),
+    "submit": ("Validoi", "Validera", "Validate"),
+    "limits": ("Enintään {size} MiB ja {triples} kolmikkoa; aikaraja {seconds} s.",
+               "Högst {size} MiB och {triples} tripler; tidsgräns {seconds} s.",
+               "At most {size} MiB and {triples} triples; time limit {seconds} s."),
+    "other_ways": ("Komentorivillä ja ohjelmallisesti", "På kommandoraden och programmatiskt",
+                   "On the command line and from programs"),
+    "again": ("Uusi validointi", "Ny validering", "Validate something else"),
+    # the /shapes page
+    "profiles_title": ("Validointiprofiilit (SHACL)", "Valideringsprofiler (SHACL)",
+                       "Validation profiles (SHACL)"),
+    "profiles_intro": ("Jokainen profiili on joukko SHACL-muotoja. Alla on, mitä kukin tarkistaa; "
+                       "validoi oma aineistosi niitä vasten validointisivulla tai komennolla "
+                       "publisher validate.",
+                       "Varje profil är en uppsättning SHACL-former. Nedan står vad var och en "
+                       "kontrollerar; validera dina egna data mot dem på valideringssidan eller "
+                       "med kommandot publisher validate.",
+                       "Each profile is a set of SHACL shapes. Below is what each one checks; "
+                       "validate your own data against them on the validation page or with "
+                       "publisher validate."),
+    "checks": ("Tarkistukset", "Kontroller", "Checks"),
+    "targets": ("Kohteet", "Mål", "Targets"),
+    "shape_counts": ("{shapes} muotoa, {checks} tarkistusta", "{shapes} former, {checks} kontroller",
+                     "{shapes} shapes, {checks} checks"),
+    "validate_with": ("Validoi tällä profiililla", "Validera med den här profilen",
+                      "Validate with this profile"),
+}
+
+
+def vt(key: str, lang: str, **values: Any) -> str:
+    """An interface text of this page in `lang`."""
+    text = TEXTS[key][LANGUAGES.index(lang) if lang in LANGUAGES else 2]
+    return text.format(**values) if values else text
+
+
+class ValidationRefused(Exception):
+    """A validation that cannot be run as asked: an HTTP status and a message."""
+
+    def __init__(self, status: int, message: str, extra: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.extra, self.headers = status, extra or {}, headers or {}
+
+
+# --------------------------------------------------------------------------- worker processes
+
+
+class _Worker:
+    """One validation process (`publisher.validate.worker_main`) and its two pipes."""
+
+    def __init__(self) -> None:
+        job_read, job_write = os.pipe()
+        answer_read, answer_write = os.pipe()
+        package_parent = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from publisher.validate import worker_main; worker_main()"],
+            stdin=job_read, stdout=answer_write, env=env, close_fds=True)
+        os.close(job_read)
+        os.close(answer_write)
+        self.jobs = Connection(job_write, readable=False)
+        self.answers = Connection(answer_read, writable=False)
+        self.served = 0
+
+    def ask(self, job: dict[str, Any], timeout: float) -> dict[str, Any] | None:
+        """The answer, or None when the deadline passed first."""
+        self.jobs.send(job)
+        if not self.answers.poll(max(0.0, timeout)):
+            return None
+        self.served += 1
+        return self.answers.recv()
+
+    def stop(self) -> None:
+        for connection in (self.jobs, self.answers):
+            connection.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=5)
+
+
+class ValidationWorkers:
+    """A few worker processes; a validation past its deadline has its process killed.
+
+    A semaphore bounds how many validations run at once; a request that waits too long for a
+    free slot is answered 503, so the web workers stay free for other requests."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self.killed = 0
+
+    def warm(self) -> None:
+        """Start a worker ahead of need (its imports take about a second)."""
+        with self._lock:
+            if not self._idle:
+                self._idle.append(_Worker())
+
+    def run(self, job: dict[str, Any], timeout: float, big: bool = False) -> dict[str, Any]:
+        if not self._slots.acquire(timeout=min(SLOT_WAIT_SECONDS, timeout)):
+            raise ValidationRefused(503, "Every validation worker is busy; try again in a "
+                                         "moment.", headers={"Retry-After": "10"})
+        try:
+            return self._run(job, timeout, big)
+        finally:
+            self._slots.release()
+
+    def _run(self, job: dict[str, Any], timeout: float, big: bool) -> dict[str, Any]:
+        worker = self._take()
+        try:
+            answer = worker.ask(job, timeout)
+        except (EOFError, OSError) as error:
+            worker.stop()
+            raise ValidationRefused(500, f"The validation worker failed: {error}") from None
+        if answer is None:
+            self.killed += 1
+            worker.stop()
+            raise ValidationRefused(503, f"Validation time limit ({timeout:g} s) exceeded; the "
+                                         "validation was stopped. Validate a smaller part, or "
+                                         "use `publisher validate` on your own machine.")
+        self._give_back(worker, retire=big or worker.served >= WORKER_JOBS)
+        return answer
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.process.poll() is None:
+                    return worker
+                worker.stop()
+        return _Worker()
+
+    def _give_back(self, worker: _Worker, retire: bool) -> None:
+        if retire:
+            worker.stop()
+            return
+        with self._lock:
+            self._idle.append(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.stop()
+
+
+def workers() -> ValidationWorkers:
+    """The app's validation workers, made on first use."""
+    extensions = current_app.extensions
+    with _WORKERS_LOCK:
+        if "validation_workers" not in extensions:
+            size = int(os.environ.get("PUBLISHER_VALIDATION_WORKERS",
+                                      str(max(1, (os.cpu_count() or 2) // 2))))
+            extensions["validation_workers"] = ValidationWorkers(size)
+        return extensions["validation_workers"]
+
+
+_WORKERS_LOCK = threading.Lock()
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def upload_limit(current: Settings) -> int:
+    return current.limits.upload_max_bytes
+
+
+def time_limit(current: Settings) -> float:
+    """`limits.validation_timeout_seconds` where configured, else the query time limit."""
+    return float(getattr(current.limits, "validation_timeout_seconds", None)
+                 or current.limits.query_timeout_seconds)
+
+
+@bp.before_app_request
+def allow_uploads() -> None:
+    """Raise this request's body limit from the app's (made for queries) to the upload limit:
+    one data file and one shapes file of `upload_max_bytes` each, and the form around them."""
+    if request.endpoint == "validation.validate" and request.method == "POST":
+        request.max_content_length = 2 * upload_limit(settings()) + FORM_OVERHEAD_BYTES
+        request.max_form_memory_size = upload_limit(settings())
+
+
+def _too_large(what: str) -> ValidationRefused:
+    limit = upload_limit(settings())
+    return ValidationRefused(413, f"{what} is larger than the upload limit of {limit:,} bytes "
+                                  f"({limit / 1048576:g} MiB). Validate a smaller part, or use "
+                                  "`publisher validate` on your own machine.")
+
+
+# --------------------------------------------------------------------------- reading the request
+
+
+def _in_memory(*_args: Any, **_kwargs: Any) -> io.BytesIO:
+    """Werkzeug's stream factory: uploads stay in memory, never in a file."""
+    return io.BytesIO()
+
+
+def _form() -> tuple[dict[str, list[str]], dict[str, tuple[str, bytes]]]:
+    """The form fields and uploaded files (name → (client's file name, bytes))."""
+    limit = upload_limit(settings())
+    if request.content_length is not None and request.content_length > (
+            2 * limit + FORM_OVERHEAD_BYTES):
+        raise _too_large("The request")
+    try:
+        _, form, files = parse_form_data(
+            request.environ, stream_factory=_in_memory, max_form_memory_size=limit,
+            max_content_length=2 * limit + FORM_OVERHEAD_BYTES, silent=False)
+    except RequestEntityTooLarge:
+        raise _too_large("The request") from None
+    uploads = {}
+    for field_name in ("file", "shapes"):
+        upload = files.get(field_name)
+        if upload is not None and upload.filename:
+            content = upload.stream.read(limit + 1)
+            if len(content) > limit:
+                raise _too_large(f"The uploaded file '{upload.filename}'")
+            uploads[field_name] = (upload.filename, content)
+    fields = {key: [v for v in form.getlist(key)] for key in form.keys()}
+    return fields, uploads
+
+
+def _raw_body() -> tuple[str, bytes, str]:
+    """A POST whose body is the RDF itself: (name, bytes, format name)."""
+    media_type = request.mimetype or ""
+    fmt = format_for_media_type(media_type)
+    if fmt is None:
+        raise ValidationRefused(415, f"POST /validate takes a form (multipart/form-data) or RDF "
+                                     f"with its media type; '{media_type or 'none'}' is neither. "
+                                     "Send for example Content-Type: text/turtle.")
+    limit = upload_limit(settings())
+    if request.content_length is not None and request.content_length > limit:
+        raise _too_large("The request body")
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large("The request body")
+    return "request body", data, fmt.name
+
+
+def _one(fields: dict[str, list[str]], name: str) -> str:
+    values = [v for v in fields.get(name, []) if v.strip()]
+    return values[0].strip() if values else ""
+
+
+def _format_name(choice: str, name: str, data: bytes) -> str:
+    """The syntax of an input: as chosen, else by its file name's extension or its content."""
+    if choice:
+        try:
+            return input_format(choice).name
+        except UnreadableInput as error:
+            raise ValidationRefused(400, str(error)) from None
+    suffix = Path(name).suffix.lower()
+    by_suffix = next((f.name for f in INPUT_FORMATS.values() if suffix in f.suffixes), None)
+    looks = sniff(data[:512])
+    return by_suffix or (looks if looks in INPUT_FORMATS else "turtle")
+
+
+# --------------------------------------------------------------------------- resources of ours
+
+
+def _our_iri(url: str) -> str:
+    """The base-URI form of a URL of this service; any other URL is refused (400)."""
+    current = here()
+    text = url.strip()
+    if text.startswith("/"):
+        text = current.root + text.lstrip("/")
+    mapped = current.to_base(text)
+    base = settings().base_uri
+    if not mapped.startswith(base):
+        also = f" (or {current.root})" if current.root != base else ""
+        raise ValidationRefused(400, f"'{url}' is not a resource of this service: only URLs "
+                                     f"under {base}{also} are validated by address, and nothing "
+                                     "is fetched from elsewhere. Paste or upload other data "
+                                     "instead.")
+    return mapped.split("#", 1)[0].split("?", 1)[0]
+
+
+def _strip_extension(path: str) -> str:
+    stem, dot, ext = path.rpartition(".")
+    return stem if dot and "/" not in ext and ext in {"html", "ttl", "jsonld", "rdf", "nt",
+                                                      "json"} else path
+
+
+def resource_input(url: str) -> tuple[dict[str, Any], str, list[str]]:
+    """The triples behind a URL of ours, as a job input; the kind of profile that fits it
+    (data, vocabulary, catalogue); and the focus nodes (a single resource, or all)."""
+    from publisher.web.resources import ontology_triples
+
+    iri = _our_iri(url)
+    base = settings().base_uri
+    rest = _strip_extension(iri[len(base):])
+    focus: list[str] = []
+    if rest in {"ontology", "def", "def/"}:
+        triples, kind = ontology_triples(), "vocabulary"
+    elif rest.startswith("def/"):
+        term = base + rest
+        triples, kind = [t for t in ontology_triples() if t.subject == ox.NamedNode(term)], "vocabulary"
+    elif rest == "catalog":
+        return _catalogue_input(url), "catalogue", []
+    elif rest.startswith("graph/"):
+        triples, kind = store().construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{base + rest}> {{ ?s ?p ?o }} }}"), "data"
+    elif rest.startswith(("id/", "doc/")):
+        iri = base + "id/" + rest.split("/", 1)[1]
+        triples, kind, focus = store().describe(iri), "data", [iri]
+    else:
+        raise ValidationRefused(400, f"<{iri}> is not a resource URL: give one under "
+                                     f"{base}id/, doc/, def/, graph/, or {base}ontology or "
+                                     f"{base}catalog.")
+    if not triples:
+        raise ValidationRefused(400, f"There is no resource <{iri}> in this dataset.")
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return {"data": data, "name": iri, "format": "ntriples"}, kind, focus
+
+
+def _catalogue_input(url: str) -> dict[str, Any]:
+    folder = publisher().release_dir()
+    path = folder / "catalog.ttl" if folder is not None else None
+    if path is None or not path.is_file():
+        raise ValidationRefused(400, "This release has no catalogue (catalog.ttl) to validate.")
+    return {"data": path.read_bytes(), "name": url, "format": "turtle"}
+
+
+# --------------------------------------------------------------------------- the job
+
+
+def _choices(fields: dict[str, list[str]]) -> tuple[list[str], str]:
+    profiles = [p for p in fields.get("profile", []) if p.strip()]
+    known = load_profiles(settings())
+    unknown = [p for p in profiles if p not in known]
+    if unknown:
+        raise ValidationRefused(400, f"Unknown profile '{unknown[0]}'; choose from "
+                                     f"{', '.join(known)}.")
+    lang = _one(fields, "lang")
+    return profiles, lang if lang in LANGUAGES else here().lang
+
+
+def _default_profile_for(kind: str) -> list[str]:
+    return [next((p.name for p in load_profiles(settings()).values() if p.default_for == kind),
+                 next(iter(load_profiles(settings()))))]
+
+
+def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]],
+              raw: tuple[str, bytes, str] | None, formats: list[str]) -> tuple[dict[str, Any], bool]:
+    """The job for a worker (and whether it is big) from what the request gave."""
+    profiles, lang = _choices(fields)
+    sources = [s for s in (raw is not None, bool(_one(fields, "data")), "file" in uploads,
+                           bool(_one(fields, "url"))) if s]
+    if len(sources) != 1:
+        raise ValidationRefused(400, "Give exactly one thing to validate: pasted text (data), "
+                                     "an uploaded file (file) or the URL of a resource of this "
+                                     f"service (url); {len(sources)} given.")
+    focus: list[str] = []
+    choice = _one(fields, "input_format")
+    if raw is not None:
+        name, data, fmt = raw
+        item = {"data": data, "name": name, "format": fmt}
+    elif "file" in uploads:
+        name, data = uploads["file"]
+        item = {"data": data, "name": Path(name).name,
+                "format": _format_name(choice, name, data)}
+    elif _one(fields, "data"):
+        data = _one(fields, "data").encode("utf-8")
+        item = {"data": data, "name": "pasted text", "format": _format_name(choice, "", data)}
+    else:
+        item, kind, focus = resource_input(_one(fields, "url"))
+        if not profiles and "shapes" not in uploads:
+            profiles = _default_profile_for(kind)
+    shapes = []
+    if "shapes" in uploads:
+        name, data = uploads["shapes"]
+        shapes.append({"data": data, "name": Path(name).name,
+                       "format": _format_name(_one(fields, "shapes_format"), name, data)})
+    job = {"settings": settings(), "inputs": [item], "shapes": shapes, "profiles": profiles,
+           "lang": lang, "focus_nodes": focus, "formats": formats,
+           "max_bytes": upload_limit(settings()), "max_triples": MAX_TRIPLES}
+    size = len(item["data"]) + sum(len(s["data"]) for s in shapes)
+    return job, size > BIG_JOB_BYTES
+
+
+def _report_format(fields: dict[str, list[str]]) -> str:
+    asked = _one(fields, "format") or request.args.get("format", "")
+    if asked in {"html", "json", "turtle", "jsonld"}:
+        return asked
+    if asked == "json-ld":
+        return "jsonld"
+    return negotiate_or_406(REPORT_OFFERS, request.headers.get("Accept"))
+
+
+def _answer(answer: dict[str, Any], fmt: str) -> Response:
+    """The worker's answer as the response: the report, or the error it met."""
+    status = answer.get("status")
+    if status in {"unreadable", "too_large"}:
+        extra = {k: answer.get(k) for k in ("where", "line", "column")}
+        raise ValidationRefused(413 if status == "too_large" else 400, answer["message"], extra)
+    if status != "ok":
+        raise ValidationRefused(500, f"The validation failed: {answer.get('message')}")
+    report = answer["report"]
+    if fmt == "html":
+        body = render_template("validate_result.html", **page_globals(), page="validate",
+                               vt=lambda key, **v: vt(key, here().lang, **v),
+                               **report_context(report, report["lang"]))
+        response = Response(body, mimetype="text/html")
+    elif fmt == "json":
+        response = Response(json.dumps(report, ensure_ascii=False, indent=2),
+                            content_type=REPORT_MEDIA["json"])
+    else:
+        response = Response(answer["rendered"][fmt], content_type=REPORT_MEDIA[fmt])
+    response.headers["X-Validation-Conforms"] = "true" if report["conforms"] else "false"
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept")
+    return response
+
+
+# --------------------------------------------------------------------------- routes
+
+
+@bp.route("/validate", methods=["GET", "POST"])
+def validate() -> Response:
+    try:
+        if request.method == "GET" and not request.args.get("url"):
+            return _form_page()
+        return _validate()
+    except ValidationRefused as refused:
+        return error_response(refused.status, str(refused), refused.headers, refused.extra)
+
+
+def _validate() -> Response:
+    fields = {key: request.args.getlist(key) for key in request.args.keys()}
+    uploads: dict[str, tuple[str, bytes]] = {}
+    raw = None
+    if request.mimetype in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+        fields, uploads = _form()
+    elif request.method == "POST" and (request.mimetype or request.content_length):
+        raw = _raw_body()
+    fmt = _report_format(fields)
+    job, big = build_job(fields, uploads, raw, [fmt] if fmt in {"turtle", "jsonld"} else [])
+    return _answer(workers().run(job, time_limit(settings()), big), fmt)
+
+
+def _form_page() -> Response:
+    current = here()
+    lang = current.lang
+    etag = etag_for("validate-form", lang, current.rewrite)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    workers().warm()
+    limits = settings().limits
+    profiles = [{"name": p.name, "title": p.title(lang), "description": p.description(lang)}
+                for p in load_profiles(settings()).values()]
+    example = current.local(settings().base_uri + "ontology")
+    body = render_template(
+        "validate.html", **page_globals(), page="validate", profiles=profiles,
+        formats=list(INPUT_FORMATS.values()), report_languages=LANGUAGES,
+        vt=lambda key, **v: vt(key, lang, **v), example_url=example,
+        limit_mib=f"{limits.upload_max_bytes / 1048576:g}", max_triples=f"{MAX_TRIPLES:,}",
+        seconds=f"{time_limit(settings()):g}", service_url=current.root + "validate")
+    return cacheable(Response(body, mimetype="text/html"), etag, ["Accept-Language"])

@@ -1,0 +1,345 @@
+"""`/validate`: the form, the report by Accept with the same content as `publisher validate`,
+resources of ours by URL (never fetched), and bad input: parse errors with line and column,
+uploads above the limit, a validation past its time limit while the server answers others."""
+from __future__ import annotations
+
+import io
+import json
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from fixture_release import BASE
+from web_support import LiveServer
+
+from publisher.config import PROJECT_ROOT
+from publisher.validate import validate_files
+
+FIXTURES = PROJECT_ROOT / "tests" / "validation"
+SKOS_DEFECTS = (FIXTURES / "skos-defects.ttl").read_text(encoding="utf-8")
+SH_RESULT = URIRef("http://www.w3.org/ns/shacl#result")
+NOTATION_SHAPES = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.test/shapes/S> a sh:NodeShape ; sh:targetClass skos:Concept ;
+    sh:property [ sh:path skos:notation ; sh:minCount 1 ;
+                  sh:message "Käsitteeltä puuttuu koodi"@fi , "Every concept needs a notation"@en ] .
+"""
+# A steward's shape whose SPARQL joins every triple with every other twice over: it takes
+# far longer than any time limit on a few hundred triples.
+SLOW_SHAPES = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://example.test/shapes/Slow> a sh:NodeShape ; sh:targetClass skos:ConceptScheme ;
+    sh:sparql [ sh:message "slow" ; sh:select
+        "SELECT $this WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . FILTER(STR(?c) = STR(?i) && ?a = ?d && false) }" ] .
+"""
+
+
+def post(client, data: dict, accept: str = "application/json", **kwargs):
+    return client.post("/validate", data=data, headers={"Accept": accept}, **kwargs)
+
+
+def report_of(response) -> dict:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.loads(response.get_data(as_text=True))
+
+
+def cli_report(name: str, profiles: list[str], settings, lang: str = "en") -> dict:
+    return validate_files([FIXTURES / name], settings, profiles=profiles, lang=lang).as_json()
+
+
+def same_findings(web: dict, cli: dict) -> None:
+    assert web["conforms"] == cli["conforms"] and web["counts"] == cli["counts"]
+    assert web["resources"] == cli["resources"] and web["profiles"] == cli["profiles"]
+
+
+# --------------------------------------------------------------------------- the form
+
+
+def test_the_form_offers_paste_upload_url_profiles_and_own_shapes(client) -> None:
+    response = client.get("/validate", headers={"Accept-Language": "sv"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    for field in ('name="data"', 'type="file" name="file"', 'type="url" name="url"',
+                  'type="file" name="shapes"', 'name="input_format"', 'name="format"',
+                  'name="lang"'):
+        assert field in page, field
+    for name, title in (("kuntadigi", "Kuntadigi-dataprofil"), ("vocabulary", "Vokabulärens kvalitet"),
+                        ("dcat-ap-3", "DCAT-AP 3.0.1 (officiell)")):
+        assert f'name="profile" value="{name}"' in page and title in page
+    assert "Högst 10 MiB och 250,000 tripler" in page
+    assert 'enctype="multipart/form-data"' in page and 'method="post"' in page
+
+
+def test_the_form_is_cacheable_per_language(client) -> None:
+    first = client.get("/validate", headers={"Accept-Language": "fi"})
+    again = client.get("/validate", headers={"Accept-Language": "fi",
+                                             "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/validate?lang=en").headers["ETag"] != first.headers["ETag"]
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def test_pasted_text_gives_the_same_report_as_the_command_line(client, settings) -> None:
+    web = report_of(post(client, {"data": SKOS_DEFECTS, "profile": "vocabulary", "lang": "fi"}))
+    cli = cli_report("skos-defects.ttl", ["vocabulary"], settings, lang="fi")
+    same_findings(web, cli)
+    assert web["inputs"] == [{"name": "pasted text", "triples": cli["inputs"][0]["triples"]}]
+
+
+def test_the_report_by_accept(client) -> None:
+    form = {"data": SKOS_DEFECTS, "profile": "vocabulary", "lang": "sv"}
+    html = post(client, form, "text/html")
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    page = html.get_data(as_text=True)
+    assert "Uppfyller inte formerna: Fel 14 · Varningar 2 · Informationer 0" in page
+    assert page.count('<section class="resource-results">') == 14
+    assert html.headers["X-Validation-Conforms"] == "false" and "Accept" in html.headers["Vary"]
+    turtle = post(client, form, "text/turtle")
+    assert turtle.mimetype == "text/turtle"
+    graph = Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
+    assert len(set(graph.objects(None, SH_RESULT))) == 16
+    jsonld = post(client, form, "application/ld+json")
+    assert jsonld.mimetype == "application/ld+json"
+    assert len(Graph().parse(data=jsonld.get_data(as_text=True), format="json-ld")) == len(graph)
+    assert post(client, {**form, "format": "turtle"}, "text/html").mimetype == "text/turtle"
+    refused = post(client, form, "image/png")
+    assert refused.status_code == 406
+
+
+def test_an_uploaded_file_and_own_shapes(client, settings) -> None:
+    uploads = {"file": (open(FIXTURES / "dcat-defects.ttl", "rb"), "record.ttl"),
+               "profile": "dcat-ap-3", "lang": "en"}
+    web = report_of(post(client, uploads, content_type="multipart/form-data"))
+    same_findings(web, cli_report("dcat-defects.ttl", ["dcat-ap-3"], settings))
+    assert web["inputs"][0]["name"] == "record.ttl"
+    own = {"file": (open(FIXTURES / "skos-defects.ttl", "rb"), "../../escape/themes.ttl"),
+           "shapes": (io.BytesIO(NOTATION_SHAPES.encode()), "my-shapes.ttl"), "lang": "fi"}
+    report = report_of(post(client, own, content_type="multipart/form-data"))
+    assert report["profiles"] == ["my-shapes.ttl"] and report["inputs"][0]["name"] == "themes.ttl"
+    messages = {r["message"] for res in report["resources"] for r in res["results"]}
+    assert messages == {"Käsitteeltä puuttuu koodi"}
+    assert report["counts"]["Violation"] == 13        # each of the 13 concepts of the fixture
+
+
+def test_a_raw_rdf_body(client, settings) -> None:
+    response = client.post("/validate?profile=vocabulary&lang=en", data=SKOS_DEFECTS.encode(),
+                           headers={"Content-Type": "text/turtle", "Accept": "application/json"})
+    same_findings(report_of(response), cli_report("skos-defects.ttl", ["vocabulary"], settings))
+    wrong = client.post("/validate", data=b"a,b\n1,2\n", headers={"Content-Type": "text/csv"})
+    assert wrong.status_code == 415 and "text/turtle" in wrong.get_data(as_text=True)
+
+
+def test_the_format_is_detected_from_the_content(client) -> None:
+    jsonld = '{"@id": "http://example.test/a", "@type": "http://www.w3.org/2004/02/skos/core#Concept"}'
+    report = report_of(post(client, {"data": jsonld, "profile": "vocabulary"}))
+    assert report["inputs"] == [{"name": "pasted text", "triples": 1}]
+    assert report["counts"]["Violation"] == 3             # no preferred label in fi, sv, en
+
+
+# --------------------------------------------------------------------------- resources of ours
+
+
+def test_a_resource_of_ours_by_url_is_read_from_the_store(client) -> None:
+    iri = BASE + "id/project/kuntien-evaka"
+    report = report_of(post(client, {"url": iri}))
+    assert report["profiles"] == ["kuntadigi"]
+    assert report["inputs"][0]["name"] == iri
+    assert {r["focus"] for r in report["resources"]} <= {iri}     # only that resource
+    doc = report_of(post(client, {"url": BASE + "doc/project/kuntien-evaka.html"}))
+    assert doc["resources"] == report["resources"]
+    by_get = report_of(client.get("/validate", query_string={"url": iri},
+                                  headers={"Accept": "application/json"}))
+    assert by_get["resources"] == report["resources"]
+
+
+def test_the_vocabulary_and_the_catalogue_by_url_get_their_profiles(client) -> None:
+    ontology = report_of(post(client, {"url": BASE + "ontology"}))
+    assert ontology["profiles"] == ["vocabulary"] and ontology["inputs"][0]["triples"] > 50
+    catalogue = report_of(post(client, {"url": BASE + "catalog"}))
+    assert catalogue["profiles"] == ["dcat-ap-3"]
+    chosen = report_of(post(client, {"url": BASE + "ontology", "profile": "kuntadigi"}))
+    assert chosen["profiles"] == ["kuntadigi"]
+
+
+def test_a_url_on_this_server_maps_onto_the_base(local_client) -> None:
+    response = local_client.post("/validate", data={"url": "http://localhost/doc/organisation/049"},
+                                 headers={"Accept": "application/json"})
+    report = report_of(response)
+    assert report["inputs"][0]["name"] == BASE + "id/organisation/049"
+
+
+@pytest.mark.parametrize("url,words", [
+    ("http://169.254.169.254/latest/meta-data/", "is not a resource of this service"),
+    ("https://data.kuntadigi.example.evil.test/id/project/x", "is not a resource of this service"),
+    ("file:///etc/passwd", "is not a resource of this service"),
+    (BASE + "sparql", "is not a resource URL"),
+    (BASE + "id/project/ei-ole", "There is no resource"),
+])
+def test_urls_outside_our_resources_are_refused(client, url: str, words: str) -> None:
+    response = post(client, {"url": url})
+    assert response.status_code == 400
+    assert words in json.loads(response.get_data(as_text=True))["message"]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_a_parse_error_is_a_400_with_line_and_column(client) -> None:
+    broken = "@prefix ex: <http://example.test/> .\nex:a ex:b ex:c .\nex:a ex:b \"open .\n"
+    response = post(client, {"data": broken})
+    assert response.status_code == 400
+    body = json.loads(response.get_data(as_text=True))
+    assert (body["line"], body["column"], body["where"]) == (3, 11, "data")
+    assert body["message"].startswith("pasted text:3:11: not valid Turtle (line 3, column 11)")
+    page = post(client, {"data": broken}, "text/html").get_data(as_text=True)
+    assert "line 3, column 11" in page
+
+
+def test_a_file_of_another_format_than_its_name_says(client) -> None:
+    upload = {"file": (io.BytesIO(b'{"@id": "http://e/a", "http://e/p": "x"}'),
+                       "data.ttl")}
+    response = post(client, upload, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "looks like JSON-LD, not Turtle" in json.loads(response.get_data(as_text=True))["message"]
+
+
+def test_own_shapes_that_do_not_parse_are_a_400_naming_them(client) -> None:
+    upload = {"data": SKOS_DEFECTS,
+              "shapes": (io.BytesIO(NOTATION_SHAPES.replace("] .", "]]").encode()),
+                         "mine.ttl")}
+    response = post(client, upload, content_type="multipart/form-data")
+    body = json.loads(response.get_data(as_text=True))
+    assert response.status_code == 400 and body["where"] == "shapes"
+    assert body["message"].startswith("mine.ttl:")
+
+
+@pytest.mark.parametrize("form,words", [
+    ({}, "Give exactly one thing to validate"),
+    ({"data": "  "}, "Give exactly one thing to validate"),
+    ({"data": SKOS_DEFECTS, "url": BASE + "ontology"}, "2 given"),
+    ({"data": SKOS_DEFECTS, "profile": "qskos"}, "Unknown profile 'qskos'"),
+    ({"data": "@prefix ex: <http://e/> ."}, "without a single triple"),
+    ({"data": SKOS_DEFECTS, "input_format": "csv"}, "unknown input format"),
+])
+def test_missing_or_contradictory_input_is_a_400(client, form: dict, words: str) -> None:
+    response = post(client, form)
+    assert response.status_code == 400 and words in response.get_data(as_text=True)
+
+
+def test_too_many_triples_is_a_413(client) -> None:
+    blanks = "<http://e/a> <http://e/p> " + ", ".join(["[]"] * 260_000) + " ."
+    response = client.post("/validate", data=blanks.encode(),
+                           headers={"Content-Type": "text/turtle", "Accept": "application/json"})
+    assert response.status_code == 413
+    assert "more than 250,000 triples" in response.get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- a real server
+
+
+@pytest.fixture(scope="module")
+def limited(settings, embedded_store):
+    """The app behind a real HTTP server with a small upload limit and a short time limit."""
+    from publisher.web import create_app
+
+    limits = replace(settings.limits, upload_max_bytes=200_000, query_timeout_seconds=3)
+    app = create_app(replace(settings, limits=limits), embedded_store)
+    server = LiveServer(app)
+    yield server
+    server.stop()
+    app.extensions["validation_workers"].close()
+
+
+def http(url: str, body: bytes | None = None, headers: dict | None = None,
+         timeout: float = 60) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, data=body, headers=headers or {},
+                                     method="POST" if body is not None else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def multipart(fields: dict[str, tuple[str, bytes] | str]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        if isinstance(value, tuple):
+            filename, content = value
+            head = (f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                    "Content-Type: application/octet-stream\r\n\r\n")
+            parts.append(f"--{boundary}\r\n{head}".encode() + content + b"\r\n")
+        else:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                         f"{value}\r\n".encode())
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def padded(size: int) -> bytes:
+    """Valid Turtle of about `size` bytes (a comment pads it)."""
+    body = SKOS_DEFECTS.encode()
+    return body + b"\n#" + b"x" * max(0, size - len(body) - 3) + b"\n"
+
+
+def test_an_upload_above_the_limit_is_a_413_and_one_below_is_validated(limited) -> None:
+    body, content_type = multipart({"file": ("big.ttl", padded(300_000)), "profile": "vocabulary"})
+    status, _, answer = http(limited.url + "/validate", body,
+                             {"Content-Type": content_type, "Accept": "application/json"})
+    assert status == 413
+    assert "upload limit of 200,000 bytes" in json.loads(answer)["message"]
+    body, content_type = multipart({"file": ("fits.ttl", padded(150_000)), "profile": "vocabulary"})
+    status, _, answer = http(limited.url + "/validate", body,
+                             {"Content-Type": content_type, "Accept": "application/json"})
+    assert status == 200 and json.loads(answer)["counts"]["Violation"] == 14
+
+
+def test_a_raw_body_above_the_limit_is_a_413(limited) -> None:
+    status, _, answer = http(limited.url + "/validate", padded(250_000),
+                             {"Content-Type": "text/turtle", "Accept": "application/json"})
+    assert status == 413 and "upload limit" in json.loads(answer)["message"]
+
+
+def test_a_validation_past_its_time_limit_is_stopped_while_others_are_answered(limited) -> None:
+    body, content_type = multipart({"data": SKOS_DEFECTS, "shapes": ("slow.ttl", SLOW_SHAPES.encode())})
+    outcome: dict = {}
+
+    def slow() -> None:
+        outcome["answer"] = http(limited.url + "/validate", body,
+                                 {"Content-Type": content_type, "Accept": "application/json"})
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    answered_meanwhile = []
+    while thread.is_alive() and len(answered_meanwhile) < 3:
+        status, _, _ = http(limited.url + "/health", timeout=10)
+        answered_meanwhile.append(status)
+    thread.join(timeout=60)
+    assert answered_meanwhile and set(answered_meanwhile) == {200}
+    assert len(answered_meanwhile) == 3, "the slow validation ended before the others were answered"
+    status, headers, answer = outcome["answer"]
+    assert status == 503 and "time limit (3 s) exceeded" in json.loads(answer)["message"]
+    # the stopped worker was replaced: the next validation works
+    status, _, answer = http(limited.url + "/validate?profile=vocabulary", SKOS_DEFECTS.encode(),
+                             {"Content-Type": "text/turtle", "Accept": "application/json"})
+    assert status == 200 and json.loads(answer)["counts"]["Violation"] == 14
+
+
+def test_uploads_are_not_written_under_the_clients_name(limited, tmp_path: Path) -> None:
+    name = f"kd-upload-{uuid.uuid4().hex}.ttl"
+    body, content_type = multipart({"file": (f"../../../../tmp/{name}", SKOS_DEFECTS.encode()),
+                                    "profile": "vocabulary"})
+    status, _, answer = http(limited.url + "/validate", body,
+                             {"Content-Type": content_type, "Accept": "application/json"})
+    assert status == 200 and json.loads(answer)["inputs"][0]["name"] == name
+    assert not Path("/tmp", name).exists() and not (PROJECT_ROOT / name).exists()
