@@ -20,6 +20,15 @@ HEADINGS = {
     "classes": {"fi": "Luokat", "sv": "Klasser", "en": "Classes"},
     "properties": {"fi": "Ominaisuudet", "sv": "Egenskaper", "en": "Properties"},
     "schemes": {"fi": "Käsitejärjestelmät", "sv": "Begreppsscheman", "en": "Concept schemes"},
+    "label": {"fi": "nimi", "sv": "namn", "en": "label"},
+    "definition": {"fi": "määritelmä", "sv": "definition", "en": "definition"},
+    "subclass of": {"fi": "yläluokka", "sv": "överklass", "en": "subclass of"},
+    "subproperty of": {"fi": "yläominaisuus", "sv": "överegenskap", "en": "subproperty of"},
+    "domain": {"fi": "määrittelyjoukko", "sv": "domän", "en": "domain"},
+    "range": {"fi": "arvojoukko", "sv": "värdemängd", "en": "range"},
+    "example": {"fi": "esimerkki", "sv": "exempel", "en": "example"},
+    "class": {"fi": "luokka", "sv": "klass", "en": "class"},
+    "property": {"fi": "ominaisuus", "sv": "egenskap", "en": "property"},
 }
 
 STYLE = """
@@ -67,20 +76,29 @@ def _multilingual_rows(graph: Graph, node: Node, predicate: URIRef, heading: str
                    for lang in LANGUAGES if lang in values)
 
 
-def _term_section(graph: Graph, node: URIRef, kind: str, examples: Graph | None) -> str:
+def _definition_predicate(graph: Graph, node: Node) -> URIRef:
+    """skos:definition where the term has one, else rdfs:comment."""
+    return SKOS.definition if _by_language(graph, node, SKOS.definition) else RDFS.comment
+
+
+def _term_section(graph: Graph, node: URIRef, kind: str, examples: Graph | None,
+                  lang: str = "en") -> str:
+    def heading(key: str) -> str:
+        return HEADINGS[key][lang]
+
     rows = [f"<tr><th>IRI</th><td><code>{escape(str(node))}</code></td></tr>",
-            _multilingual_rows(graph, node, RDFS.label, "label"),
-            _multilingual_rows(graph, node, SKOS.definition, "definition")]
-    for predicate, heading in ((RDFS.subClassOf, "subclass of"), (RDFS.subPropertyOf, "subproperty of"),
-                               (RDFS.domain, "domain"), (RDFS.range, "range")):
+            _multilingual_rows(graph, node, RDFS.label, heading("label")),
+            _multilingual_rows(graph, node, _definition_predicate(graph, node), heading("definition"))]
+    for predicate, key in ((RDFS.subClassOf, "subclass of"), (RDFS.subPropertyOf, "subproperty of"),
+                           (RDFS.domain, "domain"), (RDFS.range, "range")):
         targets = sorted(graph.objects(node, predicate), key=str)
         if targets:
-            rows.append(f"<tr><th>{heading}</th><td>{', '.join(_link(graph, t) for t in targets)}</td></tr>")
+            rows.append(f"<tr><th>{heading(key)}</th><td>{', '.join(_link(graph, t) for t in targets)}</td></tr>")
     example = _example(examples, node, kind) if examples is not None else None
     if example:
-        rows.append(f"<tr><th>example</th><td><code>{escape(example)}</code></td></tr>")
-    return (f'<section class="term" id="{_anchor(node)}"><h3>{escape(_label(graph, node))} '
-            f'<span class="lang">{escape(kind)}</span></h3><table>{"".join(rows)}</table></section>')
+        rows.append(f"<tr><th>{heading('example')}</th><td><code>{escape(example)}</code></td></tr>")
+    return (f'<section class="term" id="{_anchor(node)}"><h3>{escape(_label(graph, node, lang))} '
+            f'<span class="lang">{escape(heading(kind))}</span></h3><table>{"".join(rows)}</table></section>')
 
 
 def _example(data: Graph, node: URIRef, kind: str) -> str | None:
@@ -111,7 +129,8 @@ def ontology_html(graph: Graph, examples: Graph | None = None, lang: str = "en")
     description = _by_language(graph, ontology, DCTERMS.description) if ontology is not None else {}
     version = graph.value(ontology, OWL.versionInfo) if ontology is not None else None
     classes = _typed(graph, [OWL.Class, RDFS.Class])
-    properties = _typed(graph, [OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property])
+    properties = _typed(graph, [OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+                                RDF.Property])
     schemes = _typed(graph, [SKOS.ConceptScheme])
     parts = [f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
              f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -125,9 +144,9 @@ def ontology_html(graph: Graph, examples: Graph | None = None, lang: str = "en")
                  + HEADINGS["properties"][lang] + '</a><a href="#schemes">' + HEADINGS["schemes"][lang]
                  + "</a></nav>")
     parts.append(f'<h2 id="classes">{HEADINGS["classes"][lang]}</h2>')
-    parts += [_term_section(graph, c, "class", examples) for c in classes]
+    parts += [_term_section(graph, c, "class", examples, lang) for c in classes]
     parts.append(f'<h2 id="properties">{HEADINGS["properties"][lang]}</h2>')
-    parts += [_term_section(graph, p, "property", examples) for p in properties]
+    parts += [_term_section(graph, p, "property", examples, lang) for p in properties]
     parts.append(f'<h2 id="schemes">{HEADINGS["schemes"][lang]}</h2>')
     for scheme in schemes:
         concepts = sorted(set(graph.subjects(SKOS.inScheme, scheme)), key=str)
@@ -139,8 +158,8 @@ def ontology_html(graph: Graph, examples: Graph | None = None, lang: str = "en")
                       for code, v in sorted(_by_language(graph, c, SKOS.definition).items()))
             + "</li>" for c in concepts)
         parts.append(f'<section class="term" id="{_anchor(scheme)}"><h3>{escape(_label(graph, scheme, lang))}</h3>'
-                     f"<table>{_multilingual_rows(graph, scheme, SKOS.prefLabel, 'label')}"
-                     f"{_multilingual_rows(graph, scheme, SKOS.definition, 'definition')}</table>"
+                     f"<table>{_multilingual_rows(graph, scheme, SKOS.prefLabel, HEADINGS['label'][lang])}"
+                     f"{_multilingual_rows(graph, scheme, SKOS.definition, HEADINGS['definition'][lang])}</table>"
                      f"<ul>{items}</ul></section>")
     parts.append("</body></html>\n")
     return "".join(parts)

@@ -17,12 +17,6 @@ GOOD = """\
     skos:prefLabel "Käynnissä"@fi ; skos:inScheme kd:statuses .
 """
 
-BAD = """\
-@prefix kd: <https://data.kuntadigi.example/def/> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-<https://data.kuntadigi.example/id/project/x> a kd:Project ;
-    dcterms:identifier "Not A Key" ; kd:catalogueNumber 0 .
-"""
 
 NOTATION_SHAPES = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -52,7 +46,7 @@ def test_conforming_file_exits_0(tmp_path: Path) -> None:
 
 
 def test_violations_exit_1_grouped_by_resource(tmp_path: Path) -> None:
-    result = run(write(tmp_path, "bad.ttl", BAD))
+    result = run(str(fixture("bad-project.ttl")))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Does not conform: Violations ")

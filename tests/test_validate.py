@@ -26,20 +26,9 @@ SKOS = """\
 <http://example.test/s> a skos:ConceptScheme ; skos:prefLabel "S"@fi , "S"@sv , "S"@en .
 """
 
-BAD_PROJECT = """\
-@prefix kd: <https://data.kuntadigi.example/def/> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-<https://data.kuntadigi.example/id/project/x> a kd:Project ;
-    dcterms:identifier "Not A Key" ; kd:catalogueNumber 0 .
-"""
+BAD_PROJECT = fixture("bad-project.ttl").read_text(encoding="utf-8")
 
-OWN_SHAPES = """\
-@prefix sh: <http://www.w3.org/ns/shacl#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-<http://example.test/shapes/NotationShape> a sh:NodeShape ; sh:targetClass skos:Concept ;
-    sh:property [ sh:path skos:notation ; sh:minCount 1 ;
-                  sh:message "Käsitteeltä puuttuu koodi"@fi , "Every concept needs a notation"@en ] .
-"""
+OWN_SHAPES = fixture("notation-shapes.ttl").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -245,8 +234,8 @@ def test_own_shapes_that_do_not_parse_are_named_with_their_line(settings, tmp_pa
     shapes = write(tmp_path, "my-shapes.ttl", OWN_SHAPES.replace("sh:minCount 1 ;", "sh:minCount 1 ;;;\n ]]"))
     with pytest.raises(UnreadableInput) as caught:
         validate_files([data], settings, shapes_files=[shapes])
-    assert caught.value.where == "shapes" and caught.value.line == 5
-    assert str(caught.value).startswith(f"{shapes}:5:")
+    assert caught.value.where == "shapes" and caught.value.line == 6
+    assert str(caught.value).startswith(f"{shapes}:6:")
 
 
 def test_own_shapes_that_define_nothing_or_reach_outside_are_refused(settings, tmp_path: Path) -> None:

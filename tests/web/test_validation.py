@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -24,13 +25,7 @@ from publisher.validate import validate_files
 FIXTURES = PROJECT_ROOT / "tests" / "validation"
 SKOS_DEFECTS = (FIXTURES / "skos-defects.ttl").read_text(encoding="utf-8")
 SH_RESULT = URIRef("http://www.w3.org/ns/shacl#result")
-NOTATION_SHAPES = """\
-@prefix sh: <http://www.w3.org/ns/shacl#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-<http://example.test/shapes/S> a sh:NodeShape ; sh:targetClass skos:Concept ;
-    sh:property [ sh:path skos:notation ; sh:minCount 1 ;
-                  sh:message "Käsitteeltä puuttuu koodi"@fi , "Every concept needs a notation"@en ] .
-"""
+NOTATION_SHAPES = (FIXTURES / "notation-shapes.ttl").read_text(encoding="utf-8")
 # A steward's shape whose SPARQL joins every triple with every other twice over: it takes
 # far longer than any time limit on a few hundred triples.
 SLOW_SHAPES = """\
@@ -304,6 +299,22 @@ def test_an_upload_above_the_limit_is_a_413_and_one_below_is_validated(limited) 
     assert status == 200 and json.loads(answer)["counts"]["Violation"] == 14
 
 
+def test_a_200_mb_upload_is_refused_before_it_is_read(live) -> None:
+    """The default limits: the declared length alone is enough for a 413."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", live.port, timeout=30)
+    connection.putrequest("POST", "/validate")
+    for name, value in (("Content-Type", "text/turtle"), ("Content-Length", str(200 * 1000 * 1000)),
+                        ("Accept", "application/json")):
+        connection.putheader(name, value)
+    connection.endheaders(SKOS_DEFECTS.encode())
+    response = connection.getresponse()
+    assert response.status == 413
+    assert "larger than" in json.loads(response.read())["message"]
+    connection.close()
+
+
 def test_a_raw_body_above_the_limit_is_a_413(limited) -> None:
     status, _, answer = http(limited.url + "/validate", padded(250_000),
                              {"Content-Type": "text/turtle", "Accept": "application/json"})
@@ -343,3 +354,69 @@ def test_uploads_are_not_written_under_the_clients_name(limited, tmp_path: Path)
                              {"Content-Type": content_type, "Accept": "application/json"})
     assert status == 200 and json.loads(answer)["inputs"][0]["name"] == name
     assert not Path("/tmp", name).exists() and not (PROJECT_ROOT / name).exists()
+
+
+# --------------------------------------------------------------------------- /shapes
+
+
+def test_the_shapes_page_summarises_every_profile(client) -> None:
+    response = client.get("/shapes", headers={"Accept": "text/html", "Accept-Language": "fi"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    for name, title in (("kuntadigi", "Kuntadigi-tietoprofiili"),
+                        ("vocabulary", "Sanaston laatu (OWL, RDFS, SKOS)"),
+                        ("dcat-ap-3", "DCAT-AP 3.0.1 (virallinen)")):
+        assert f'id="profile-{name}"' in page and title in page
+        assert f'href="/shapes/{name}.ttl"' in page
+    assert "Suositettava termi puuttuu kieleltä …" in page          # a vocabulary check in Finnish
+    assert "sh:minCount 1" in page and "dcat:accessURL" in page      # the official shapes, in brief
+    assert "Accept" in response.headers["Vary"]
+
+
+def test_the_shapes_rdf_and_each_profile_as_rdf(client) -> None:
+    release = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert release.mimetype == "text/turtle" and "sh:NodeShape" in release.get_data(as_text=True)
+    vocabulary = client.get("/shapes/vocabulary.ttl")
+    graph = Graph().parse(data=vocabulary.get_data(as_text=True), format="turtle")
+    assert (URIRef(BASE + "def/shapes/vocabulary/BroaderCycle"), None, None) in graph
+    jsonld = client.get("/shapes/dcat-ap-3", headers={"Accept": "application/ld+json"})
+    assert jsonld.mimetype == "application/ld+json"
+    html = client.get("/shapes/kuntadigi", headers={"Accept": "text/html"})
+    assert html.status_code == 303 and html.headers["Location"].endswith("/shapes#profile-kuntadigi")
+    assert client.get("/shapes/qskos.ttl").status_code == 404
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+def _browser_or_skip():
+    import test_browser
+
+    if test_browser._browser()[0] is None and not test_browser.IN_CI:
+        pytest.skip("chromium is not installed (the browser tests run whenever CI is set)")
+    return test_browser
+
+
+@pytest.mark.browser
+def test_the_form_in_a_browser(limited) -> None:
+    helpers = _browser_or_skip()
+    driver = helpers._driver("sv")
+    try:
+        driver.get(limited.url + "/validate")
+        assert driver.find_element("css selector", "h1").text == "Validering"
+        driver.find_element("id", "v-data").send_keys(SKOS_DEFECTS)
+        driver.find_element("css selector", "input[name=profile][value=vocabulary]").click()
+        driver.find_element("css selector", "form.validate button[type=submit]").click()
+        summary = driver.find_element("css selector", ".validation-report .summary").text
+        assert summary == "Uppfyller inte formerna: Fel 14 · Varningar 2 · Informationer 0"
+        rows = driver.find_elements("css selector", ".validation-report table.results tbody tr")
+        assert len(rows) == 16
+        assert helpers.console_errors(driver) == []
+        driver.find_element("link text", "Ny validering").click()
+        driver.find_element("id", "v-url").send_keys("http://elsewhere.test/data.ttl")
+        driver.find_element("css selector", "form.validate button[type=submit]").click()
+        assert "is not a resource of this service" in driver.find_element(
+            "css selector", ".error-message").text
+    finally:
+        driver.quit()
+        shutil.rmtree(driver.profile_dir, ignore_errors=True)
