@@ -59,6 +59,13 @@ _GRADATION: tuple[tuple[str, str], ...] = (
 _VOWELS = "aeiouyäöå"
 #: Local cases formed from the genitive stem (Karkkila-n → Karkkila-ssa, -lla, -sta …).
 _LOCAL_CASE_ENDINGS = ("ssa", "ssä", "lla", "llä", "sta", "stä", "lta", "ltä", "lle")
+#: Near misses: the greatest edit distance accepted, and the shortest name compared.
+NEAR_MISS_DISTANCE = 2
+NEAR_MISS_MIN_LENGTH = 5
+#: How many written texts an index remembers the answer for. Texts repeat (the same
+#: partner and contact names in record after record), so a small bounded memory saves
+#: most lookups without growing with the document.
+RESOLVE_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,21 @@ def local_case_forms(genitive: str) -> set[str]:
     return {stem + ending for ending in _LOCAL_CASE_ENDINGS}
 
 
+def deletion_variants(word: str, depth: int) -> set[str]:
+    """The word with up to `depth` characters deleted, the word itself included.
+
+    Two strings within edit distance d (insertions, deletions, substitutions, adjacent
+    swaps) always share a variant with at most d deletions from each, so comparing
+    variants finds every candidate for a near miss without measuring all names.
+    """
+    variants = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        variants |= frontier
+    return variants
+
+
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Optimal string alignment distance (adjacent swaps count 1), capped at limit+1."""
     if abs(len(a) - len(b)) > limit:
@@ -203,6 +225,8 @@ class MunicipalityIndex:
         self._base_names: dict[str, set[str]] = {}
         for m in municipalities:
             self._index_municipality(m)
+        self._variants: dict[str, set[str]] | None = None     # built on the first near miss
+        self._resolved: dict[str, Resolution | None] = {}
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -297,21 +321,34 @@ class MunicipalityIndex:
     def _near_miss(self, text: str) -> str | None:
         """Code of the unique closest official name (five letters or more) at distance 1–2."""
         key = fold(text)
-        if len(key) < 5 or " " in key:
+        if len(key) < NEAR_MISS_MIN_LENGTH or " " in key:
             return None
         best: dict[int, set[str]] = {}
-        for code, names in self._base_names.items():
-            long_names = [name for name in names if len(name) >= 5]
-            if not long_names:
-                continue
-            distance = min(edit_distance(key, name, 2) for name in long_names)
-            if distance <= 2:
+        for code in self._near_miss_candidates(key):
+            long_names = [name for name in self._base_names[code]
+                          if len(name) >= NEAR_MISS_MIN_LENGTH]
+            distance = min(edit_distance(key, name, NEAR_MISS_DISTANCE) for name in long_names)
+            if distance <= NEAR_MISS_DISTANCE:
                 best.setdefault(distance, set()).add(code)
-        for distance in (1, 2):
+        for distance in range(1, NEAR_MISS_DISTANCE + 1):
             codes = best.get(distance)
             if codes:
                 return next(iter(codes)) if len(codes) == 1 else None
         return None
+
+    def _near_miss_candidates(self, key: str) -> set[str]:
+        """Codes with a long name that shares a deletion variant with the key."""
+        if self._variants is None:
+            self._variants = {}
+            for code, names in self._base_names.items():
+                for name in names:
+                    if len(name) >= NEAR_MISS_MIN_LENGTH:
+                        for variant in deletion_variants(name, NEAR_MISS_DISTANCE):
+                            self._variants.setdefault(variant, set()).add(code)
+        codes: set[str] = set()
+        for variant in deletion_variants(key, NEAR_MISS_DISTANCE):
+            codes |= self._variants.get(variant, set())
+        return codes
 
     def resolve(self, text: str) -> Resolution | None:
         """Link a written name to a municipality, or None if it is not one.
@@ -321,6 +358,16 @@ class MunicipalityIndex:
         miss (edit distance 1–2 on single words of at least five letters). Anything
         else — a joint authority, a company, a regional council — gives None.
         """
+        if text in self._resolved:
+            return self._resolved[text]
+        if len(self._resolved) >= RESOLVE_CACHE_SIZE:
+            self._resolved.clear()
+        resolution = self._resolve(text)
+        self._resolved[text] = resolution
+        return resolution
+
+    def _resolve(self, text: str) -> Resolution | None:
+        """`resolve` without the memory."""
         if not text:
             return None
         cleaned = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip(" \t.,;:")

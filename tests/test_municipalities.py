@@ -1,12 +1,14 @@
 """Municipality linking: official, Swedish, inflected, suffixed and misspelt names."""
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
-from publisher.municipalities import (MunicipalityIndex, edit_distance, finnish_genitives,
-                                      load)
+from publisher.municipalities import (NEAR_MISS_DISTANCE, RESOLVE_CACHE_SIZE, SUFFIX_WORDS,
+                                      MunicipalityIndex, deletion_variants, edit_distance,
+                                      finnish_genitives, load)
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +95,78 @@ def test_near_miss_must_be_unique(index):
     # "Laitia" is one edit from both Laitila and Laihia: no unique best, no link.
     assert edit_distance("laitia", "laitila") == edit_distance("laitia", "laihia") == 1
     assert index.resolve("Laitia") is None
+
+
+def _misspelt(name: str, rng: random.Random) -> str:
+    """The name with one or two random edits (swap, deletion, insertion, substitution)."""
+    letters = "aeiklmnoprstuvyäö"
+    text = name
+    for _ in range(rng.choice((1, 2))):
+        i = rng.randrange(len(text))
+        edit = rng.choice(("swap", "delete", "insert", "substitute"))
+        if edit == "swap" and i + 1 < len(text):
+            text = text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        elif edit == "delete" and len(text) > 1:
+            text = text[:i] + text[i + 1:]
+        elif edit == "insert":
+            text = text[:i] + rng.choice(letters) + text[i:]
+        else:
+            text = text[:i] + rng.choice(letters) + text[i + 1:]
+    return text
+
+
+def _near_miss_by_measuring_every_name(index: MunicipalityIndex, text: str) -> str | None:
+    """The near-miss rule measured against every name: what the candidate search must give."""
+    key = text.casefold()
+    if len(key) < 5 or " " in key:
+        return None
+    best: dict[int, set[str]] = {}
+    for m in index:
+        first, _, rest = m.name_fi.partition(" ")          # "Koski Tl", "Pedersören kunta"
+        base = m.name_sv if rest.casefold() in SUFFIX_WORDS else first
+        names = [n.casefold() for n in (m.name_fi, m.name_sv, base)]
+        distances = [edit_distance(key, n, 2) for n in names
+                     if len(n) >= 5 and abs(len(n) - len(key)) <= 2]
+        if distances and min(distances) <= 2:
+            best.setdefault(min(distances), set()).add(m.code)
+    for distance in (1, 2):
+        if best.get(distance):
+            codes = best[distance]
+            return next(iter(codes)) if len(codes) == 1 else None
+    return None
+
+
+def test_near_miss_search_finds_what_measuring_every_name_finds(index):
+    """The search compares deletion variants instead of measuring 600 names per word; on
+    misspellings of real names and random words it must agree with measuring."""
+    rng = random.Random(7)
+    names = [m.name_fi for m in index] + [m.name_sv for m in index]
+    texts = [_misspelt(rng.choice(names), rng) for _ in range(150)]
+    texts += ["".join(rng.choice("aeiklmnoprstuvyäö") for _ in range(rng.randint(5, 11)))
+              for _ in range(50)]
+    fresh = MunicipalityIndex.load()            # nothing remembered from other tests
+    for text in texts:
+        found = fresh.resolve(text)
+        expected = _near_miss_by_measuring_every_name(fresh, text)
+        if found is None or found.method == "near-miss":
+            assert (found.code if found else None) == expected, text
+
+
+def test_strings_within_the_near_miss_distance_share_a_deletion_variant():
+    for a, b in [("lapinlahti", "lapinahti"), ("iitti", "iiitti"), ("espoo", "epsoo"),
+                 ("jyväskylä", "jyvaskyla"), ("kuusamo", "kusaamo")]:
+        assert edit_distance(a, b) <= NEAR_MISS_DISTANCE
+        assert deletion_variants(a, NEAR_MISS_DISTANCE) & deletion_variants(b, NEAR_MISS_DISTANCE)
+    assert deletion_variants("abc", 1) == {"abc", "ab", "ac", "bc"}
+
+
+def test_resolve_remembers_a_bounded_number_of_texts():
+    index = MunicipalityIndex.load()
+    first = index.resolve("Lapinahti")
+    for n in range(RESOLVE_CACHE_SIZE + 10):       # more distinct texts than it keeps
+        index.resolve(f"Yhdistys {n}")
+    assert len(index._resolved) <= RESOLVE_CACHE_SIZE
+    assert index.resolve("Lapinahti") == first and index.resolve("Yhdistys 3") is None
 
 
 def test_edit_distance_counts_a_swap_once():

@@ -37,7 +37,7 @@ class Problem:
         return {k: v for k, v in asdict(self).items() if k != "document"}
 
 
-@dataclass
+@dataclass(slots=True)
 class LineAccount:
     """Where one non-empty source line went: a record (with its role) or nowhere (reason)."""
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent.parent / "mappings/catalogue-rules.toml"
 
@@ -18,6 +18,23 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent.parent / "mappings/c
 def phrase_key(text: str) -> str:
     """Comparison form of a phrase: case-folded, single spaces, no final full stop."""
     return " ".join(text.split()).rstrip(".").strip().casefold()
+
+
+def short_phrase_key(text: str, max_words: int) -> str | None:
+    """phrase_key(text), or None when the text has too many words to be such a phrase.
+
+    A phrase of n words is matched only by a text of at most n + 1 words (a last word
+    made of full stops drops out of the key), so a long description line is rejected
+    after splitting off its first few words instead of being folded whole.
+    """
+    if len(text.split(None, max_words + 1)) > max_words + 1:
+        return None
+    return phrase_key(text)
+
+
+def phrase_words(keys: Iterable[str]) -> int:
+    """The number of words in the longest of the phrases."""
+    return max((len(key.split()) for key in keys), default=0)
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,58 @@ class CatalogueRules:
                 (re.compile(entry["pattern"]), entry.get("reason", "not part of a record"))
                 for entry in table.get("unassigned", {}).get("patterns", [])),
         )
+
+    # -- derived once from the word lists: every line of a document is tested against them
+
+    @cached_property
+    def status_initials(self) -> frozenset[str] | None:
+        """First letters of the status phrases (None: no cheap test, an empty phrase)."""
+        return None if "" in self.status_phrases else frozenset(
+            key[:1] for key in self.status_phrases)
+
+    @cached_property
+    def language_scores(self) -> dict[str, int]:
+        """+1 for a Swedish word, −1 for a Finnish one (0 for a word in both lists)."""
+        words = self.finnish_words | self.swedish_words
+        return {w: (w in self.swedish_words) - (w in self.finnish_words) for w in words}
+
+    @cached_property
+    def status_words(self) -> int:
+        """Words in the longest status phrase."""
+        return phrase_words(self.status_phrases)
+
+    @cached_property
+    def heading_words(self) -> int:
+        """Words in the longest listed heading."""
+        return phrase_words(self.headings)
+
+    @cached_property
+    def contact_markers_by_initial(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """(marker, marker case-folded) by the first letter of the folded marker, longest
+        first: a line is compared only with the markers that start as it does."""
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for marker in self.contact_markers:
+            folded = marker.casefold()
+            groups.setdefault(folded[:1], []).append((marker, folded))
+        return {initial: tuple(group) for initial, group in groups.items()}
+
+    @cached_property
+    def partner_colon_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """(marker, 'Marker:' at the start of a line, any case)."""
+        return tuple((m, re.compile(rf"{re.escape(m)}\s*:", re.IGNORECASE))
+                     for m in self.partner_colon_markers)
+
+    @cached_property
+    def partner_leading_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """(marker, 'Marker Name…' at the start of a line, the list as group 1)."""
+        return tuple((m, re.compile(rf"{re.escape(m)}:?\s+([A-ZÅÄÖ].*)$"))
+                     for m in self.partner_leading_markers)
+
+
+@lru_cache(maxsize=32)
+def joiner_pattern(joiners: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
+    """Any of the joining words ("ja", "sekä" …) with white space around it, compiled once."""
+    return re.compile(rf"\s+(?:{'|'.join(map(re.escape, joiners))})\s+", flags)
 
 
 @lru_cache(maxsize=8)

@@ -5,6 +5,7 @@ people named in them are contacts that appear in the catalogue itself.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -17,7 +18,8 @@ import pytest
 
 from publisher.extract import (EXTRACTORS, Extraction, Problem, SourceError, extract_path,
                                read_source_text)
-from publisher.extract.catalogue import extract_catalogue
+from publisher.extract.catalogue import ends_sentence, extract_catalogue
+from publisher.extract.rules import phrase_key, short_phrase_key
 
 PROJECT = Path(__file__).resolve().parents[2]
 CATALOGUE = PROJECT / "mappings/sources/004_f0ab20c46da3f21c.txt"
@@ -642,6 +644,47 @@ def test_extractor_is_chosen_from_the_source_registry(tmp_path):
     with pytest.raises(SourceError):
         extract_path(path, extractor="nonexistent")
     assert {"catalogue", "page"} <= set(EXTRACTORS)
+
+
+# ------------------------------------------------------------------- building blocks
+
+@pytest.mark.parametrize("text, ends", [
+    ("Hanke päättyi.", True), ("Kysymys?", True), ("Hankkeen tuotokset:", True),
+    ("(lyh. HyTe-Data).", True), ("hankkeen (”Kaselli”).", True), ("… vuonna 2023.)", True),
+    ("Hanke toteutettiin", False), ("kunnat (Alavus, Soini)", False), ("”Kaselli”", False),
+    ("Kalajoen,", False), ("…", False), ("”)", False),
+])
+def test_a_sentence_end_is_read_from_the_end_of_the_text(text, ends):
+    assert ends_sentence(text) is ends
+    assert ends_sentence("Pitkä kappale, jonka monta riviä on liitetty yhteen. " * 50 + text) is ends
+
+
+@pytest.mark.parametrize("text", [
+    "HANKE ON PÄÄTTYNYT.", "Hanke  on\tpäättynyt", "HANKE ON PÄÄTTYNYT .", "hanke on päättynyt ..",
+    "Hanke on päättynyt, mutta ylikunnallinen digistrategiatyö jatkuu.", "Mikä muuttuu?", ".",
+])
+def test_a_short_phrase_key_is_the_phrase_key_of_any_text_that_could_match(text):
+    """Rejecting by word count must never reject a text whose key has few enough words."""
+    key = phrase_key(text)
+    for words in range(1, 6):
+        short = short_phrase_key(text, words)
+        if len(key.split()) <= words:
+            assert short == key
+        else:
+            assert short in (None, key)
+
+
+def test_extraction_switches_the_garbage_collector_back_as_it_was():
+    text = ["Hanke", "Kuvaus.", "Lisätietoja", "Mariia Karhu, Espoo"]
+    assert gc.isenabled()
+    extract_catalogue(Path("fixture.txt"), text)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract_catalogue(Path("fixture.txt"), text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --------------------------------------------------------------- the real catalogue
