@@ -697,6 +697,17 @@ def _worker_main() -> None:   # pragma: no cover - runs in a child process
             return
 
 
+def _widen_pipe(stream: Any, size: int = 1 << 20) -> None:
+    """Let a result of a few MB cross in a few writes instead of one per 64 KiB (Linux;
+    elsewhere, or above the system's pipe-max-size, the default stays)."""
+    import fcntl
+
+    try:
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+    except (OSError, ValueError):
+        pass
+
+
 class _Worker:
     """One query worker: a Python child process speaking length-prefixed pickles on pipes."""
 
@@ -708,6 +719,7 @@ class _Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from publisher.store import _worker_main; _worker_main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
+        _widen_pipe(self.process.stdout)
 
     def send(self, job: Any) -> None:
         _write_frame(self.process.stdin, job)
