@@ -1,0 +1,62 @@
+"""bench/server.py runs end to end on the small fixture release (a smoke run, not figures)."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT / "tests" / "web"))
+
+from fixture_release import write_release  # noqa: E402
+from web_support import oxigraph_binary  # noqa: E402
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("server", PROJECT / "bench" / "server.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module          # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory):
+    if oxigraph_binary() is None:
+        pytest.fail("the oxigraph server binary is missing (pip install oxigraph)")
+    release = write_release(tmp_path_factory.mktemp("bench-site") / "releases")
+    bench = _load_bench()
+    results = bench.run(release, quick=True)
+    return bench, results
+
+
+def test_every_query_is_measured_on_every_side(figures):
+    _, results = figures
+    for section in ("sparql", "remote"):
+        assert set(results[section]) == set(results["queries"])
+        for name, entry in results[section].items():
+            assert entry["rows"] > 0, name
+            for side in ("oxigraph", "cold", "warm"):
+                assert 0 < entry[side]["median_ms"] <= entry[side]["p95_ms"], (name, side)
+                assert entry[side]["rps_4_clients"] > 0, (name, side)
+            assert entry["cold_median_ratio"] == pytest.approx(
+                entry["cold"]["median_ms"] / entry["oxigraph"]["median_ms"])
+
+
+def test_doc_is_measured_against_the_same_bytes(figures):
+    _, results = figures
+    assert results["doc"]["path"].startswith("/doc/project/")
+    for fmt in ("turtle", "jsonld", "html"):
+        entry = results["doc"][fmt]
+        assert entry["bytes"] > 100 and entry["ours_rps"] > 0 and entry["prerendered_rps"] > 0
+
+
+def test_the_table_shows_every_section_and_the_bars(figures):
+    bench, results = figures
+    text = bench.table(results)
+    for words in ("/sparql on the embedded store", "remote store", "pre-rendered",
+                  "bar: SPARQL median", "bar: /doc Turtle", "rows_10000"):
+        assert words in text
+    assert isinstance(results["bars"]["sparql_cold_met"], bool)
