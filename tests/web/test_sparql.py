@@ -410,3 +410,64 @@ def test_w3c_service_description_suite(live, path, accept):
     named = list(graph.objects(dataset, sd.namedGraph))
     assert named and all((n, rdflib.RDF.type, sd.NamedGraph) in graph and
                          graph.value(n, sd.name) is not None for n in named)
+
+
+def test_sparqlwrapper_every_request_shape_and_format(live):
+    """SPARQLWrapper as people use it: GET, URL-encoded POST, direct POST; JSON, XML, CSV,
+    TSV; protocol default and named graphs; updates refused with the read-only message."""
+    from SPARQLWrapper import (CSV, GET, JSON, POST, POSTDIRECTLY, TSV, URLENCODED, XML,
+                               SPARQLWrapper)
+
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p a <{BASE}def/Project> }}"
+    for method, request_method in ((GET, URLENCODED), (POST, URLENCODED), (POST, POSTDIRECTLY)):
+        wrapper = SPARQLWrapper(live.url + "/sparql")
+        wrapper.setMethod(method)
+        wrapper.setRequestMethod(request_method)
+        wrapper.setQuery(count)
+        wrapper.setReturnFormat(JSON)
+        assert wrapper.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "3"
+        wrapper.addDefaultGraph(BASE + "graph/000-a99be5f9b8218adf")
+        assert wrapper.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "1"
+    wrapper = SPARQLWrapper(live.url + "/sparql")
+    wrapper.setQuery(PROJECTS)
+    wrapper.setReturnFormat(XML)
+    assert len(wrapper.queryAndConvert().getElementsByTagName("result")) == 3
+    for fmt in (CSV, TSV):
+        wrapper.setReturnFormat(fmt)
+        body = wrapper.queryAndConvert()
+        text = body.decode() if isinstance(body, bytes) else body
+        assert text.count("kuntien-evaka") == 1 and len(text.strip().splitlines()) == 4
+    wrapper = SPARQLWrapper(live.url + "/sparql")
+    wrapper.addNamedGraph(BASE + "graph/reference")
+    wrapper.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    wrapper.setReturnFormat(JSON)
+    graphs = [b["g"]["value"] for b in wrapper.queryAndConvert()["results"]["bindings"]]
+    assert graphs == [live.url + "/graph/reference"]
+    update = SPARQLWrapper(live.url + "/sparql")
+    update.setMethod(POST)
+    update.setQuery(f"DELETE WHERE {{ <{EVAKA}> ?p ?o }}")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        update.query()
+    assert refused.value.code == 403 and b"read-only" in refused.value.read()
+
+
+def test_rdflib_sparqlstore_ask_construct_and_update_refused(live):
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    graph = rdflib.Graph(store="SPARQLStore")
+    graph.open(live.url + "/sparql")
+    assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
+    kd = rdflib.Namespace(live.url + "/def/")
+    rows = list(graph.query("SELECT ?p WHERE { ?p a kd:Project } ORDER BY ?p",
+                            initNs={"kd": kd}))
+    assert [str(r[0]).rsplit("/", 1)[1] for r in rows] == [
+        "digitaalinen-asiointi", "digital-kundtjanst", "kuntien-evaka"]
+    described = graph.query(f"DESCRIBE <{live.url}/id/project/kuntien-evaka>").graph
+    assert (rdflib.URIRef(live.url + "/id/project/kuntien-evaka"), rdflib.RDF.type,
+            kd.Project) in described
+    writable = SPARQLUpdateStore(query_endpoint=live.url + "/sparql",
+                                 update_endpoint=live.url + "/sparql")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        writable.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert refused.value.code == 403 and b"read-only" in refused.value.read()
+    assert not graph.query("ASK { <urn:a> ?p ?o }").askAnswer
