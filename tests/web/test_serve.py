@@ -35,12 +35,13 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 30) -> dict:
     raise AssertionError("server did not answer")
 
 
-def _start(settings, workers: int) -> tuple[subprocess.Popen, str]:
+def _start(settings, workers: int, timeout: float = 30) -> tuple[subprocess.Popen, str]:
     port = free_port()
     code = ("import sys; from pathlib import Path; from publisher.config import Settings, Limits; "
             "from publisher.web.serve import serve; "
             f"s = Settings(base_uri={BASE!r}, releases_dir=Path({str(settings.releases_dir)!r}), "
-            f"data_dir=Path({str(settings.data_dir)!r})); "
+            f"data_dir=Path({str(settings.data_dir)!r}), "
+            f"limits=Limits(query_timeout_seconds={timeout!r})); "
             f"sys.exit(serve(s, host='127.0.0.1', port={port}, workers={workers}, quiet=True))")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=str(ROOT),
@@ -150,3 +151,46 @@ def test_bad_input_under_gunicorn(gunicorn, request_bytes, status):
     assert b"Traceback" not in answer and b'File "' not in answer
     if status == 413:
         assert b"1048576 bytes" in answer
+
+
+HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+         "?m ?n2 ?o }")
+
+
+def test_time_limit_under_gunicorn(settings):
+    """In production too a runaway query ends with a 503 at the limit while other requests
+    keep being answered at once."""
+    import threading
+    import urllib.parse
+
+    process, url = _start(settings, 2, timeout=1.0)
+    outcome: dict[str, object] = {}
+    try:
+        _wait(url, process)
+
+        def heavy() -> None:
+            start = time.monotonic()
+            try:
+                urllib.request.urlopen(f"{url}/sparql?{urllib.parse.urlencode({'query': HEAVY})}",
+                                       timeout=30)
+                outcome["status"] = 200
+            except urllib.error.HTTPError as error:
+                outcome["status"], outcome["body"] = error.code, error.read().decode()
+            outcome["seconds"] = time.monotonic() - start
+
+        thread = threading.Thread(target=heavy)
+        thread.start()
+        time.sleep(0.3)
+        light = []
+        for index in range(3):
+            start = time.monotonic()
+            query = urllib.parse.urlencode({"query": f"ASK {{ ?s ?p ?o }} # {index}"})
+            with urllib.request.urlopen(f"{url}/sparql?{query}", timeout=10) as answer:
+                assert json.loads(answer.read())["boolean"] is True
+            light.append(time.monotonic() - start)
+        thread.join(30)
+    finally:
+        _stop(process)
+    assert outcome["status"] == 503 and "time limit" in str(outcome["body"]).lower()
+    assert 0.9 <= float(outcome["seconds"]) < 5
+    assert max(light) < 0.9, light
