@@ -23,6 +23,58 @@ The work is split into three passes, each a handful of small functions:
 2. `segment` groups the lines into record drafts, remembering each line's role;
 3. `build_record` reads the fields of a draft (partners, contacts, description …).
 The word lists live in `mappings/catalogue-rules.toml` (see `rules.py`).
+
+Record fields (one JSON object per record, in source order)
+-----------------------------------------------------------
+``title``            str | null — the title line without its "N." prefix; null when the
+                     record has none (it starts with its status line or its text).
+``number``           int | null — the "N." of the title; numbering restarts per lead.
+``language``         "fi" | "sv" — the language of the title and description.
+``ended``            bool — a status line ("HANKE ON PÄÄTTYNYT.") is present.
+``status_text``      str | null — that status line as written.
+``lead_organisation`` {"name": str, "code": str | null} | null — the organisation of the
+                     first contact person; a municipality by its official Finnish name
+                     and three-digit code ("Maalahden kunta" → {"name": "Maalahti",
+                     "code": "475"}), another organisation by its name as written with
+                     code null. Without a contact person it is read from the numbering
+                     (N. after N-1. of the same group), a contact address (mikkeli.fi),
+                     the title or the text; ``lead_organisation_source`` says which
+                     ("contact", "numbering", "contact-domain", "title", "description",
+                     null).
+``partner_municipalities`` [{"name", "code"}] — official name and code of every municipality
+                     named as a partner ("Muut kunnat:", "Mukana …", members of a joint
+                     authority in parentheses), once each, in order, without the lead.
+``partner_organisations`` [str] — the other partners as written ("Savon ICT-palvelut Oy",
+                     "Kuusiokuntien sosiaali- ja terveyskuntayhtymä, KuusSote").
+``partners_as_written`` [{"as_written", "line", "code", "method", ["member_of"]}] — every
+                     partner mention with its line and how it was linked (exact, swedish,
+                     inflected, suffixed, near-miss, or null when it is no municipality).
+``contacts``         [{"name", "organisation", …}] — the contact people in order;
+                     ``organisation`` is written as in the text ("Maalahden kunta");
+                     ``organisation_as_written`` (the same), ``organisation_normalised``
+                     and ``organisation_code`` (official municipality name and code, or
+                     the name and null) are there for linking.
+``contact_points``   [{"kind": "person" | "url" | "email" | "link-text" | "unreadable",
+                     "line", …}] — everything the contact block lists, people included.
+``urls``             [str] — links written anywhere in the record, as written, once each;
+                     ``urls_normalised`` the same with "https://" before a bare "www.".
+``emails``           [str] — e-mail addresses, "x(a)y.fi" written as "x@y.fi".
+``link_texts``       [str] — link texts standing for a contact ("Hankkeen nettisivut").
+``description``      [block] — the text before the first heading. A block is either
+                     {"type": "paragraph", "text": str} (hard-wrapped lines joined with
+                     single spaces) or {"type": "list", "ordered": bool, "items": [str]}
+                     ("- " and "• " lists are unordered; "1." and "a)" lists ordered; an
+                     item is the text after its marker).
+``sections``         [{"heading": str, "items": [block]}] — each heading as written
+                     ("Mikä muuttuu?", "Hankkeen tuotokset:") with the blocks up to the
+                     next heading, in the same block shape as the description.
+``source``           {"document": file name, "first_line": int, "last_line": int} —
+                     1-based and inclusive: from the record's first line (status line or
+                     title) to its last contact or link line (or its last partner line
+                     when a partner list follows the contacts).
+``key``              str — the record's URI key (unique in the document).
+``complete``         bool — false when the record could not be finished (the report
+                     lists it with its lines).
 """
 from __future__ import annotations
 
@@ -38,8 +90,8 @@ from pathlib import Path
 from typing import Any
 
 from publisher.extract.base import Extraction, LineAccount, Problem
-from publisher.extract.rules import (CatalogueRules, joiner_pattern, load_rules, phrase_key,
-                                     short_phrase_key)
+from publisher.extract.rules import (CatalogueRules, initial, joiner_pattern, load_rules,
+                                     phrase_key, short_phrase_key)
 from publisher.keys import slugify, unique_keys
 from publisher.municipalities import MunicipalityIndex, Resolution, default_index
 
@@ -106,10 +158,11 @@ class Line:
 def classify_line(number: int, raw: str, rules: CatalogueRules) -> Line:
     """Give a line the kind its first words show; context decides the rest later."""
     text = raw.strip()
-    language = _status_language(text, rules)
+    first = initial(text)
+    language = _status_language(text, first, rules)
     if language is not None:
         return Line(number, text, "status", language=language)
-    marker = _match_contact_marker(text, rules)
+    marker = _match_contact_marker(text, first, rules)
     if marker is not None:
         return Line(number, text, "marker", content=marker[1], marker=marker[0])
     partners = _match_partner_marker(text, rules)
@@ -125,18 +178,19 @@ def classify_line(number: int, raw: str, rules: CatalogueRules) -> Line:
     return Line(number, text, "text", content=text)
 
 
-def _status_language(text: str, rules: CatalogueRules) -> str | None:
+def _status_language(text: str, first: str, rules: CatalogueRules) -> str | None:
     """The language of a status line ("HANKE ON PÄÄTTYNYT."), None for any other line."""
     initials = rules.status_initials
-    if initials is not None and text[:1].casefold()[:1] not in initials:
+    if initials is not None and first not in initials:
         return None
     key = short_phrase_key(text, rules.status_words)
     return None if key is None else rules.status_phrases.get(key)
 
 
-def _match_contact_marker(text: str, rules: CatalogueRules) -> tuple[str, str] | None:
+def _match_contact_marker(text: str, first: str,
+                          rules: CatalogueRules) -> tuple[str, str] | None:
     """(marker, rest) if the line opens a contact block ("Lisätietoja: …")."""
-    for marker, folded in rules.contact_markers_by_initial.get(text[:1].casefold()[:1], ()):
+    for marker, folded in rules.contact_markers_by_initial.get(first, ()):
         if text[: len(marker)].casefold() == folded:
             rest = text[len(marker):]
             if rest == "" or rest[0] in ": \t":
@@ -161,7 +215,9 @@ def is_heading(line: Line, rules: CatalogueRules) -> bool:
     """A section heading: listed in the rules, or a short question ("Mikä muuttuu?")."""
     if line.kind != "text":
         return False
-    if short_phrase_key(line.text, rules.heading_words) in rules.headings:
+    initials = rules.heading_initials
+    if ((initials is None or initial(line.text) in initials)
+            and short_phrase_key(line.text, rules.heading_words) in rules.headings):
         return True                                     # the key ignores a final full stop
     limit = rules.question_max_words
     return line.text.endswith("?") and len(line.text.split(None, limit)) <= limit
@@ -840,7 +896,8 @@ def _continues(previous_text: str, line: Line, rules: CatalogueRules) -> bool:
     if LOWER_START_RE.match(line.text):
         return True
     tail = previous_text.rstrip()
-    return tail.endswith((",", "-", "–")) or tail.rsplit(" ", 1)[-1].casefold() in rules.partner_joiners
+    last_word = tail[tail.rfind(" ") + 1:]
+    return tail.endswith((",", "-", "–")) or last_word.casefold() in rules.partner_joiners
 
 
 def build_blocks(body: list[Line], rules: CatalogueRules) -> tuple[list[dict], list[dict]]:
@@ -890,7 +947,7 @@ def record_links(draft: Draft) -> tuple[list[str], list[str]]:
     """(URLs, e-mails) written anywhere in the record, in order, once each."""
     urls: list[str] = []
     emails: list[str] = []
-    for line in _all_lines(draft, lambda t: _may_hold_email(t) or _may_hold_url(t)):
+    for line in _all_lines(draft, _may_hold_link):
         text = line.text
         if _may_hold_email(text):
             for email in EMAIL_RE.findall(text):
@@ -904,6 +961,12 @@ def record_links(draft: Draft) -> tuple[list[str], list[str]]:
                 if url not in urls:
                     urls.append(url)
     return urls, emails
+
+
+def _may_hold_link(text: str) -> bool:
+    """_may_hold_email or _may_hold_url, in one call per line."""
+    return ("@" in text or "(a" in text or "[at]" in text or "://" in text
+            or (("w." in text or "W." in text) and "www." in text.lower()))
 
 
 def _may_hold_email(text: str) -> bool:
@@ -958,19 +1021,7 @@ def build_record(draft: Draft, previous: dict[str, Any] | None, ctx: Context) ->
     urls, emails = record_links(draft)
     title = draft.title.content if draft.title is not None else None
     number = draft.title.value if draft.title is not None else None
-    if draft.marker is None and not draft.contacts:
-        ctx.warn(draft, draft.first_line, "contacts",
-                 "record has no contact block ('Lisätietoja'); lead organisation "
-                 + (f"taken from {lead_source}" if lead else "unknown"))
-    if lead_source not in (None, "contact"):
-        ctx.warn(draft, draft.first_line, "lead_organisation",
-                 f"no contact organisation; lead {lead['name']} taken from {lead_source}", "info")
-    elif lead is None:
-        ctx.warn(draft, draft.first_line, "lead_organisation",
-                 "no contact organisation and no municipality named in the title or text; "
-                 "lead organisation left empty")
-    if draft.title is None:
-        ctx.warn(draft, draft.first_line, "title", "record has no title", "info")
+    _report_guesses(draft, ctx, lead, lead_source)
     record: dict[str, Any] = {
         "key": base_key(title, lead, description),
         "title": title,
@@ -996,6 +1047,24 @@ def build_record(draft: Draft, previous: dict[str, Any] | None, ctx: Context) ->
         "complete": draft.incomplete_reason is None and not draft.unreadable,
     }
     return record
+
+
+def _report_guesses(draft: Draft, ctx: Context, lead: dict[str, Any] | None,
+                    lead_source: str | None) -> None:
+    """Say what the record lacks (contact block, lead, title) and where the lead came from."""
+    if draft.marker is None and not draft.contacts:
+        ctx.warn(draft, draft.first_line, "contacts",
+                 "record has no contact block ('Lisätietoja'); lead organisation "
+                 + (f"taken from {lead_source}" if lead else "unknown"))
+    if lead_source not in (None, "contact"):
+        ctx.warn(draft, draft.first_line, "lead_organisation",
+                 f"no contact organisation; lead {lead['name']} taken from {lead_source}", "info")
+    elif lead is None:
+        ctx.warn(draft, draft.first_line, "lead_organisation",
+                 "no contact organisation and no municipality named in the title or text; "
+                 "lead organisation left empty")
+    if draft.title is None:
+        ctx.warn(draft, draft.first_line, "title", "record has no title", "info")
 
 
 def _drop_lead(draft: Draft, ctx: Context, lead: dict[str, Any] | None,

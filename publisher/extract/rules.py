@@ -32,6 +32,21 @@ def short_phrase_key(text: str, max_words: int) -> str | None:
     return phrase_key(text)
 
 
+def initials(keys: Iterable[str]) -> frozenset[str] | None:
+    """The first letters of phrase keys, to reject most lines before folding them whole.
+
+    A key starts with the folded first letter of its text, so a line whose first letter
+    is not among these cannot match; None when one key is empty (no such test).
+    """
+    keys = list(keys)
+    return None if "" in keys else frozenset(key[:1] for key in keys)
+
+
+def initial(text: str) -> str:
+    """The first letter of a text as it starts its phrase key."""
+    return text[:1].casefold()[:1]
+
+
 def phrase_words(keys: Iterable[str]) -> int:
     """The number of words in the longest of the phrases."""
     return max((len(key.split()) for key in keys), default=0)
@@ -86,8 +101,12 @@ class CatalogueRules:
     @cached_property
     def status_initials(self) -> frozenset[str] | None:
         """First letters of the status phrases (None: no cheap test, an empty phrase)."""
-        return None if "" in self.status_phrases else frozenset(
-            key[:1] for key in self.status_phrases)
+        return initials(self.status_phrases)
+
+    @cached_property
+    def heading_initials(self) -> frozenset[str] | None:
+        """First letters of the listed headings (None: no cheap test, an empty heading)."""
+        return initials(self.headings)
 
     @cached_property
     def language_scores(self) -> dict[str, int]:
