@@ -38,7 +38,7 @@ import threading
 import time
 import urllib.parse
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 

@@ -16,7 +16,7 @@ import pytest
 from fixture_release import BASE
 from publisher.web.serve import serve
 from web_support import (check_protocol_answer, free_port, protocol_cases, raw_request,
-                         run_protocol_case)
+                         run_protocol_case, runaway_beside_light)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -153,44 +153,18 @@ def test_bad_input_under_gunicorn(gunicorn, request_bytes, status):
         assert b"1048576 bytes" in answer
 
 
-HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-         "?m ?n2 ?o }")
-
-
 def test_time_limit_under_gunicorn(settings):
     """In production too a runaway query ends with a 503 at the limit while other requests
     keep being answered at once."""
-    import threading
-    import urllib.parse
+    def true(answer: dict) -> None:
+        assert answer["boolean"] is True
 
     process, url = _start(settings, 2, timeout=1.0)
-    outcome: dict[str, object] = {}
     try:
         _wait(url, process)
-
-        def heavy() -> None:
-            start = time.monotonic()
-            try:
-                urllib.request.urlopen(f"{url}/sparql?{urllib.parse.urlencode({'query': HEAVY})}",
-                                       timeout=30)
-                outcome["status"] = 200
-            except urllib.error.HTTPError as error:
-                outcome["status"], outcome["body"] = error.code, error.read().decode()
-            outcome["seconds"] = time.monotonic() - start
-
-        thread = threading.Thread(target=heavy)
-        thread.start()
-        time.sleep(0.3)
-        light = []
-        for index in range(3):
-            start = time.monotonic()
-            query = urllib.parse.urlencode({"query": f"ASK {{ ?s ?p ?o }} # {index}"})
-            with urllib.request.urlopen(f"{url}/sparql?{query}", timeout=10) as answer:
-                assert json.loads(answer.read())["boolean"] is True
-            light.append(time.monotonic() - start)
-        thread.join(30)
+        heavy, light = runaway_beside_light(url, "ASK { ?s ?p ?o }", true)
     finally:
         _stop(process)
-    assert outcome["status"] == 503 and "time limit" in str(outcome["body"]).lower()
-    assert 0.9 <= float(outcome["seconds"]) < 5
+    assert heavy["status"] == 503 and "time limit" in heavy["body"].lower()
+    assert 0.9 <= heavy["seconds"] < 5
     assert max(light) < 0.9, light

@@ -103,6 +103,47 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
+# --------------------------------------------------------------------------- the time limit
+
+
+HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+         "?m ?n2 ?o }")
+
+
+def runaway_beside_light(url: str, light_query: str, check) -> tuple[dict, list[float]]:
+    """Send HEAVY to ``url``'s /sparql and, while it runs, three light queries (each
+    answer passed to ``check``); returns the heavy outcome (status, body, seconds) and the
+    light requests' durations."""
+    import json
+    import urllib.error
+    import urllib.parse
+
+    outcome: dict = {}
+
+    def heavy() -> None:
+        start = time.monotonic()
+        try:
+            urllib.request.urlopen(f"{url}/sparql?{urllib.parse.urlencode({'query': HEAVY})}",
+                                   timeout=30)
+            outcome["status"] = 200
+        except urllib.error.HTTPError as error:
+            outcome["status"], outcome["body"] = error.code, error.read().decode()
+        outcome["seconds"] = time.monotonic() - start
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    time.sleep(0.3)
+    light = []
+    for index in range(3):
+        start = time.monotonic()
+        query = urllib.parse.urlencode({"query": f"{light_query}\n# {index}"})
+        with urllib.request.urlopen(f"{url}/sparql?{query}", timeout=10) as answer:
+            check(json.loads(answer.read()))
+        light.append(time.monotonic() - start)
+    thread.join(30)
+    return outcome, light
+
+
 # --------------------------------------------------------------------------- W3C protocol tests
 #
 # The SPARQL 1.1 Protocol test suite (w3c/rdf-tests, sparql/sparql11/protocol/manifest.ttl)
