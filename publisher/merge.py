@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,15 +128,18 @@ class _Union:
 
 
 def merge(candidates: list[Candidate], rules: MergeRules) -> MergeResult:
-    """Decide which candidates are one initiative."""
+    """Decide which candidates are one initiative.
+
+    Only pairs that share a core name or a rare word are compared (found through an index
+    of names and words), so the stage grows with the number of candidates, not its square;
+    the pairs are taken in the order of the candidates, so decisions come in the same order
+    as a comparison of every pair would give them."""
     by_id = {c.id: c for c in candidates}
-    cores = {c.id: {rules.core(n) for n in c.names if rules.core(n)} for c in candidates}
+    core = _core_cache(rules)
+    cores = {c.id: {k for n in c.names if (k := core(n))} for c in candidates}
     union = _Union([c.id for c in candidates])
     result = MergeResult()
-
-    def named(rule_names: tuple[str, ...], candidate: Candidate) -> str | None:
-        """Which of the rule's names the candidate bears, if any."""
-        return next((n for n in rule_names if rules.core(n) in cores[candidate.id]), None)
+    named = _namer(rules, cores, core)
 
     def kept_apart(a: Candidate, b: Candidate) -> DifferentRule | None:
         for rule in rules.different:
@@ -154,22 +158,66 @@ def merge(candidates: list[Candidate], rules: MergeRules) -> MergeResult:
                 union.union(members[0].id, other.id, rule.id)
 
     ordered = sorted(candidates, key=lambda c: c.id)
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
-            if not cores[a.id] & cores[b.id]:
-                continue
-            apart = kept_apart(a, b)
-            both_distinct = (a.extractor == b.extractor and a.extractor in rules.distinct_extractors)
-            if apart or both_distinct:
-                reason = (f"rule {apart.id}: {apart.reason}" if apart else
-                          "rule catalogue-records-are-distinct: two records of the catalogue "
-                          "are two funded projects")
-                result.decisions.append(_pair("not merged", a, b, reason, "equal core names"))
-                continue
-            union.union(a.id, b.id, "same-core-name")
+    for a_id, b_id in _pairs_sharing(ordered, cores):
+        a, b = by_id[a_id], by_id[b_id]
+        apart = kept_apart(a, b)
+        if apart or _both_distinct(a, b, rules):
+            reason = (f"rule {apart.id}: {apart.reason}" if apart else
+                      "rule catalogue-records-are-distinct: two records of the catalogue "
+                      "are two funded projects")
+            result.decisions.append(_pair("not merged", a, b, reason, "equal core names"))
+            continue
+        union.union(a.id, b.id, "same-core-name")
 
-    _considered(ordered, rules, union, result, kept_apart)
+    _considered(ordered, rules, union, result, kept_apart, core)
+    _decide_groups(ordered, by_id, union, programme_members, rules, result)
+    return result
 
+
+def _core_cache(rules: MergeRules) -> Callable[[str], str]:
+    """`rules.core`, computed once per distinct name."""
+    cache: dict[str, str] = {}
+
+    def core(name: str) -> str:
+        found = cache.get(name)
+        if found is None:
+            found = cache[name] = rules.core(name)
+        return found
+    return core
+
+
+def _namer(rules: MergeRules, cores: dict[tuple[int, int], set[str]],
+           core: Callable[[str], str]) -> Callable[[tuple[str, ...], Candidate], str | None]:
+    """Which of a rule's names a candidate bears, if any."""
+    rule_cores = {names: tuple((n, core(n)) for n in names)
+                  for names in {r.names for r in (*rules.same, *rules.different)}}
+
+    def named(rule_names: tuple[str, ...], candidate: Candidate) -> str | None:
+        bears = cores[candidate.id]
+        return next((n for n, key in rule_cores[rule_names] if key in bears), None)
+    return named
+
+
+def _both_distinct(a: Candidate, b: Candidate, rules: MergeRules) -> bool:
+    return a.extractor == b.extractor and a.extractor in rules.distinct_extractors
+
+
+def _pairs_sharing(ordered: list[Candidate],
+                   keys: dict[tuple[int, int], set[str]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The pairs (a before b) of candidates that share at least one key, in candidate order."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    for candidate in ordered:
+        for key in keys[candidate.id]:
+            index.setdefault(key, []).append(candidate.id)
+    pairs = {(a, b) for members in index.values() if len(members) > 1
+             for i, a in enumerate(members) for b in members[i + 1:]}
+    return sorted(pairs)
+
+
+def _decide_groups(ordered: list[Candidate], by_id: dict[tuple[int, int], Candidate],
+                   union: _Union, programme_members: list[tuple[tuple[int, int], str]],
+                   rules: MergeRules, result: MergeResult) -> None:
+    """Each group of one thing gets its canonical record and a "merged" decision."""
     groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for c in ordered:
         groups.setdefault(union.find(c.id), []).append(c.id)
@@ -195,30 +243,28 @@ def merge(candidates: list[Candidate], rules: MergeRules) -> MergeResult:
         result.decisions.append({
             "decision": "merged", "rules": union.why[root], "into": _describe(by_id[canonical]),
             "members": [_describe(by_id[m]) for m in members]})
-    return result
 
 
 def _considered(ordered: list[Candidate], rules: MergeRules, union: _Union,
-                result: MergeResult, kept_apart) -> None:
+                result: MergeResult, kept_apart, core: Callable[[str], str] | None = None) -> None:
     """Pairs sharing a rare word but not merged: listed for a person to look at."""
-    words = {c.id: {w for n in c.names for w in rules.core(n).split()
+    core = core or rules.core
+    words = {c.id: {w for n in c.names for w in core(n).split()
                     if len(w) >= rules.min_shared_word} for c in ordered}
     frequency = Counter(w for ws in words.values() for w in ws)
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
-            if union.find(a.id) == union.find(b.id):
-                continue
-            if a.extractor == b.extractor and a.extractor in rules.distinct_extractors:
-                continue
-            shared = sorted(w for w in words[a.id] & words[b.id]
-                            if frequency[w] <= rules.max_word_frequency)
-            if not shared:
-                continue
-            apart = kept_apart(a, b)
-            reason = (f"rule {apart.id}: {apart.reason}" if apart else
-                      "the names differ beyond the shared word; no rule says they are the same")
-            result.decisions.append(_pair("not merged", a, b, reason,
-                                          "shared word " + ", ".join(f"'{w}'" for w in shared)))
+    rare = {cid: {w for w in ws if frequency[w] <= rules.max_word_frequency}
+            for cid, ws in words.items()}
+    by_id = {c.id: c for c in ordered}
+    for a_id, b_id in _pairs_sharing(ordered, rare):
+        a, b = by_id[a_id], by_id[b_id]
+        if union.find(a.id) == union.find(b.id) or _both_distinct(a, b, rules):
+            continue
+        shared = sorted(rare[a.id] & rare[b.id])
+        apart = kept_apart(a, b)
+        reason = (f"rule {apart.id}: {apart.reason}" if apart else
+                  "the names differ beyond the shared word; no rule says they are the same")
+        result.decisions.append(_pair("not merged", a, b, reason,
+                                      "shared word " + ", ".join(f"'{w}'" for w in shared)))
 
 
 def _describe(candidate: Candidate) -> dict[str, Any]:

@@ -87,3 +87,99 @@ def test_the_real_rules_file_loads() -> None:
     real = load_merge_rules(PROJECT_ROOT / "mappings" / "merge-rules.toml")
     assert "catalogue" in real.distinct_extractors
     assert any(rule.canonical == PROGRAMME for rule in real.same)
+
+
+# ------------------------------------------------------------------ indexed pairs = every pair
+
+def every_pair(candidates: list[Candidate], r) -> tuple[list, dict]:
+    """The merge as it was first written, comparing every pair of candidates: the decisions
+    and the canonical records the indexed stage must give, exactly."""
+    cores = {c.id: {r.core(n) for n in c.names if r.core(n)} for c in candidates}
+    parent = {c.id: c.id for c in candidates}
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    def named(names, c):
+        return next((n for n in names if r.core(n) in cores[c.id]), None)
+
+    def apart(a, b):
+        return next((rule for rule in r.different
+                     if named(rule.names, a) and named(rule.names, b)
+                     and named(rule.names, a) != named(rule.names, b)), None)
+
+    def join(a, b):
+        ra, rb = sorted((find(a), find(b)))
+        parent[rb] = ra
+
+    for rule in r.same:
+        members = [c for c in candidates if named(rule.names, c)]
+        for other in members[1:]:
+            if not apart(members[0], other):
+                join(members[0].id, other.id)
+    def distinct(a, b):
+        return a.extractor == b.extractor and a.extractor in r.distinct_extractors
+
+    ordered = sorted(candidates, key=lambda c: c.id)
+    decisions = []
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if cores[a.id] & cores[b.id]:
+                if apart(a, b) or distinct(a, b):
+                    decisions.append(("equal core names", a.id, b.id))
+                else:
+                    join(a.id, b.id)
+    words = {c.id: {w for n in c.names for w in r.core(n).split() if len(w) >= r.min_shared_word}
+             for c in ordered}
+    frequency = {}
+    for ws in words.values():
+        for w in ws:
+            frequency[w] = frequency.get(w, 0) + 1
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if find(a.id) == find(b.id) or distinct(a, b):
+                continue
+            shared = sorted(w for w in words[a.id] & words[b.id] if frequency[w] <= r.max_word_frequency)
+            if shared:
+                decisions.append(("shared word " + ", ".join(f"'{w}'" for w in shared), a.id, b.id))
+    return decisions, {c.id: find(c.id) for c in candidates}
+
+
+def random_candidates(seed: int, count: int) -> list[Candidate]:
+    """Names drawn from a few words, so that names and words are shared often."""
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = ["Kuntien", "eVaka", "Utbildning", "som", "en", "tjänst", "KOPA", "digitaalinen",
+                  "Incitamentssystemet", "projektet", "kirjasto", "tiedolla", "johtaminen",
+                  "Nätverket", "palvelut", "sähköiset", "Digione", "stöd", "i", "digitalt"]
+    out = []
+    for n in range(count):
+        name = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 3)))
+        extractor = rng.choice(["catalogue", "page", "page"])
+        more = tuple(" ".join(rng.choice(vocabulary) for _ in range(2)) for _ in range(rng.randint(0, 1)))
+        out.append(candidate(rng.randint(0, 4), n, name, extractor, n + 1, *more))
+    rng.shuffle(out)
+    return out
+
+
+def test_comparing_indexed_pairs_decides_as_comparing_every_pair(tmp_path: Path) -> None:
+    for r in (rules(tmp_path), load_merge_rules(PROJECT_ROOT / "mappings" / "merge-rules.toml")):
+        for seed in range(6):
+            found = random_candidates(seed, 120)
+            result = merge(found, r)
+            decisions, roots = every_pair(found, r)
+            assert [(d["considered_because"], *[(m["document"], m["lines"]) for m in d["members"]])
+                    for d in result.not_merged()] == [
+                (why, *[(f"{p:03d}.txt", str(i + 1)) for p, i in (a, b)]) for why, a, b in decisions]
+            assert partition(result.canonical) == partition(roots)
+
+
+def partition(owner: dict) -> set[frozenset]:
+    """The groups of candidates that are one thing, whatever each group is called."""
+    groups: dict = {}
+    for member, group in owner.items():
+        groups.setdefault(group, set()).add(member)
+    return {frozenset(g) for g in groups.values()}

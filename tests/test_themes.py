@@ -106,3 +106,99 @@ def test_every_catalogue_project_gets_a_theme() -> None:
         texts.append(t)
     _, without = assign_all(texts, rules)
     assert [t.label for t in without] == []
+
+
+# ------------------------------------------------------------------ the index finds what a full scan finds
+
+def every_pattern_over_every_line(text: ThemeText, rules) -> list[tuple]:
+    """The plain reading of the rules (every pattern of every rule over every line), as the
+    stage did before it had an index: what the indexed stage must give, exactly."""
+    lines = list({(l.document, l.line): l for l in reversed(text.lines)}.values())[::-1]
+    body_words = sum(len(line.text.split()) for line in lines if not line.title)
+    found: dict[str, tuple] = {}
+    for rule in rules.rules:
+        raw = [(m.group(0), line.document, line.line, line.title, m.start())
+               for line in lines for pattern in rule.patterns for m in pattern.finditer(line.text)]
+        kept: list[tuple] = []
+        for hit in sorted(raw, key=lambda h: (h[1], h[2], h[4], -len(h[0]))):
+            if not any(o[1:3] == hit[1:3] and o[4] < hit[4] + len(hit[0]) and hit[4] < o[4] + len(o[0])
+                       for o in kept):
+                kept.append(hit)
+        needed = 1 if body_words < rules.short_description_words else rule.min_matches
+        if any(h[3] for h in kept) or sum(1 for h in kept if not h[3]) >= needed:
+            if rule.theme in found:
+                found[rule.theme][2].extend(h for h in kept if h not in found[rule.theme][2])
+            else:
+                found[rule.theme] = (rule.theme, rule.id, kept)
+    return [(theme, rule, [tuple(h) for h in hits]) for theme, rule, hits in found.values()]
+
+
+def indexed(text: ThemeText, rules) -> list[tuple]:
+    return [(a.theme, a.rule, [tuple(h) for h in a.hits]) for a in assign(text, rules)]
+
+
+def generated_texts(records: int) -> list[ThemeText]:
+    """Texts of a generated catalogue: each record's lines, its first line the title."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_gen", PROJECT_ROOT / "bench/gen.py")
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = gen
+    spec.loader.exec_module(gen)
+    texts = []
+    for n, record in enumerate(gen.generate(records, seed=11)):
+        t = ThemeText(f"https://x/id/project/{n}", str(n))
+        t.lines = [TextLine("gen.txt", 1000 * n + i, line, i == 0)
+                   for i, line in enumerate(record.lines) if line.strip()]
+        texts.append(t)
+    return texts
+
+
+TRICKY = """
+version = "1"
+default_min_matches = 2
+short_description_words = 12
+[[rules]]
+id = "fixed"
+theme = "a"
+patterns = ['raportoin', 'tiedolla johta', 'suomi\\.fi', 'sis']
+[[rules]]
+id = "shapes"
+theme = "b"
+patterns = ['(?<!tieto)liikenne', 'koulu(?!t)', 'koulukuljetu', '\\b3d\\b', '^Hanke', 'loppu$',
+            '(?:kuntalais|asukas)palaut', 'a|b', '[A-Z]{3,}', 'sähköi\\w* (?:asioin|palvelu)']
+[[rules]]
+id = "same-theme"
+theme = "a"
+min_matches = 1
+patterns = ['raportointi\\w*', 'RAPORT']
+[[rules]]
+id = "nothing-needed"
+theme = "c"
+min_matches = 0
+patterns = ['ei koskaan']
+"""
+
+
+def test_the_index_gives_exactly_what_every_pattern_over_every_line_gives(tmp_path: Path) -> None:
+    path = tmp_path / "tricky.toml"
+    path.write_text(TRICKY, encoding="utf-8")
+    tricky = load_theme_rules(path)
+    real = load_theme_rules(PROJECT_ROOT / "mappings" / "themes.toml")
+    hand = text(("Hanke: SUOMI.FI ja RAPORTOINTI, raportoinnin raportointi", True),
+                ("Koulukuljetus ja koulu; tietoliikenne ja liikenne; 3D-malli ja 3d; loppu", False),
+                ("Kuntalaispalaute, asukaspalautteet. Sähköiset asiointipalvelut. ſis İs ΣΊΣ.", False),
+                ("Tiedolla johtaminen\tja TIEDOLLA  JOHTAMINEN, raportoinraportoin", False))
+    for rules in (tricky, real):
+        for t in [hand] + generated_texts(150):
+            assert indexed(t, rules) == every_pattern_over_every_line(t, rules), t.label
+
+
+def test_a_pattern_without_plain_words_is_tried_on_every_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(TRICKY, encoding="utf-8")
+    rules = load_theme_rules(path)
+    assert rules.index.always, "'a|b' and '[A-Z]{3,}' need no word"
+    [(theme, _, hits)] = indexed(text(("XYZ", True)), rules)[:1]
+    assert theme == "b" and hits[0][0] == "XYZ"
