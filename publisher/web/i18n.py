@@ -183,6 +183,8 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "lines_left_out": ("… rivit {first}–{last} eivät ole aineistossa …",
                        "… raderna {first}–{last} ingår inte i data …",
                        "… lines {first}–{last} are not in the data …"),
+    "line_left_out": ("… rivi {first} ei ole aineistossa …", "… rad {first} ingår inte i data …",
+                      "… line {first} is not in the data …"),
     "derived_here": ("Tästä lähteestä poimitut tiedot", "Uppgifter hämtade ur denna källa",
                      "Data taken from this source"),
     "lines": ("Rivit", "Rader", "Lines"),

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from fixture_release import BASE, make_settings, write_release
+from test_pages import site, write_rich_release
 
 LONG_NAME = "Pitkänimisenkuntayhtymänhallintokeskuksenpalvelualueenkehittämisyksikönjaosto" * 2
 
@@ -265,42 +266,14 @@ def test_every_link_of_the_fixture_site_resolves(client):
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    from publisher.store import EmbeddedStore
-    from publisher.web import create_app
-
-    settings = write_hostile_release(tmp_path_factory.mktemp("hostile-site"))
-    store = EmbeddedStore(settings, pool_size=1)
-    app = create_app(settings, store)
-
-    class Client:
-        def get(self, path, **kwargs):
-            kwargs.setdefault("base_url", BASE)
-            return app.test_client().get(path, **kwargs)
-
-    yield Client()
-    store.close()
+    with site(write_hostile_release(tmp_path_factory.mktemp("hostile-site"))) as client:
+        yield client
 
 
 def test_every_link_of_a_richer_site_resolves(tmp_path):
     """Programmes with calls, schemes, theme reasons, networks: their #parts resolve too."""
-    from publisher.store import EmbeddedStore
-    from publisher.web import create_app
-    from test_pages import RICH, SERIES_PROJECT
-
-    settings = make_settings(tmp_path)
-    series = "\n".join(SERIES_PROJECT.format(base=BASE, n=n) for n in range(1, 4))
-    write_release(settings.releases_dir, extra_trig=RICH.format(base=BASE, series=series))
-    store = EmbeddedStore(settings, pool_size=1)
-    try:
-        app = create_app(settings, store)
-
-        class Client:
-            def get(self, path, **kwargs):
-                return app.test_client().get(path, base_url=BASE, **kwargs)
-
-        result = crawl(Client())
-    finally:
-        store.close()
+    with site(write_rich_release(tmp_path, series=3)) as client:
+        result = crawl(client)
     check(result)
     assert {"/doc/programme/kannustin", "/def/themes", "/doc/initiative/verkosto"} <= set(
         result.pages)

@@ -5,6 +5,7 @@ escaping."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,17 @@ RICH = """
     vcard:hasEmail <mailto:anna@example.org> ; org:memberOf <{base}id/organisation/179> .
   <{base}id/initiative/verkosto> a kd:Network ; dcterms:title "Digitaalinen verkosto"@fi ;
     rdfs:label "Digitaalinen verkosto"@fi ; dcterms:subject <{base}id/theme/participation> ;
-    dcat:contactPoint <{base}id/person/anna-asiantuntija> .
+    dcat:contactPoint <{base}id/person/anna-asiantuntija> ;
+    prov:wasDerivedFrom <{base}id/document/009-quoted> ;
+    prov:qualifiedDerivation <{base}id/initiative/verkosto#derivation-3>,
+                             <{base}id/initiative/verkosto#derivation-10> .
+  <{base}id/initiative/verkosto#derivation-3> a prov:Derivation ;
+    prov:entity <{base}id/document/009-quoted> ; kd:firstLine 3 ; kd:lastLine 4 ;
+    kd:sourceText "Digitaalinen verkosto\\nKokoontuu kuukausittain." .
+  <{base}id/initiative/verkosto#derivation-10> a prov:Derivation ;
+    prov:entity <{base}id/document/009-quoted> ; kd:firstLine 10 ; kd:lastLine 10 ;
+    kd:sourceText "Yhteyshenkilö: Anna Asiantuntija" .
+  <{base}id/document/009-quoted> a foaf:Document ; dcterms:title "Lainattu sivu"@fi .
 {series}
 }}
 """
@@ -85,17 +96,22 @@ SERIES_PROJECT = """  <{base}id/project/sarja-{n:03d}> a kd:Project ; dcterms:ti
     <http://schema.org/funding> <{base}id/programme/kannustin> ."""
 
 
-@pytest.fixture(scope="module")
-def rich(tmp_path_factory):
-    """A test client on a site with a programme, a scheme, a network, a bilingual project
-    and enough projects for the list to have two pages (embedded store)."""
+def write_rich_release(root: Path, series: int = SERIES):
+    """The fixture data plus a programme, a scheme, a network, a bilingual project, a
+    document without its text and `series` generated projects; returns the settings."""
+    settings = make_settings(root)
+    projects = "\n".join(SERIES_PROJECT.format(base=BASE, n=n) for n in range(1, series + 1))
+    write_release(settings.releases_dir, extra_trig=RICH.format(base=BASE, series=projects))
+    return settings
+
+
+@contextmanager
+def site(settings):
+    """A test client on the base URI's host of an app serving the release of `settings`
+    from its own embedded store."""
     from publisher.store import EmbeddedStore
     from publisher.web import create_app
 
-    root = tmp_path_factory.mktemp("rich-site")
-    settings = make_settings(root)
-    series = "\n".join(SERIES_PROJECT.format(base=BASE, n=n) for n in range(1, SERIES + 1))
-    write_release(settings.releases_dir, extra_trig=RICH.format(base=BASE, series=series))
     store = EmbeddedStore(settings, pool_size=1)
     app = create_app(settings, store)
 
@@ -104,8 +120,17 @@ def rich(tmp_path_factory):
             kwargs.setdefault("base_url", BASE)
             return app.test_client().get(path, **kwargs)
 
-    yield Client()
-    store.close()
+    try:
+        yield Client()
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    """A site with enough projects for the list to have two pages."""
+    with site(write_rich_release(tmp_path_factory.mktemp("rich-site"))) as client:
+        yield client
 
 
 # --------------------------------------------------------------------------- home
@@ -416,6 +441,22 @@ def test_document_page_shows_the_source_text(client):
     assert [d["label"]["value"] for d in data["derived"]][:1] == [
         "Digitaalinen asiointi Helsingissä"]                 # in the order of the text
     assert len(data["lines"]) == 25
+
+
+def test_document_without_its_text_shows_the_quoted_lines(rich):
+    data = rich.get("/doc/document/009-quoted.json").json
+    assert data["text_complete"] is False
+    assert data["lines"] == [
+        {"gap": True, "first": 1, "last": 2},
+        {"number": 3, "text": "Digitaalinen verkosto"},
+        {"number": 4, "text": "Kokoontuu kuukausittain."},
+        {"gap": True, "first": 5, "last": 9},
+        {"number": 10, "text": "Yhteyshenkilö: Anna Asiantuntija"}]
+    page = html(rich.get("/doc/document/009-quoted?lang=en"))
+    assert "… lines 5–9 are not in the data …" in page and 'id="L10"' in page
+    initiative = html(rich.get("/doc/initiative/verkosto?lang=en"))
+    assert 'id="derivation-3"' in initiative
+    assert '<a href="/doc/document/009-quoted?lang=en#L10">line 10</a>' in initiative
 
 
 def test_generic_page(client):
