@@ -429,6 +429,8 @@ def _prepare_initiative(prepared: dict[str, Any], document: DocumentContext,
     prepared["lead_key"] = lead.get("key") or lead.get("code") or \
         resolve_organisation(lead.get("name"), document.organisations, index)
     prepared["partner_keys"] = [p["key"] for p in prepared.get("partners") or [] if p.get("key")]
+    funder = prepared.get("funder") or {}
+    prepared["funder_key"] = resolve_organisation(funder.get("name"), document.organisations, index)
     prepared["urls_normalised"] = _unique(_normalise_url(u) for u in prepared.get("urls") or [])
     prepared["programme_iri"] = document.programme_iri if prepared.get("funded_by_programme") else None
     prepared["status"] = "ongoing"

@@ -269,6 +269,8 @@ class PageReader:
         self.read_metadata()
         self.walk()
         self.find_mentions()
+        self.link_topic_experts()
+        self.link_role_experts()
         self.find_figures()
         self.find_named_persons()
         self.finish()
@@ -361,6 +363,7 @@ class PageReader:
         list_intro: str | None = None        # a paragraph ending with ":" opens a list
         contact_refs: list[int] = []
         expected_list: Line | None = None
+        topic_start = 1                      # the first line of the open topic (or section)
         for position, line in enumerate(content):
             following = content[position + 1] if position + 1 < len(content) else None
             if expected_list is not None and line.kind != "expert":
@@ -383,6 +386,7 @@ class PageReader:
                 continue
             if opened is not None:
                 section, topic, topic_refs, current, list_intro = opened, None, [], None, None
+                topic_start = line.number
                 self.seen_sections.add(phrase_key(opened.heading))
                 nxt = self.next_line(line)
                 empty = nxt is None or (nxt.kind in ("heading", "paragraph")
@@ -401,8 +405,10 @@ class PageReader:
             role = section.role if section else ("lead" if doc["description"] is None
                                                  and not self.family.metadata else "article")
             if line.kind == "heading":
+                before = topic
                 current, list_intro, topic, topic_refs = self.walk_heading(
                     line, section, role, topic, topic_refs, list_intro, following)
+                topic_start = line.number if topic != before else topic_start
                 if current is not None and current not in topic_refs:
                     topic_refs.append(current)
                 continue
@@ -413,7 +419,9 @@ class PageReader:
                 continue
             if line.kind == "expert":
                 scope = self.expert_scope(role, current, topic_refs)
-                self.read_experts(line, scope, topic or (section.heading if section else None))
+                whole_topic = role == "sectors" or current is None
+                self.read_experts(line, scope, topic or (section.heading if section else None),
+                                  (topic_start, line.number) if whole_topic else None)
                 continue
             if line.kind == "contact marker":
                 self.assign(line, self.document_record, "contact block")
@@ -437,6 +445,11 @@ class PageReader:
                 expected_list = line
                 self.assign(line, self.document_record, "expert list heading")
                 continue
+            if role == "funding" and current is not None and self.records[current]["description"]:
+                channel = self.funding_channel(line, section, topic)
+                if channel is not None:
+                    current = channel
+                    continue
             if current is not None:
                 record = self.records[current]
                 record["description"].append(line.content)
@@ -520,6 +533,36 @@ class PageReader:
         self.assign(line, ref, "initiative heading")
         return ref
 
+    def funding_channel(self, line: Line, section: Section | None, topic: str | None) -> int | None:
+        """A later paragraph of a funding heading that names who grants the money presents a
+        funding channel of its own ("Utbildningsstyrelsen beviljar projektfinansiering …")."""
+        for rule in self.family.funding_channels:
+            match = rule.pattern.search(line.content)
+            if match is None:
+                continue
+            found = {k: v.strip() for k, v in match.groupdict().items() if v}
+            name = rule.value.format_map(found)
+            name = name[0].upper() + name[1:]
+            ref = self.new_initiative(name, line, "funding", "a paragraph of the section "
+                                      f"'{section.heading if section else ''}' naming who grants "
+                                      f"it: '{match.group(0)}'", "paragraph", section, topic)
+            record = self.records[ref]
+            record["description"].append(line.content)
+            record["funder"] = {"name": found["funder"]}
+            self.extend_span(record, line.number, self.block_end(line))
+            self.assign(line, ref, "funding channel (paragraph)")
+            return ref
+        return None
+
+    def follows_block(self, record: dict[str, Any], line: Line) -> bool:
+        """Whether the line continues the heading block of the record: nothing but blank
+        lines or page furniture between the block's last line and this one."""
+        if record["origin"] != "heading" or not record["spans"]:
+            return False
+        last = record["spans"][-1][1]
+        return all(other.kind in ("blank", "boilerplate")
+                   for other in self.classified[last:line.number - 1])
+
     def bullet_initiatives(self, line: Line, section: Section | None, topic: str | None) -> list[int]:
         """One initiative per bullet, or more where a later sentence names another one."""
         sentences = SENTENCE_SPLIT_RE.split(line.text)
@@ -565,7 +608,11 @@ class PageReader:
             return [current]
         return []
 
-    def read_experts(self, line: Line, refs: list[int], topic: str | None) -> None:
+    def read_experts(self, line: Line, refs: list[int], topic: str | None,
+                     topic_lines: tuple[int, int] | None = None) -> None:
+        """People of an expert line, named for the initiatives in scope (or for the topic);
+        `topic_lines` is the span of the topic they are the experts of, whose initiatives
+        named in running text are found later (`link_topic_experts`)."""
         found = line.match
         people = [(m.group("name"), m.group("role"))
                   for m in PERSON_WITH_ROLE_RE.finditer(found.get("people", ""))]
@@ -579,10 +626,11 @@ class PageReader:
         for name, role in people:
             index = self.add(self.person(name, "expert", line.number, role, organisation,
                                          list(refs), topic=None if refs else topic))
+            self.records[index]["topic_lines"] = list(topic_lines) if topic_lines else None
             first = index if first is None else first
             for ref in refs:
                 self.extend_span(self.records[ref], line.number, line.number,
-                                 new=self.records[ref]["origin"] != "heading")
+                                 new=not self.follows_block(self.records[ref], line))
         self.assign(line, first, "expert" if len(people) == 1 else f"experts ({len(people)})")
 
     def read_contact(self, line: Line) -> int:
@@ -634,7 +682,8 @@ class PageReader:
                     continue
                 if account is not None and account.record not in (self.document_record, None) \
                         and self.records[account.record]["type"] == "initiative" \
-                        and self.records[account.record].get("origin") != "mention":
+                        and self.records[account.record].get("origin") != "mention" \
+                        and not rule.also_where_presented:
                     continue        # a heading or bullet already presents it
                 index = self.mention_record(rule, line)
                 record = self.records[index]
@@ -651,10 +700,53 @@ class PageReader:
                         "link text" if line.kind == "link" else "mention")
                     self.assign(line, index, role)
                     account = self.accounts[line.number]
+                elif account is not None and account.role.startswith("mention"):
+                    account.role = self.shared_mention_role(account, rule)
                 if line.kind == "link":
                     record["link_texts"].append(line.text)
-                elif label is None:
+                elif label is None and line.kind != "expert":
                     record.setdefault("mention_texts", []).append(line.content)
+
+    def link_topic_experts(self) -> None:
+        """The experts of a topic are also named for the initiatives the topic presents in
+        running text (Verke in "Digitalt ungdomsarbete i kommunen", 000:208)."""
+        mentions = set(self.mention_records.values())
+        for record in self.records:
+            if record["type"] != "person" or not record.get("topic_lines"):
+                continue
+            first, last = record["topic_lines"]
+            for number in range(first, last + 1):
+                account = self.accounts.get(number)
+                if account is not None and account.record in mentions:
+                    self.name_expert_for(record, account.record)
+
+    def link_role_experts(self) -> None:
+        """An expert whose role names an initiative the page presents is named for it too
+        ("Laura Lyly (tävlingen Klash och forskning)")."""
+        for record in self.records:
+            if record["type"] != "person" or record["relation"] != "expert" or not record["role"]:
+                continue
+            for rule in self.rules.mentions:
+                if rule.name in self.mention_records and any(
+                        p.search(record["role"]) for p in rule.patterns):
+                    self.name_expert_for(record, self.mention_records[rule.name])
+
+    def name_expert_for(self, person: dict[str, Any], ref: int) -> None:
+        if ref in person["initiative_refs"]:
+            return
+        person["initiative_refs"].append(ref)
+        line = person["source"]["first_line"]
+        initiative = self.records[ref]
+        if not any(a <= line <= b for a, b in initiative["spans"]):
+            self.extend_span(initiative, line, line, new=True)
+            initiative["spans"].sort()
+
+    def shared_mention_role(self, account: LineAccount, rule: MentionRule) -> str:
+        """A paragraph naming several initiatives of the mention rules says so."""
+        names = (account.role.removeprefix("mention of ").split(", ")
+                 if account.role.startswith("mention of ")
+                 else [self.records[account.record]["name"]])
+        return "mention of " + ", ".join(names + [rule.name])
 
     def mention_record(self, rule: MentionRule, line: Line) -> int:
         if rule.name in self.mention_records:

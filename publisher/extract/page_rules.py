@@ -75,6 +75,7 @@ class MentionRule:
     labels: tuple[Labelled, ...]
     lead: str | None
     partners: tuple[str, ...]
+    also_where_presented: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Family:
     contacts: tuple[Labelled, ...]
     tags: tuple[str, ...]
     byline: bool
+    funding_channels: tuple[Labelled, ...] = ()
 
     def section_for(self, heading: str) -> Section | None:
         key = phrase_key(heading)
@@ -179,7 +181,22 @@ def _family(name: str, table: dict[str, Any]) -> Family:
         contacts=_labelled(table.get("contacts", []), f"{where} contacts", "role"),
         tags=tuple(table.get("tags", [])),
         byline=bool(table.get("byline", False)),
+        funding_channels=_funding_channels(table.get("funding_channels", []), where),
     )
+
+
+def _funding_channels(entries: list[dict[str, Any]], where: str) -> tuple[Labelled, ...]:
+    """Paragraph patterns that present a funding channel; `name` is a template of the
+    pattern's groups ("{what} från {funder}")."""
+    channels = _labelled(entries, f"{where} funding_channels", "name")
+    for n, channel in enumerate(channels, start=1):
+        groups = set(channel.pattern.groupindex)
+        wanted = set(re.findall(r"{(\w+)}", channel.value))
+        if not channel.value or not wanted <= groups or "funder" not in groups:
+            raise PageRulesError(f"page-rules.toml: {where} funding_channels entry {n}: needs a "
+                                 f"pattern with a group 'funder' and a name made of its groups "
+                                 f"(has groups {sorted(groups)}, name {channel.value!r})")
+    return channels
 
 
 def _figure(entry: dict[str, Any], n: int) -> FigureRule:
@@ -206,6 +223,7 @@ def _mention(entry: dict[str, Any], n: int) -> MentionRule:
         labels=_labelled(entry.get("labels", []), f"{where} labels", "language"),
         lead=entry.get("lead"),
         partners=tuple(entry.get("partners", [])),
+        also_where_presented=bool(entry.get("also_where_presented", False)),
     )
 
 

@@ -208,7 +208,8 @@ def test_real_page_initiatives_and_kinds(page):
     assert initiative(page, "Ungdomskortet i Joensuu")["lead_organisation"]["code"] == "167"
     assert initiative(page, "Gemensamma digitala lösningar")["funded_by_programme"] is True
     verke = initiative(page, "Verke")
-    assert verke["spans"] == [[57, 57], [208, 208]] and verke["origin"] == "mention"
+    # presented at 57 and 208; the experts of its two topics are named at 61 and 230
+    assert verke["spans"] == [[57, 57], [61, 61], [208, 208], [230, 230]] and verke["origin"] == "mention"
 
 
 def test_real_page_experts_with_their_initiatives(page):
@@ -220,7 +221,8 @@ def test_real_page_experts_with_their_initiatives(page):
     assert named_for("Elisa Kettunen", 35) == {"Gemensamma digitala lösningar"}
     kettunen = next(r for r in of_type(page, "person") if r["name"] == "Elisa Kettunen")
     assert kettunen["role"] == "koordination av digitaliseringsprojekt"
-    assert named_for("Laura Lyly", 35) == named_for("Aino Lappalainen", 35)
+    # Laura Lyly's role names the competition Klash: she is its expert too
+    assert named_for("Laura Lyly", 35) == named_for("Aino Lappalainen", 35) | {"Klash"}
     assert named_for("Irmeli Myllymäki", 47) == {"Utbildning som en tjänst"}
     assert named_for("Minna Lindberg", 202) >= {"Opeka", "eVaka", "KOPA", "Annie Advisor"}
     assert named_for("Päivi Tiihonen", 179) == {
@@ -233,6 +235,59 @@ def test_real_page_experts_with_their_initiatives(page):
     named = {(r["name"], r["role"]) for r in of_type(page, "person") if r["relation"] == "named"}
     assert ("Mika Joensuu", "chef för ungdomsväsendet i Hyvinge") in named
     assert ("Ulf Stenman", "direktör för Kommunförbundet svenska verksamhet") in named
+
+
+def test_real_page_experts_of_a_topic_are_named_for_its_initiatives_in_running_text(page):
+    """000:55–61 and 000:204–230: the expert of a topic is the expert of Verke and of the
+    documentation system the topic presents in its paragraphs, not only of its headings."""
+    walker = {r["source"]["first_line"]: {page.records[i]["name"] for i in r["initiative_refs"]}
+              for r in of_type(page, "person") if r["name"] == "Mari Ahonen-Walker"}
+    assert walker[61] == {"Verke"}
+    assert walker[230] == {"Ungdomstjänsterna i Hyvinge", "Digitalt ungdomsarbete i Rovaniemi",
+                           "Ungdomskortet i Joensuu", "Verke",
+                           "Nationellt dokumentationssystem för det kommunala ungdomsarbetet"}
+    # the expert line of a topic is a span of its own, not a stretch over the other headings
+    assert initiative(page, "Ungdomstjänsterna i Hyvinge")["spans"] == [[212, 218], [230, 230]]
+    assert initiative(page, "Digitalt ungdomsarbete i Rovaniemi")["spans"] == [[220, 224], [230, 230]]
+    # the experts of the education topic are not named for Klash, only mentioned in a bullet there
+    lindberg = next(r for r in of_type(page, "person") if r["source"]["first_line"] == 202)
+    assert "Klash" not in {page.records[i]["name"] for i in lindberg["initiative_refs"]}
+
+
+def test_real_page_competition_tools_and_funding_channels(page):
+    klash = initiative(page, "Klash")
+    assert (klash["kind"], klash["spans"]) == ("event", [[35, 35], [200, 200]])
+    assert klash["description"] == ["Annie Advisor är en av innovationstävlingen Klash vinnarlösningar "
+                                    "till stöd för främjandet av studier."]
+    # 000:115 names four services in one sentence: four initiatives, the line says so
+    tools = {name: initiative(page, name) for name in ("Digituki", "Digimaturity", "Apuadigiin", "eOppivaa")}
+    assert {t["kind"] for t in tools.values()} == {"service"}
+    assert all(t["spans"] == [[115, 115]] for t in tools.values())
+    assert tools["Digimaturity"]["lead_organisation"] == {"key": "teknologian-tutkimuskeskus-vtt-oy"}
+    assert account(page, 115).role == "mention of Digituki, Digimaturity, Apuadigiin, eOppivaa"
+    # 000:101–109: the state-share heading, then three paragraphs naming who grants: four channels
+    channels = {r["name"]: r for r in of_type(page, "initiative") if r["origin"] == "paragraph"}
+    assert {n: (r["kind"], r["funder"]["name"], r["spans"]) for n, r in channels.items()} == {
+        "Understöd från Undervisnings- och kulturministeriet":
+            ("funding", "Undervisnings- och kulturministeriet", [[105, 105]]),
+        "Projektfinansiering och riktat statsunderstöd för personalutbildning från Utbildningsstyrelsen":
+            ("funding", "Utbildningsstyrelsen", [[107, 107]]),
+        "Utvecklingsunderstöd från Regionförvaltningsverket":
+            ("funding", "Regionförvaltningsverket", [[109, 109]])}
+    state_share = initiative(page, "Statsandelsfinansiering för undervisnings- och kulturverksamhet")
+    assert state_share["spans"] == [[101, 103]] and len(state_share["description"]) == 1
+    # the programme's own heading keeps its first paragraph ("Finansministeriet beviljar …")
+    assert initiative(page, "Incitamentssystemet för digitalisering i kommunerna")["spans"][0] == [97, 99]
+
+
+def test_a_funding_channel_rule_needs_a_funder_group(tmp_path):
+    from publisher.extract.page_rules import PageRulesError
+
+    path = tmp_path / "rules.toml"
+    path.write_text("[families.x]\nfunding_channels = [ { pattern = '^(?P<what>\\w+) beviljas', "
+                    "name = '{what}' } ]\n", encoding="utf-8")
+    with pytest.raises(PageRulesError, match="funding_channels entry 1: needs a pattern with a group 'funder'"):
+        load_page_rules(path)
 
 
 def test_real_page_concepts_figures_and_line_accounts(page):
