@@ -14,14 +14,18 @@ What the text imitates, all in the shapes the real catalogue uses:
   of one record are unnumbered; one record without a title (status line first);
 * status lines in Finnish and Swedish ("HANKE ON PÄÄTTYNYT.", "HANKE PÄÄTTYNYT",
   "PROJEKTET HAR AVSLUTATS.") before or after the title;
-* descriptions: paragraphs (some hard-wrapped), bullet lists ("- ", "• "), numbered
-  and lettered lists after an introducing line, headed sections ("Mikä muuttuu?"),
-  links and e-mail addresses in the text, a "Lisätietoja hankkeesta …" pointer line;
+* titles of many shapes, among them "Token!" and "#token, … -kehittämishanke";
+* descriptions: paragraphs (some hard-wrapped), a subtitle line repeating the title with
+  years, a paragraph that ends without a full stop before the next one, bullet lists
+  ("- ", "• ") whose items may end with a comma or "ja" (never the last item), numbered
+  and lettered lists after an introducing line, headed sections ("Mikä muuttuu?",
+  "Tarkempia strategisia virstanpylväitä:"), links and e-mail addresses in the text, a
+  "Lisätietoja hankkeesta …" pointer line;
 * partners: "Muut kunnat: A, B ja C" with official, Swedish, inflected-and-suffixed
   ("Kuusamon kaupunki", "Lapinjärvi kunta", "Staden Jakobstad") and misspelt names,
   organisations after "sekä", a joint authority with its members in parentheses, a
-  list wrapped onto a second line, "Mukana …", a list after the contact block or
-  before the last description line;
+  list wrapped onto a second line, "Mukana …", the lead among its own partners, a
+  list after the contact block or before the last description line;
 * every contact shape: "Lisätietoja", "Lisätietoja:", "Lisätietoja: Name, Org",
   "Lisätietoja hankkeesta: …", "Tilläggsuppgifter:", "A ja B, Org", "A, Org1 ja B,
   Org2", "Name, Org (unit)", several people, a URL, an e-mail written x(a)y.fi, a link
@@ -68,7 +72,8 @@ KNOWN_EXTRACTOR_ISSUES: dict[str, str] = {
 
 #: Lines the extractor reads as headings (from the real catalogue and the rules file).
 HEADINGS_WITH_LISTS = ["Mikä muuttuu?", "Mitä opimme:", "Hankkeen tuotokset:", "Tavoitteet:",
-                       "Tulokset:", "Muutokset:", "Hankkeessa toteutetut toimenpiteet:"]
+                       "Tulokset:", "Muutokset:", "Hankkeessa toteutetut toimenpiteet:",
+                       "Tarkempia strategisia virstanpylväitä:"]
 HEADINGS_WITH_TEXT = ["Mikä muuttui?", "Hankkeen tarkoitus:", "Toiminnanohjaus",
                       "Kehitystyö jatkuu", "Hyödyt:", "Toteutus ja mitä se mahdollistaa:"]
 STATUS_FI = [("HANKE ON PÄÄTTYNYT.", 8), ("HANKE ON PÄÄTTYNYT", 2), ("HANKE PÄÄTTYNYT.", 1),
@@ -175,7 +180,15 @@ LIST_ITEMS = ["Nyky- ja tavoitetilakuvaus", "Muutos- ja valmennusohjelma",
               "Saavutettavuusarvioinnit jokaisen hankekunnan verkkosivuille",
               "Koulutuksia asiakaspalvelusta ja tietoturvasta",
               "automaattinen sujuva tiedonsiirto", "tietosisältöjen kehittäminen",
-              "järjestelmien hyödyntäminen paremmin", "toimintavarmuus."]
+              "järjestelmien hyödyntäminen paremmin", "toimintavarmuus.",
+              # items that end as if the next one continued them (never last in a list)
+              "Talous- ja henkilöstöhallinnon kehittäminen,",
+              "Varhaiskasvatuksen asiakaspalvelun kehittäminen ja,",
+              "luodaan kehittämistoiminnalle yhteiset rakenteet,",
+              "tuotetaan IT-kehittämissuunnitelma sekä",
+              "järjestelmien hyödyntäminen paremmin ja"]
+#: Years a subtitle line repeats after the title ("Keskusteleva tekoäly … 2020-2021").
+SUBTITLE_YEARS = ["2020-2021", "2021-2022", "2022-2023", "2021–2023"]
 EMAIL_USERS = ["kirjaamo", "hanketoimisto", "digituki", "asiointi", "palvelupiste",
                "tietohallinto", "palaute"]
 URL_PATHS = ["hanke", "aineistot", "tulokset", "digi/hanke", "loppuraportti"]
@@ -625,6 +638,10 @@ class Generator:
         elements: list[Element] = []
         if not shape.startswith("no-contact"):
             elements = self.description(token, language, shape, features)
+        if (shape == "normal" and language == "fi" and title is not None
+                and self.flag("subtitle", 0.02, features)):
+            subtitle = f"{title} {rng.choice(SUBTITLE_YEARS)}"
+            elements.insert(0, self.paragraph(subtitle, False))
 
         # --- partners
         partner_pos = "none"
@@ -765,7 +782,8 @@ class Generator:
             features.add("title:place")
             return f"{token} {lead.place.inessive}", [lead.place.code]
         options = [("dash", 40), ("end-dash", 10), ("hanke", 10), ("version", 8),
-                   ("place", 12), ("parenthesis", 10), ("qualities", 6), ("exclaim", 4)]
+                   ("place", 12), ("parenthesis", 10), ("qualities", 6), ("exclaim", 4),
+                   ("hashtag", 2)]
         kind = self.pick("title", options, None, features)
         if kind == "dash":
             return f"{token} – {phrase}", []
@@ -789,6 +807,8 @@ class Generator:
             return f"{token} {where}", [place.code]
         elif kind == "parenthesis":
             text = f"{phrase} ({token.upper()})"
+        elif kind == "hashtag":                       # "#kyllä, jokainen ovi on oikea -…"
+            return f"#{token.lower()}, jokainen palvelu on oikea -kehittämishanke", []
         elif kind == "qualities":
             a, b, c = rng.sample(TITLE_QUALITIES, 3)
             return f"{token} – {a.capitalize()}, {b} ja {c} {rng.choice(TITLE_SUBJECTS)}", []
@@ -815,8 +835,11 @@ class Generator:
             opening = (f"”{token}” -hanke on {rng.choice(['kahden', 'kolmen', 'viiden'])} "
                        f"kunnan yhteishanke, joka toteutettiin ajalla 1/2021–11/2022.")
             elements.append(self.paragraph(opening, False))
-        for n in range(rng.randint(1, 4)):
-            elements.append(self.paragraph(self.fi_paragraph(features), wrapped, width))
+        texts = [self.fi_paragraph(features) for _ in range(rng.randint(1, 4))]
+        if len(texts) > 1 and self.flag("open-end", 0.04, features):
+            texts[0] = without_full_stop(texts[0])     # "… tietoja. Työllisyysraportit"
+        for text in texts:
+            elements.append(self.paragraph(text, wrapped, width))
         if self.flag("bullets", 0.12, features):
             bullet = self.pick("bullet", [("- ", 3), ("• ", 1)], None, features)
             elements.append(self.paragraph(rng.choice(LIST_INTROS), False))
@@ -877,9 +900,8 @@ class Generator:
         else:
             items = rng.sample(LIST_ITEMS, count)
         codes = [f"{int(c):03d}" for i in items for c in re.findall(r"\x1e(\d+)", i)]
-        items = [re.sub(r"\x1e\d+", "", i).replace("\x1f", " ") for i in items]
-        # the last item must not invite the next line to continue it
-        items[-1] = items[-1].rstrip(",")
+        items = self._closing_item_last([re.sub(r"\x1e\d+", "", i).replace("\x1f", " ")
+                                         for i in items])
         if style in ("- ", "• "):
             lines = [f"{style}{item}" for item in items]
             return Element("list", lines, ordered=False, items=items, phrase_codes=codes)
@@ -888,6 +910,18 @@ class Generator:
         else:
             lines = [f"{chr(ord('a') + n)}) {item}" for n, item in enumerate(items)]
         return Element("list", lines, ordered=True, items=items, phrase_codes=codes)
+
+    def _closing_item_last(self, items: list[str]) -> list[str]:
+        """The items with one last that does not invite the next line to continue it (an
+        item may end with a comma or 'ja' inside a list, as in the catalogue, not at its end)."""
+        if not invites_continuation(items[-1]):
+            return items
+        closing = [i for i in items if not invites_continuation(i)]
+        if closing:
+            items.remove(closing[-1])
+            return items + [closing[-1]]
+        spare = [i for i in LIST_ITEMS if i not in items and not invites_continuation(i)]
+        return items[:-1] + [self.rng.choice(spare)]
 
     def fi_paragraph(self, features: set[str]) -> str:
         return " ".join(self.fi_sentence(features) for _ in range(self.rng.randint(1, 6)))
@@ -977,6 +1011,8 @@ class Generator:
             if rng.random() < 0.5:
                 org = self.organisation("liitto")
                 items.append(Partner(org, org))
+            if lead.organisation is not None and self.flag("lead-among-partners", 0.3, features):
+                items.append(Partner(lead.organisation, lead.organisation))   # "…, Lapin liitto"
             joiner = None
         else:
             n_suffixed = count // 2 if kind == "suffixed" else 0
@@ -984,6 +1020,10 @@ class Generator:
                      for i in range(count)]
             if kind == "near-miss":
                 items.insert(rng.randrange(len(items) + 1), municipality("near-miss"))
+            if (kind in ("simple", "suffixed", "wrapped") and lead.place is not None
+                    and self.flag("lead-among-partners", 0.04, features)):
+                own = lead.place.exact                 # "Muut kunnat: …, Tampere, …" by Tampere
+                items.insert(rng.randrange(len(items) + 1), Partner(own.text, own.text, form=own))
             joiner = rng.choice(["ja", "ja", ","])
         tail: list[Partner] = []
         if kind == "orgs":
@@ -1142,7 +1182,7 @@ class Generator:
             lines.append(("Lisätietoja:" if kind == "colon" else "Lisätietoja", []))
             lines.append(person_line())
             if kind == "person-link":
-                text = rng.choice(LINK_LINE_TEXTS)
+                text = self.pick("link-line", [(t, 1) for t in LINK_LINE_TEXTS], None, features)
                 lines.append((text, [{"kind": "link-text", "text": text}]))
         elif kind in ("inline", "inline-hankkeesta"):
             text, entries = person_line()
@@ -1261,17 +1301,38 @@ AXES: dict[str, list[str]] = {
     "shape": ["untitled", "no-contact-numbered", "no-contact-no-lead", "title-lead"],
     "status": ["after", "before", "none"],
     "title": ["dash", "end-dash", "hanke", "version", "place", "parenthesis", "qualities",
-              "exclaim"],
+              "exclaim", "hashtag"],
     "partners": ["simple", "suffixed", "orgs", "joint", "descriptor", "wrapped", "mukana",
                  "near-miss", "swedish"],
     "partner-position": ["trailing", "middle", "body-end"],
     "contact": ["colon", "inline", "inline-hankkeesta", "two-names", "two-units", "several",
                 "unit", "person-link", "url", "email", "link-inline", "tillagg", "person"],
     "bullet": ["- ", "• "],
+    "link-line": LINK_LINE_TEXTS,
     "first-heading": ["question", "other"],
     "flags": ["wrapped", "bullets", "numbered-list", "lettered-list", "url-in-text",
-              "email-in-text", "sections", "website-line", "pointer"],
+              "email-in-text", "sections", "website-line", "pointer", "open-end", "subtitle",
+              "lead-among-partners"],
 }
+
+
+def invites_continuation(text: str) -> bool:
+    """Would the extractor join the next line to a line ending like this (a comma, a
+    dash, a joining word)?"""
+    plain = text.rstrip()
+    return plain.endswith((",", "-", "–")) or plain.rsplit(" ", 1)[-1].casefold() in PARTNER_JOINERS
+
+
+def without_full_stop(text: str) -> str:
+    """A paragraph without its final full stop ("… tietoja. Työllisyysraportit"), unless the
+    line would then read as continued by the next one or still end a sentence."""
+    if not text.endswith("."):
+        return text
+    stem = text[:-1]
+    plain = re.sub(r"\x1e\d+", "", stem).replace("\x1f", " ")
+    if invites_continuation(plain) or SENTENCE_END.search(plain):
+        return text
+    return stem
 
 
 def _unique(values: list[str]) -> list[str]:

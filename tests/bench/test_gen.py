@@ -134,7 +134,7 @@ def test_generated_text_has_the_catalogue_constructs():
                       "\nMikä muuttuu?", "\nLisätietoja\n", "\nLisätietoja:\n",
                       "\nLisätietoja: ", "\nLisätietoja hankkeesta: ", "\nTilläggsuppgifter:\n",
                       "\nHankkeen nettisivut\n", "(a)", "\nwww.", " kunta", " kaupunki",
-                      "(Kuntayhtymän kuntia: ", "Staden ", " kommun"):
+                      "(Kuntayhtymän kuntia: ", "Staden ", " kommun", "\n#", " ja,\n- "):
         assert construct in text, construct
 
 
