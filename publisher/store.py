@@ -11,9 +11,12 @@
   Store HTTP Protocol (one ``PUT`` per named graph) for loading.
 
 Both answer :meth:`Store.query` with a :class:`QueryResult`: the serialized bytes in the format
-asked for, cut at the result limit. The default graph is the union of the named graphs in both
-(embedded: pyoxigraph's union option; remote: the loader also puts the union into the default
-graph, so the store needs no special configuration).
+asked for, cut at the result limit. pyoxigraph writes every result (Rust, no Python loop per
+row); a result that could pass the limit is written as TSV or N-Triples, one record per line,
+counted and cut there, then written again in the format asked for. The default graph is the
+union of the named graphs in both (embedded: pyoxigraph's union option, unless the query has
+FROM; remote: the loader also puts the union into the default graph, so the store needs no
+special configuration); a protocol dataset (default-graph-uri, named-graph-uri) replaces it.
 """
 from __future__ import annotations
 

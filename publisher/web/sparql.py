@@ -4,7 +4,9 @@ GET `query=`, POST form-encoded, POST `application/sparql-query`; `default-graph
 `named-graph-uri` honoured; results by `Accept` (q-values) or `format=`/`output=`. Updates are
 refused (403), SERVICE is refused unless `limits.allow_service`, a syntax error is a 400 with
 the parser's message, the time limit a 503, and the result limit cuts the answer with
-`X-Result-Truncated: true`.
+`X-Result-Truncated: true`. Relative IRIs resolve against the endpoint. GET answers carry an
+ETag of the release and are remembered for the release (`publisher.web.cache`); POST answers
+are `no-store`.
 """
 from __future__ import annotations
 
