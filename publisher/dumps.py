@@ -1,22 +1,17 @@
-"""The release dumps, written from the build's quad store in canonical order, in parallel.
+"""The release dumps, written in canonical order from the build's graph files, in parallel.
 
 Two builds of the same texts must give the same bytes (apart from build times), so every
-dump is written in a canonical order: within each named graph its N-Triples lines sorted,
-graphs in IRI order, and the union of the graphs de-duplicated by merging the sorted graphs.
-Sorting works on N-Triples lines (bytes), which Oxigraph writes far faster than Python could
-compare term objects.
+dump is written in a canonical order: within each named graph its N-Triples lines sorted
+(and de-duplicated), graphs in IRI order, and the union of the graphs merged from the sorted
+graphs, each triple once. Sorting works on N-Triples lines (bytes): the mapping writes them
+as text and Python sorts bytes quickly, where comparing term objects would be slow.
 
-The work is split so that a large build uses both cores and little memory:
-
-1. the build process writes one sorted *run* file per graph (`sorted_runs`), the only
-   step that needs the store;
-2. two child processes (`python -m publisher.dumps trig|union`) turn the runs into the
-   dumps — TriG from the runs in graph order, and the union (merged, de-duplicated) as
-   gzip-compressed N-Triples, Turtle, RDF/XML and JSON-LD — while the build process goes
-   on with the SHACL gate and the metadata (`DumpJob`).
-
-Each syntax is written by pyoxigraph from a stream parsed from the runs, so no dump is
-ever held in memory as Python objects.
+The build hands its graph files (one N-Triples file per named graph, as the mapping wrote
+them) to a child process, `python -m publisher.dumps FOLDER SCRATCH PREFIXES`, and goes on
+loading its store and running the SHACL gate meanwhile. The child sorts each graph into a
+*run* file, starts a second process for TriG (graph blocks in order, written compactly by
+pyoxigraph from the runs) and itself merges the runs into the union: gzip-compressed
+N-Triples, then Turtle, RDF/XML and JSON-LD, written by pyoxigraph from one parse.
 """
 from __future__ import annotations
 
@@ -31,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, parse, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 
 #: zlib level of data.nt.gz: 6 is zlib's own default, about twice as fast as 9 for a file
 #: a few per cent larger.
@@ -44,6 +39,7 @@ TRIPLE_DUMPS: tuple[tuple[str, RdfFormat], ...] = (
     ("data.jsonld", RdfFormat.JSON_LD),
 )
 RUNS_FILE = "runs.json"
+GRAPHS_FILE = "graphs.json"
 
 
 class DumpFailed(RuntimeError):
@@ -67,35 +63,33 @@ class DumpCounts:
     quads: int
 
 
-# --------------------------------------------------------------------------- in the build
+# --------------------------------------------------------------------------- sorting
 
 
-def graph_names(store: Store) -> list[NamedNode | DefaultGraph]:
-    """The graphs holding data, in IRI order; the default graph first if it is used."""
-    names: list[NamedNode | DefaultGraph] = sorted(
-        (g for g in store.named_graphs() if isinstance(g, NamedNode)), key=lambda g: g.value)
-    if next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None:
-        names.insert(0, DefaultGraph())
-    return names
-
-
-def sorted_lines(store: Store, graph: NamedNode | DefaultGraph) -> list[bytes]:
-    """The N-Triples lines of one graph, sorted (a graph holds no duplicate triples)."""
-    lines = store.dump(format=RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
+def sort_graph_file(source: Path, target: Path) -> int:
+    """Sort one graph's N-Triples lines into a run file, each line once; returns the count."""
+    lines = source.read_bytes().splitlines()
     lines.sort()
-    return lines
+    count = 0
+    previous = None
+    with target.open("wb") as out:
+        for line in lines:
+            if line != previous and line:
+                out.write(line + b"\n")
+                count += 1
+                previous = line
+    return count
 
 
-def sorted_runs(store: Store, scratch: Path) -> list[Run]:
-    """One sorted run file per graph, and `runs.json` naming them for the writers."""
+def sorted_runs(graphs: list[tuple[str | None, Path]], scratch: Path) -> list[Run]:
+    """Sort every graph file into a run, graphs in IRI order (the default graph first), and
+    write `runs.json` naming them for the TriG writer."""
     scratch.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(graphs, key=lambda item: (item[0] is not None, item[0] or ""))
     runs = []
-    for index, graph in enumerate(graph_names(store)):
-        lines = sorted_lines(store, graph)
+    for index, (graph, source) in enumerate(ordered):
         path = scratch / f"run-{index:04d}.nt"
-        with path.open("wb") as handle:
-            handle.writelines(line + b"\n" for line in lines)
-        runs.append(Run(graph.value if isinstance(graph, NamedNode) else None, path, len(lines)))
+        runs.append(Run(graph, path, sort_graph_file(source, path)))
     (scratch / RUNS_FILE).write_text(json.dumps(
         [{"graph": r.graph, "path": r.path.name, "lines": r.lines} for r in runs]),
         encoding="utf-8")
@@ -171,10 +165,11 @@ def write_union(runs: list[Run], folder: Path, scratch: Path, prefixes: dict[str
     """data.nt.gz, data.ttl, data.rdf and data.jsonld from the union of the runs."""
     ntriples = scratch / "union.nt"
     count = merge_union(runs, ntriples, folder / "data.nt.gz")
-    for name, fmt in TRIPLE_DUMPS:
-        serialize(parse(path=str(ntriples), format=RdfFormat.N_TRIPLES), str(folder / name),
-                  fmt, prefixes=prefixes if fmt is not RdfFormat.JSON_LD else None)
+    triples = list(parse(path=str(ntriples), format=RdfFormat.N_TRIPLES))
     ntriples.unlink()
+    for name, fmt in TRIPLE_DUMPS:
+        serialize(triples, str(folder / name), fmt,
+                  prefixes=prefixes if fmt is not RdfFormat.JSON_LD else None)
     return count
 
 
@@ -182,47 +177,66 @@ def write_union(runs: list[Run], folder: Path, scratch: Path, prefixes: dict[str
 
 
 class DumpJob:
-    """The two writer processes, started from the runs; `wait` collects their counts."""
+    """The dump writer process, started on the build's graph files; `wait` collects the
+    counts. The graph files must stay in place until it is done."""
 
-    def __init__(self, runs: list[Run], folder: Path, scratch: Path,
+    def __init__(self, graphs: list[tuple[str | None, Path]], folder: Path, scratch: Path,
                  prefixes: dict[str, str]) -> None:
-        self.quads = sum(r.lines for r in runs)
-        arguments = [str(folder), str(scratch), json.dumps(prefixes)]
-        self.processes = {
-            what: subprocess.Popen([sys.executable, "-m", "publisher.dumps", what, *arguments],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for what in ("union", "trig")}
+        scratch.mkdir(parents=True, exist_ok=True)
+        (scratch / GRAPHS_FILE).write_text(json.dumps(
+            [{"graph": g, "path": str(p)} for g, p in graphs]), encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "publisher.dumps", str(folder), str(scratch),
+             json.dumps(prefixes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def wait(self) -> DumpCounts:
-        outputs = {}
-        for what, process in self.processes.items():
-            out, err = process.communicate()
-            if process.returncode != 0:
-                raise DumpFailed(f"writing the {what} dumps failed: "
-                                 f"{err.decode('utf-8', 'replace').strip()[-2000:]}")
-            outputs[what] = out.decode().strip()
-        return DumpCounts(triples=int(outputs["union"] or 0), quads=self.quads)
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            raise DumpFailed("writing the dumps failed: "
+                             f"{err.decode('utf-8', 'replace').strip()[-2000:]}")
+        figures = json.loads(out.decode().strip().splitlines()[-1])
+        return DumpCounts(triples=figures["triples"], quads=figures["quads"])
 
     def cancel(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.kill()
-            process.communicate()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
 
 
-def start_dumps(store: Store, folder: Path, scratch: Path, prefixes: dict[str, str]) -> DumpJob:
-    """Write the sorted runs (the part that needs the store), then start the writers."""
-    return DumpJob(sorted_runs(store, scratch), folder, scratch, prefixes)
+def start_dumps(graphs: list[tuple[str | None, Path]], folder: Path, scratch: Path,
+                prefixes: dict[str, str]) -> DumpJob:
+    """Start writing every dump of `folder` from the graph files (graph IRI, or None for the
+    default graph, and the N-Triples file); the caller works on and calls `wait`."""
+    return DumpJob(graphs, folder, scratch, prefixes)
+
+
+def write_all(folder: Path, scratch: Path, prefixes: dict[str, str]) -> DumpCounts:
+    """The writer process: sort, TriG in a second process, the union here."""
+    entries = json.loads((scratch / GRAPHS_FILE).read_text(encoding="utf-8"))
+    runs = sorted_runs([(e["graph"], Path(e["path"])) for e in entries], scratch)
+    trig = subprocess.Popen([sys.executable, "-m", "publisher.dumps", "--trig", str(folder),
+                             str(scratch), json.dumps(prefixes)], stderr=subprocess.PIPE)
+    triples = write_union(runs, folder, scratch, prefixes)
+    _, err = trig.communicate()
+    if trig.returncode != 0:
+        raise DumpFailed(f"writing data.trig failed: {err.decode('utf-8', 'replace')[-2000:]}")
+    return DumpCounts(triples=triples, quads=sum(r.lines for r in runs))
 
 
 def main(argv: list[str]) -> int:
-    """`python -m publisher.dumps trig|union FOLDER SCRATCH PREFIXES_JSON`."""
-    what, folder, scratch, prefixes = argv[0], Path(argv[1]), Path(argv[2]), json.loads(argv[3])
-    runs = read_runs(scratch)
-    if what == "trig":
-        write_trig(runs, folder / "data.trig", scratch, prefixes)
-        return 0
-    print(write_union(runs, folder, scratch, prefixes))
+    """`python -m publisher.dumps [--trig] FOLDER SCRATCH PREFIXES_JSON`."""
+    trig_only = argv[:1] == ["--trig"]
+    folder, scratch, prefixes = (Path(argv[-3]), Path(argv[-2]), json.loads(argv[-1]))
+    try:
+        if trig_only:
+            write_trig(read_runs(scratch), folder / "data.trig", scratch, prefixes)
+            return 0
+        counts = write_all(folder, scratch, prefixes)
+    except (OSError, ValueError, SyntaxError, DumpFailed) as error:
+        # the build reports this line; a traceback would only hide it
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps({"triples": counts.triples, "quads": counts.quads}))
     return 0
 
 

@@ -13,11 +13,55 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_TYPE_TEXT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+# --------------------------------------------------------------- N-Triples terms as text
+# The canonical forms pyoxigraph itself writes, so the text of a build's output does not
+# depend on which of the two made a statement.
+
+#: An IRI that needs no further check: http(s), a plain host and port, ASCII path, query and
+#: fragment without percent signs (what our templates make). Others are checked in full.
+_PCHARS = r"A-Za-z0-9\-._~!$&'()*+,;=:@"
+_PLAIN_IRI = re.compile(rf"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[{_PCHARS}/]*)?"
+                        rf"(?:\?[{_PCHARS}/?]*)?(?:#[{_PCHARS}/?]*)?\Z")
+_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                    "\b": "\\b", "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*\Z")
+
+
+def iri_text(iri: str) -> str:
+    """`<iri>`; an IRI outside the plain form is checked by pyoxigraph (ValueError if bad)."""
+    if not _PLAIN_IRI.match(iri):
+        NamedNode(iri)
+    return f"<{iri}>"
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _LITERAL_ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+def literal_text(text: str) -> str:
+    """A quoted literal lexical form, escaped as canonical N-Triples."""
+    if _NEEDS_ESCAPE.search(text):
+        text = _NEEDS_ESCAPE.sub(_escape, text)
+    return f'"{text}"'
+
+
+def _datatype_suffix(datatype: str) -> str | None:
+    """`^^<datatype>`; none for xsd:string, which N-Triples leaves implicit."""
+    return None if datatype == XSD_STRING else f"^^{iri_text(datatype)}"
+
+
+def _language(tag: str, where: str) -> str:
+    if not _LANGUAGE.match(tag):
+        raise MappingError(f"{where}: '{tag}' is not a language tag")
+    return tag.lower()
 
 
 class MappingError(ValueError):
@@ -32,7 +76,7 @@ Path_ = tuple[str, ...]
 
 @dataclass(frozen=True)
 class PropertyRule:
-    predicate: NamedNode
+    predicate: str                      # the N-Triples form, `<iri>`
     value: "Template | None" = None
     iri: "Template | None" = None
     node: str | None = None
@@ -40,14 +84,14 @@ class PropertyRule:
     when: Path_ | None = None
     unless: Path_ | None = None
     language: "Template | None" = None
-    datatype: NamedNode | None = None
+    datatype: str | None = None         # `^^<iri>`, or None for a plain literal
 
 
 @dataclass(frozen=True)
 class NodeRule:
     name: str
     iri: "Template"
-    classes: tuple[NamedNode, ...]
+    classes: tuple[str, ...]            # N-Triples forms
     properties: tuple[PropertyRule, ...]
     when: Path_ | None = None
     unless: Path_ | None = None
@@ -223,14 +267,15 @@ class RecordMapping:
                 raise MappingError(f"{self.path.name}: {at}: needs 'predicate' and exactly one "
                                    f"of value / iri / node")
             rules.append(PropertyRule(
-                predicate=self.expand(prop["predicate"], at),
+                predicate=iri_text(self.expand(prop["predicate"], at).value),
                 value=self._template(prop.get("value")) if "iri" not in prop and "node" not in prop
                 else None,
                 iri=self._template(prop.get("iri")), node=prop.get("node"),
                 each=_path(prop.get("each")), when=_path(prop.get("when")),
                 unless=_path(prop.get("unless")), language=self._template(prop.get("language")),
-                datatype=self.expand(prop["datatype"], at) if "datatype" in prop else None))
-        classes = tuple(self.expand(c, where) for c in spec.get("classes", []))
+                datatype=_datatype_suffix(self.expand(prop["datatype"], at).value)
+                if "datatype" in prop else None))
+        classes = tuple(iri_text(self.expand(c, where).value) for c in spec.get("classes", []))
         return NodeRule(name, Template(spec["iri"], self.base), classes, tuple(rules),
                         _path(spec.get("when")), _path(spec.get("unless")))
 
@@ -256,9 +301,11 @@ class RecordMapping:
         """Fill a template; None when any placeholder is empty (so no triple is made)."""
         return Template(template, self.base).fill(context)
 
-    def quads(self, record: Mapping[str, Any], graph: NamedNode,
-              settings: Mapping[str, Any]) -> Iterator[Quad]:
-        """All quads one prepared record produces, in a deterministic order."""
+    def lines(self, record: Mapping[str, Any], settings: Mapping[str, Any]) -> list[str]:
+        """The N-Triples statements one prepared record produces, in a deterministic order.
+
+        Text, not term objects: a large build writes millions of these, and formatting a
+        line costs a tenth of building the pyoxigraph terms (the store parses them once)."""
         context = Context(record, settings=settings)
         root, emits = self.root, self.emits
         if self.type_field:
@@ -268,12 +315,19 @@ class RecordMapping:
             elif self.root is None:
                 raise MappingError(f"{self.path.name}: no [records.{kind}] for a record whose "
                                    f"{self.type_field} is '{kind}'")
-        out: list[Quad] = []
-        self._node_quads(self.nodes[root], context, graph, out)
+        out: list[str] = []
+        self._node_lines(self.nodes[root], context, out)
         for emit in emits:
             for item_context in self._contexts(emit.each, context):
-                self._node_quads(self.nodes[emit.node], item_context, graph, out)
-        return iter(out)
+                self._node_lines(self.nodes[emit.node], item_context, out)
+        return out
+
+    def quads(self, record: Mapping[str, Any], graph: NamedNode,
+              settings: Mapping[str, Any]) -> Iterator[Quad]:
+        """`lines` as pyoxigraph quads in `graph` (for callers that want terms)."""
+        text = "".join(line + "\n" for line in self.lines(record, settings))
+        return (Quad(t.subject, t.predicate, t.object, graph)
+                for t in parse(text.encode("utf-8"), format=RdfFormat.N_TRIPLES))
 
     @staticmethod
     def _contexts(each: Path_ | None, context: Context) -> list[Context]:
@@ -282,29 +336,34 @@ class RecordMapping:
         items = context.resolve(each) or []
         return [Context(item, context) for item in (items if isinstance(items, list) else [items])]
 
-    def _node_quads(self, node: NodeRule, context: Context, graph: NamedNode,
-                    out: list[Quad]) -> None:
+    def _iri(self, text: str, where: str) -> str:
+        try:
+            return iri_text(text)
+        except ValueError as error:
+            raise MappingError(f"{self.path.name}: {where}: {error}") from None
+
+    def _node_lines(self, node: NodeRule, context: Context, out: list[str]) -> None:
         if (node.when or node.unless) and node.skipped(context):
             return
         subject_iri = node.iri.fill(context)
         if subject_iri is None:
             return
-        subject = NamedNode(subject_iri)
+        subject = self._iri(subject_iri, f"[nodes.{node.name}] iri")
         for cls in node.classes:
-            out.append(Quad(subject, RDF_TYPE, cls, graph))
+            out.append(f"{subject} {RDF_TYPE_TEXT} {cls} .")
         for rule in node.properties:
             if rule.when and not context.resolve(rule.when):
                 continue
             if rule.unless and context.resolve(rule.unless):
                 continue
             if rule.each is None:
-                self._property_quads(subject, rule, context, graph, out)
+                self._property_lines(subject, node, rule, context, out)
             else:
                 for item in self._contexts(rule.each, context):
-                    self._property_quads(subject, rule, item, graph, out)
+                    self._property_lines(subject, node, rule, item, out)
 
-    def _property_quads(self, subject: NamedNode, rule: PropertyRule, context: Context,
-                        graph: NamedNode, out: list[Quad]) -> None:
+    def _property_lines(self, subject: str, node: NodeRule, rule: PropertyRule,
+                        context: Context, out: list[str]) -> None:
         if rule.node:
             target = self.nodes[rule.node]
             if (target.when or target.unless) and target.skipped(context):
@@ -312,13 +371,15 @@ class RecordMapping:
             target_iri = target.iri.fill(context)
             if target_iri is None:
                 return
-            out.append(Quad(subject, rule.predicate, NamedNode(target_iri), graph))
-            self._node_quads(target, context, graph, out)
+            out.append(f"{subject} {rule.predicate} "
+                       f"{self._iri(target_iri, f'[nodes.{target.name}] iri')} .")
+            self._node_lines(target, context, out)
             return
         if rule.iri is not None:
             iri = rule.iri.fill(context)
             if iri:
-                out.append(Quad(subject, rule.predicate, NamedNode(iri), graph))
+                out.append(f"{subject} {rule.predicate} "
+                           f"{self._iri(iri, f'[nodes.{node.name}] {rule.predicate}')} .")
             return
         text = rule.value.fill(context) if rule.value is not None else ""
         if text is None:
@@ -326,12 +387,10 @@ class RecordMapping:
         if rule.language is not None:
             language = rule.language.fill(context)
             if language:
-                out.append(Quad(subject, rule.predicate, Literal(text, language=language), graph))
+                out.append(f"{subject} {rule.predicate} {literal_text(text)}@"
+                           f"{_language(language, self.path.name)} .")
                 return
-        if rule.datatype is not None:
-            out.append(Quad(subject, rule.predicate, Literal(text, datatype=rule.datatype), graph))
-        else:
-            out.append(Quad(subject, rule.predicate, Literal(text), graph))
+        out.append(f"{subject} {rule.predicate} {literal_text(text)}{rule.datatype or ''} .")
 
 
 def load_mapping(path: Path, base: str) -> RecordMapping:
@@ -339,4 +398,5 @@ def load_mapping(path: Path, base: str) -> RecordMapping:
     return RecordMapping(path, base)
 
 
-__all__ = ["Context", "MappingError", "RecordMapping", "Template", "load_mapping", "split_path"]
+__all__ = ["Context", "MappingError", "RecordMapping", "Template", "iri_text", "literal_text",
+           "load_mapping", "split_path"]

@@ -15,13 +15,15 @@ build times.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
 
 from publisher import __version__
 from publisher.config import Settings
@@ -85,6 +87,68 @@ class DocumentResult:
     prepared: list[dict[str, Any]] = field(default_factory=list)
 
 
+class GraphFiles:
+    """The build's statements as text, one N-Triples file per named graph.
+
+    The mapping appends lines as it goes, so no graph is held in memory; the store is then
+    bulk-loaded from the files by Oxigraph, and the dump writer sorts them on its own."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        if folder is None:
+            self._temporary: tempfile.TemporaryDirectory[str] | None = \
+                tempfile.TemporaryDirectory(prefix="kuntadigi-graphs-")
+            folder = Path(self._temporary.name)
+        else:
+            self._temporary = None
+            folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self._handles: dict[str, BinaryIO] = {}
+        self.paths: dict[str, Path] = {}
+
+    def _handle(self, graph: str) -> BinaryIO:
+        handle = self._handles.get(graph)
+        if handle is None:
+            path = self.folder / f"graph-{len(self.paths):04d}.nt"
+            self.paths[graph] = path
+            handle = self._handles[graph] = path.open("wb")
+        return handle
+
+    def add_lines(self, graph: str, lines: list[str]) -> None:
+        """N-Triples statements (without their newlines) into a named graph."""
+        if lines:
+            self._handle(graph).write(("\n".join(lines) + "\n").encode("utf-8"))
+
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        """pyoxigraph quads (of named graphs) into their graphs' files."""
+        by_graph: dict[str, list[Quad]] = {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name.value, []).append(quad)
+        for graph, items in by_graph.items():
+            self._handle(graph).write(serialize((q.triple for q in items),
+                                                format=RdfFormat.N_TRIPLES))
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+
+    def graphs(self) -> list[tuple[str | None, Path]]:
+        """(graph IRI, file) for the dump writer."""
+        return [(graph, path) for graph, path in self.paths.items()]
+
+    def load_into(self, store: Store) -> None:
+        """Bulk-load every graph file into the store, each into its named graph."""
+        for graph, path in self.paths.items():
+            store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph))
+
+    def remove(self) -> None:
+        self.close()
+        if self._temporary is not None:
+            self._temporary.cleanup()
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @dataclass
 class PipelineResult:
     store: Store
@@ -97,6 +161,13 @@ class PipelineResult:
     merges: dict[str, Any] = field(default_factory=dict)
     themes: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    #: The mapping's output, one N-Triples file per named graph (what the store holds).
+    files: "GraphFiles | None" = None
+
+    def close(self) -> None:
+        """Remove the graph files (the store stays usable)."""
+        if self.files is not None:
+            self.files.remove()
 
     def graph_iri(self, name: str, settings: Settings) -> NamedNode:
         return NamedNode(f"{settings.base_uri}graph/{name}")
@@ -139,8 +210,15 @@ def build_key(settings: Settings) -> str:
     return digest.hexdigest()[:16]
 
 
-def run_pipeline(settings: Settings, progress: Progress | None = None) -> PipelineResult:
-    """Extract, merge, link, give themes and map every registered source into one store."""
+def run_pipeline(settings: Settings, progress: Progress | None = None, *,
+                 workdir: Path | None = None,
+                 on_mapped: Callable[[PipelineResult], None] | None = None) -> PipelineResult:
+    """Extract, merge, link, give themes and map every registered source into one store.
+
+    The mapping writes one N-Triples file per named graph under `workdir` (a temporary
+    folder by default, removed by `PipelineResult.close`); `on_mapped` is called once they
+    are complete, before the store is loaded from them, so a caller can start on the files
+    (the release writes its dumps from them in parallel)."""
     progress = progress or Progress(quiet=True)
     started = datetime.now(timezone.utc).replace(microsecond=0)
     key = build_key(settings)
@@ -149,7 +227,7 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> Pipeli
                 for name in _mapping_files(settings)}
     store = Store()
     version = ", ".join(f"{name} {m.version}" for name, m in mappings.items())
-    result = PipelineResult(store, [], key, started, version)
+    result = PipelineResult(store, [], key, started, version, files=GraphFiles(workdir))
     organisations = OrganisationRegistry.load(settings.mappings_dir / "organisations.toml")
     programme = load_programme(settings.mappings_dir / "programme.toml")
 
@@ -203,28 +281,35 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> Pipeli
 
     progress.step("map")
     settings_view = {"publish_person_names": settings.publish_person_names}
+    files = result.files
     for document, source in zip(result.documents, settings.sources):
         graph = result.graph_iri(document.key, settings)
         mapping = mappings[STAGES[document.extractor].mapping_file]
-        store.extend(_document_quads(document, source, settings, graph, lines_of, organisations))
+        files.add_quads(_document_quads(document, source, settings, graph, lines_of,
+                                        organisations))
         for n, prepared in enumerate(document.prepared, start=1):
-            store.extend(mapping.quads(prepared, graph, settings_view))
+            files.add_lines(graph.value, mapping.lines(prepared, settings_view))
             progress.count("records", n, len(document.prepared))
     reference = result.graph_iri("reference", settings)
-    store.extend(reference_quads(settings, reference))
+    files.add_quads(reference_quads(settings, reference))
     reference_records = organisation_records(organisations)
     if programme:
         document_keys = {d.path.name: d.key for d in result.documents}
         reference_records.append(programme_record(programme, document_keys, lines_of, key))
     for record in reference_records:
-        store.extend(mappings[REFERENCE_MAPPING].quads(record, reference, settings_view))
+        files.add_lines(reference.value, mappings[REFERENCE_MAPPING].lines(record, settings_view))
     themes_graph = result.graph_iri("themes", settings)
     for record in _theme_records(assignments, theme_rules, key):
-        store.extend(mappings[THEMES_MAPPING].quads(record, themes_graph, settings_view))
+        files.add_lines(themes_graph.value, mappings[THEMES_MAPPING].lines(record, settings_view))
 
     progress.step("reference data and vocabulary")
-    store.extend(_vocabulary_quads(settings, result.graph_iri("ontology", settings)))
-    store.extend(_build_activity_quads(result, settings, mappings))
+    files.add_quads(_vocabulary_quads(settings, result.graph_iri("ontology", settings)))
+    files.add_quads(_build_activity_quads(result, settings, mappings))
+    files.close()
+    if on_mapped is not None:
+        on_mapped(result)
+    progress.step("load the store")
+    files.load_into(store)
     result.merges = _merge_report(merged, notes, iris, candidates, programme_iri)
     result.merges["persons"] = _person_report(result)
     result.summary = _summary(result, merged, assignments, texts, base)

@@ -21,7 +21,7 @@ from rdflib import URIRef
 
 from publisher import __version__
 from publisher.config import Settings
-from publisher.dumps import DumpCounts, start_dumps
+from publisher.dumps import DumpCounts, DumpJob, start_dumps
 from publisher.pipeline import (ONTOLOGY_FILES, PipelineResult, read_rdf_file, rebase,
                                 run_pipeline)
 from publisher.progress import Progress
@@ -256,19 +256,24 @@ def write_release_info(folder: Path, result: PipelineResult, settings: Settings,
 
 
 def build_release(settings: Settings, progress: Progress | None = None) -> ReleaseResult:
-    """The whole build: pipeline, then the dumps written by two child processes while this
-    one runs the SHACL gate and writes the vocabulary, documentation and report; then the
-    metadata, and publication only if the gate passed."""
+    """The whole build: the pipeline maps the texts into graph files; a child process writes
+    the dumps from them while this one loads the store, runs the SHACL gate and writes the
+    vocabulary, documentation and report; then the metadata, and publication only if the
+    gate passed and every file was written."""
     progress = progress or Progress(quiet=True)
-    result = run_pipeline(settings, progress)
     releases_dir = settings.releases_dir
     now = datetime.now(timezone.utc).replace(microsecond=0)
     issued = first_issued(releases_dir, now)
     version, staging = open_staging(releases_dir, now)
-    job = None
+    jobs: list[DumpJob] = []
+
+    def start_writing_dumps(mapped: PipelineResult) -> None:
+        jobs.append(start_dumps(mapped.files.graphs(), staging, staging / ".runs",
+                                prefixes(settings)))
+
     try:
-        progress.step("write dumps")
-        job = start_dumps(result.store, staging, staging / ".runs", prefixes(settings))
+        result = run_pipeline(settings, progress, workdir=staging / ".graphs",
+                              on_mapped=start_writing_dumps)
         progress.step("validate (SHACL gate)")
         outcome = gate(result, settings)
         if not outcome.conforms and outcome.violations:
@@ -277,14 +282,15 @@ def build_release(settings: Settings, progress: Progress | None = None) -> Relea
         write_documentation(staging, result.store)
         write_report(staging, result, outcome)
         progress.step("wait for the dumps")
-        counts = job.wait()
+        counts = jobs[0].wait()
+        result.close()
         shutil.rmtree(staging / ".runs", ignore_errors=True)
         progress.step("catalogue, VoID, checksums")
         projects = write_release_info(staging, result, settings, version, now, issued, counts)
         write_metadata(staging, settings, version, result.store, issued, now)
         final = publish(staging, releases_dir, version)
     except BaseException:
-        if job is not None:
+        for job in jobs:
             job.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -1,83 +1,99 @@
-"""The dump writers: canonical order whatever the store's insertion order, the union of the
-graphs de-duplicated, every syntax parsing back to the same triples, writer failures reported."""
+"""The dump writers: canonical order whatever order the graph files were written in, each
+graph and the union de-duplicated, every syntax parsing back to the same statements, writer
+failures reported."""
 from __future__ import annotations
 
 import gzip
+import json
 import random
 from pathlib import Path
 
 import pytest
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from publisher.dumps import DumpFailed, DumpJob, Run, sorted_runs, start_dumps
+from publisher.dumps import DumpFailed, DumpJob, sorted_runs, start_dumps
 
 EX = "http://example.test/"
 PREFIXES = {"ex": EX}
 FILES = ("data.trig", "data.ttl", "data.rdf", "data.jsonld", "data.nt.gz")
 
 
-def quads() -> list[Quad]:
-    out = []
+def statements() -> dict[str | None, list[Triple]]:
+    """Two named graphs sharing some triples, and the default graph."""
+    graphs: dict[str | None, list[Triple]] = {}
     for g in ("b", "a"):
-        graph = NamedNode(EX + "graph/" + g)
+        graph = EX + "graph/" + g
+        items = graphs.setdefault(graph, [])
         for n in range(40):
             subject = NamedNode(f"{EX}thing/{n}")
-            out.append(Quad(subject, NamedNode(EX + "label"), Literal(f"nimi {n}", language="fi"), graph))
-            out.append(Quad(subject, NamedNode(EX + "in"), graph, graph))
-        # the same triple in both graphs (the labels are shared too)
-        out.append(Quad(NamedNode(EX + "shared"), NamedNode(EX + "p"), Literal("x"), graph))
-    out.append(Quad(NamedNode(EX + "default"), NamedNode(EX + "p"), Literal("d"), DefaultGraph()))
+            items.append(Triple(subject, NamedNode(EX + "label"),
+                                Literal(f"nimi {n}", language="fi")))
+            items.append(Triple(subject, NamedNode(EX + "in"), NamedNode(graph)))
+        items.append(items[0])               # a graph file may repeat a statement
+    graphs[None] = [Triple(NamedNode(EX + "default"), NamedNode(EX + "p"), Literal("d"))]
+    return graphs
+
+
+def graph_files(folder: Path, graphs: dict[str | None, list[Triple]],
+                seed: int | None = None) -> list[tuple[str | None, Path]]:
+    folder.mkdir(parents=True)
+    out = []
+    for index, (graph, triples) in enumerate(graphs.items()):
+        lines = serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()
+        if seed is not None:
+            random.Random(seed).shuffle(lines)
+        path = folder / f"g{index}.nt"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        out.append((graph, path))
     return out
 
 
-def store_of(items: list[Quad]) -> Store:
-    store = Store()
-    store.extend(items)
-    return store
-
-
-def dump(store: Store, folder: Path) -> int:
+def dump(graphs: list[tuple[str | None, Path]], folder: Path) -> int:
     folder.mkdir()
-    return start_dumps(store, folder, folder / ".runs", PREFIXES).wait().triples
+    return start_dumps(graphs, folder, folder / ".runs", PREFIXES).wait().triples
 
 
-def test_dumps_are_identical_whatever_the_insertion_order(tmp_path: Path) -> None:
-    items = quads()
-    shuffled = list(items)
-    random.Random(7).shuffle(shuffled)
-    dump(store_of(items), tmp_path / "one")
-    dump(store_of(shuffled), tmp_path / "two")
+def test_dumps_are_identical_whatever_the_order_of_the_statements(tmp_path: Path) -> None:
+    dump(graph_files(tmp_path / "g1", statements()), tmp_path / "one")
+    dump(graph_files(tmp_path / "g2", statements(), seed=7), tmp_path / "two")
     for name in FILES:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
 
 
 def test_union_is_deduplicated_sorted_and_every_syntax_reads_back(tmp_path: Path) -> None:
-    items = quads()
-    triples = dump(store_of(items), tmp_path / "out")
-    expected = {q.triple for q in items}
-    assert triples == len(expected) < len(items)     # a triple in two graphs is written once
+    graphs = statements()
+    triples = dump(graph_files(tmp_path / "g", graphs), tmp_path / "out")
+    expected = {t for items in graphs.values() for t in items}
+    assert triples == len(expected) < sum(len(v) for v in graphs.values())
     lines = gzip.decompress((tmp_path / "out" / "data.nt.gz").read_bytes()).splitlines()
     assert lines == sorted(lines) and len(lines) == triples
     for name, fmt in (("data.ttl", RdfFormat.TURTLE), ("data.rdf", RdfFormat.RDF_XML),
                       ("data.jsonld", RdfFormat.JSON_LD)):
         assert {q.triple for q in parse(path=str(tmp_path / "out" / name), format=fmt)} == expected, name
-    trig = set(parse(path=str(tmp_path / "out" / "data.trig"), format=RdfFormat.TRIG))
-    assert trig == set(items)
+    quads = set(parse(path=str(tmp_path / "out" / "data.trig"), format=RdfFormat.TRIG))
+    assert {(q.triple, q.graph_name.value if isinstance(q.graph_name, NamedNode) else None)
+            for q in quads} == {(t, g) for g, items in graphs.items() for t in items}
     assert b"@prefix ex:" in (tmp_path / "out" / "data.ttl").read_bytes()
 
 
-def test_graphs_are_written_in_iri_order_default_first(tmp_path: Path) -> None:
-    runs = sorted_runs(store_of(quads()), tmp_path)
+def test_runs_are_in_iri_order_default_first_sorted_and_unique(tmp_path: Path) -> None:
+    runs = sorted_runs(graph_files(tmp_path / "g", statements(), seed=3), tmp_path / "runs")
     assert [r.graph for r in runs] == [None, EX + "graph/a", EX + "graph/b"]
     for run in runs:
         lines = run.path.read_bytes().splitlines()
-        assert lines == sorted(lines) and len(lines) == run.lines
+        assert lines == sorted(set(lines)) and len(lines) == run.lines
+    assert json.loads((tmp_path / "runs" / "runs.json").read_text())[1]["lines"] == 80
 
 
 def test_a_failing_writer_is_reported(tmp_path: Path) -> None:
-    runs = [Run(EX + "graph/a", tmp_path / "missing.nt", 1)]
-    (tmp_path / "runs.json").write_text('[{"graph": "%sgraph/a", "path": "missing.nt", '
-                                        '"lines": 1}]' % EX, encoding="utf-8")
-    job = DumpJob(runs, tmp_path, tmp_path, PREFIXES)
-    with pytest.raises(DumpFailed, match="failed"):
+    job = DumpJob([(EX + "graph/a", tmp_path / "missing.nt")], tmp_path, tmp_path / "s", PREFIXES)
+    with pytest.raises(DumpFailed, match="writing the dumps failed.*missing.nt"):
         job.wait()
+
+
+def test_quads_for_the_trig_keep_their_graphs(tmp_path: Path) -> None:
+    graphs = {EX + "g": [Triple(NamedNode(EX + "s"), NamedNode(EX + "p"), Literal("ä \"x\"\n"))]}
+    dump(graph_files(tmp_path / "g", graphs), tmp_path / "out")
+    quads = list(parse(path=str(tmp_path / "out" / "data.trig"), format=RdfFormat.TRIG))
+    assert quads == [Quad(NamedNode(EX + "s"), NamedNode(EX + "p"), Literal("ä \"x\"\n"),
+                          NamedNode(EX + "g"))]
