@@ -202,3 +202,48 @@ def test_a_pattern_without_plain_words_is_tried_on_every_line(tmp_path: Path) ->
     assert rules.index.always, "'a|b' and '[A-Z]{3,}' need no word"
     [(theme, _, hits)] = indexed(text(("XYZ", True)), rules)[:1]
     assert theme == "b" and hits[0][0] == "XYZ"
+
+
+# ------------------------------------------------------------------ the real rules on the lines that misfired
+
+def catalogue_text(*spans: tuple[int, int]) -> ThemeText:
+    """Lines of the real catalogue, the first one its title."""
+    path = PROJECT_ROOT / "mappings" / "sources" / "004_f0ab20c46da3f21c.txt"
+    lines = read_source_text(path)
+    t = ThemeText("https://x/id/project/p", "P")
+    numbers = [n for first, last in spans for n in range(first, last + 1)]
+    t.lines = [TextLine(path.name, n, lines[n - 1], n == numbers[0]) for n in numbers]
+    return t
+
+
+@pytest.fixture(scope="module")
+def real_rules():
+    return load_theme_rules(PROJECT_ROOT / "mappings" / "themes.toml")
+
+
+def themes_of(t: ThemeText, rules) -> set[str]:
+    return {a.theme for a in assign(t, rules)}
+
+
+def test_real_rules_read_words_in_their_sense(real_rules) -> None:
+    # 004:820–839 "digiassistentti on vasta aloittanut": started, not a resident's initiative
+    assert "osallisuus" not in themes_of(catalogue_text((820, 839)), real_rules)
+    # 004:207–221 the feedback, initiative and participation service, with participatory budgeting
+    service = themes_of(catalogue_text((207, 221)), real_rules)
+    assert "osallisuus" in service and "talous-ja-henkilostohallinto" not in service
+    # 004:704–705 strategic competence is not a digital skill; 004:172–173 IT skills are
+    assert "digiosaaminen-ja-digituki" not in themes_of(catalogue_text((704, 705)), real_rules)
+    assert "digiosaaminen-ja-digituki" in themes_of(catalogue_text((172, 173)), real_rules)
+    # 004:19–23 eVaka: open source code does not make it an information-management project
+    evaka = themes_of(catalogue_text((19, 23)), real_rules)
+    assert evaka == {"kasvatus-ja-koulutus"}
+    # 004:114–119 a city app with a route guide among its features is not about transport,
+    # but its survey and voting functions are participation
+    app = themes_of(catalogue_text((114, 119)), real_rules)
+    assert "liikenne" not in app and "osallisuus" in app
+    # 004:503–511 the project's own communication is not the municipality's
+    assert "asiakaspalvelu-ja-viestinta" not in themes_of(catalogue_text((503, 511)), real_rules)
+    # 004:589–594 ICT service management and procurement: digital governance
+    assert "digitalisaation-johtaminen" in themes_of(catalogue_text((589, 594)), real_rules)
+    # 004:87–89 a platform for older people at home: welfare
+    assert "sosiaali-ja-terveyspalvelut" in themes_of(catalogue_text((87, 89)), real_rules)
