@@ -206,3 +206,46 @@ classes = ["ex:Person"]
     record = {"key": "t", "name": "p"}
     assert not list(mapping.quads(record, G, {"names": False}))
     assert len(list(mapping.quads(record, G, {"names": True}))) == 2
+
+
+def test_statements_as_text_equal_what_pyoxigraph_writes() -> None:
+    """The mapping writes N-Triples itself; every literal and IRI must read back exactly and be
+    written in pyoxigraph's own canonical form (the dumps compare lines as bytes)."""
+    import random
+
+    from pyoxigraph import RdfFormat, Triple, parse, serialize
+
+    from publisher.mapping import iri_text, literal_text
+
+    alphabet = "aäöå Z\"\\\n\r\t\b\f\x00\x01\x1f\x7f\u2028\ufeff€😀<>{}"
+    rng = random.Random(11)
+    s, p = NamedNode("http://e.test/s"), NamedNode("http://e.test/p")
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        line = f"{iri_text(s.value)} {iri_text(p.value)} {literal_text(text)} ."
+        assert [q.triple for q in parse(line.encode(), format=RdfFormat.N_TRIPLES)] == [
+            Triple(s, p, Literal(text))]
+        assert serialize([Triple(s, p, Literal(text))], format=RdfFormat.N_TRIPLES).decode() == line + "\n"
+    for iri in ("https://data.example/id/project/a-b#section-2", "mailto:x@y.fi",
+                "http://a.test:8080/x?y=1&z=%C3%A4", "https://a.test/ä"):
+        assert iri_text(iri) == str(NamedNode(iri))
+    for bad in ("http://a.test/b c", "http://a.test/[x]", "http://a.test/%zz", "no scheme"):
+        with pytest.raises(ValueError):
+            iri_text(bad)
+
+
+def test_a_bad_iri_or_language_names_the_mapping_node(tmp_path: Path) -> None:
+    mapping = load_mapping(write(tmp_path, """
+[prefixes]
+ex = "http://e.test/"
+[nodes.thing]
+iri = "{base}id/{key}"
+properties = [ { predicate = "ex:page", iri = "{url}" },
+               { predicate = "ex:name", value = "{name}", language = "{lang}" } ]
+"""), BASE)
+    with pytest.raises(MappingError, match=r"m.toml: \[nodes.thing\] <http://e.test/page>: .*code point"):
+        list(mapping.quads({"key": "a", "url": "http://x.test/a b"}, G, {}))
+    with pytest.raises(MappingError, match="'f i' is not a language tag"):
+        list(mapping.quads({"key": "a", "name": "n", "lang": "f i"}, G, {}))
+    quads = list(mapping.quads({"key": "a", "name": "n", "lang": "FI"}, G, {}))
+    assert quads[0].object == Literal("n", language="fi")
