@@ -241,6 +241,8 @@ class Organisation:
     key: str
     names: Mapping[str, str]
     aliases: tuple[str, ...]
+    #: where the source texts name it: (document file name, first line, last line)
+    named_in: tuple[tuple[str, int, int], ...] = ()
 
 
 class OrganisationRegistry:
@@ -264,8 +266,13 @@ class OrganisationRegistry:
             return cls([])
         with Path(path).open("rb") as handle:
             table = tomllib.load(handle)
-        return cls([Organisation(e["key"], dict(e.get("names", {})), tuple(e.get("aliases", [])))
+        return cls([Organisation(e["key"], dict(e.get("names", {})), tuple(e.get("aliases", [])),
+                                 _named_in(e, Path(path).name))
                     for e in table.get("organisations", [])])
+
+    def named(self, text: str | None) -> set[str]:
+        """The keys of every organisation the text names."""
+        return {key for pattern, key in self._patterns if text and pattern.search(text)}
 
     def find(self, text: str | None) -> str | None:
         """The key of the first (longest) organisation name found in the text."""
@@ -274,6 +281,19 @@ class OrganisationRegistry:
         found = [(m.start(), key) for pattern, key in self._patterns
                  if (m := pattern.search(text))]
         return min(found)[1] if found else None
+
+
+def _named_in(entry: Mapping[str, Any], file_name: str) -> tuple[tuple[str, int, int], ...]:
+    """The `named_in` places of an organisation entry, checked."""
+    places = []
+    for n, place in enumerate(entry.get("named_in", []), start=1):
+        try:
+            places.append((str(place["document"]), int(place["first_line"]),
+                           int(place.get("last_line", place["first_line"]))))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{file_name}: organisation '{entry.get('key')}', named_in entry {n}: "
+                             f"needs document and first_line (and may have last_line)") from error
+    return tuple(places)
 
 
 def resolve_organisation(text: str | None, registry: OrganisationRegistry | None,
@@ -293,11 +313,29 @@ def resolve_organisation(text: str | None, registry: OrganisationRegistry | None
     return None
 
 
-def organisation_records(registry: OrganisationRegistry) -> list[dict[str, Any]]:
-    """Reference records for the listed organisations, with their names in fi, sv and en."""
+def organisation_records(registry: OrganisationRegistry,
+                         document_keys: Mapping[str, str] | None = None,
+                         lines_of: Mapping[str, Sequence[str]] | None = None) -> list[dict[str, Any]]:
+    """Reference records for the listed organisations, with their names in fi, sv and en and,
+    for the texts of the build (`document_keys` by file name), a derivation per place a text
+    names them."""
     return [{"type": "organisation", "key": o.key,
-             "names": [{"text": text, "language": lang} for lang, text in sorted(o.names.items())]}
+             "names": [{"text": text, "language": lang} for lang, text in sorted(o.names.items())],
+             "derivations": _place_derivations(o.named_in, document_keys or {}, lines_of or {})}
             for o in registry.organisations]
+
+
+def _place_derivations(places: Sequence[tuple[str, int, int]], document_keys: Mapping[str, str],
+                       lines_of: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    out = []
+    for document, first, last in places:
+        key = document_keys.get(document)
+        if key is None:
+            continue                  # the text is not part of this build
+        lines = lines_of.get(document, [])
+        out.append({"document_key": key, "first_line": first, "last_line": last,
+                    "source_text": "\n".join(lines[first - 1:last]) or None})
+    return out
 
 
 # ---------------------------------------------------------------- the funding programme

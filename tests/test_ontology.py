@@ -120,3 +120,22 @@ def test_municipalities_carry_their_official_swedish_names_from_the_code_list() 
     assert [label(code, "sv") for code in ("091", "106", "853", "905", "638")] == [
         {"Helsingfors"}, {"Hyvinge"}, {"Åbo"}, {"Vasa"}, {"Borgå"}]
     assert label("588", "sv") == {"Pertunmaa"}
+
+
+def test_every_place_an_organisation_is_said_to_be_named_names_it() -> None:
+    from publisher.extract.base import read_source_text
+    from publisher.link import OrganisationRegistry, organisation_records
+
+    registry = OrganisationRegistry.load(MAPPINGS / "organisations.toml")
+    for organisation in registry.organisations:
+        assert organisation.named_in, organisation.key
+        for document, first, last in organisation.named_in:
+            text = " ".join(read_source_text(MAPPINGS / "sources" / document)[first - 1:last])
+            assert organisation.key in registry.named(text), (organisation.key, document, first)
+    keys = {"003_b6cfa8369f6eadbc.txt": "003-b6cfa8369f6eadbc"}
+    lines = {"003_b6cfa8369f6eadbc.txt": read_source_text(MAPPINGS / "sources" / "003_b6cfa8369f6eadbc.txt")}
+    ministry = next(r for r in organisation_records(registry, keys, lines) if r["key"] == "valtiovarainministerio")
+    # only the texts of the build give derivations
+    assert ministry["derivations"] == [{"document_key": "003-b6cfa8369f6eadbc", "first_line": 6,
+                                        "last_line": 6, "source_text": "Finansministeriet"}]
+    assert all(r["derivations"] == [] for r in organisation_records(registry))

@@ -108,6 +108,27 @@ def test_experts_and_contacts_are_persons_of_their_organisation(built):
     assert ask(store, f"<{BASE}id/initiative/ungdomskortet-i-joensuu> kd:leadOrganisation <{BASE}id/organisation/167>")
 
 
+def test_what_a_reading_of_the_main_page_adds(built):
+    """000 read line by line: the competition Klash and its expert, the experts of a topic for
+    the initiatives its paragraphs present, each block's own line spans, the funding channels
+    of 000:105–109 with their funders, the services of 000:115."""
+    store = built.store
+    init = f"{BASE}id/initiative/"
+    assert ask(store, f"<{init}klash> a kd:Event ; dcat:contactPoint <{BASE}id/person/laura-lyly> ; "
+                      f"kd:leadOrganisation <{BASE}id/organisation/suomen-kuntaliitto>")
+    assert ask(store, f"<{init}verke> dcat:contactPoint <{BASE}id/person/mari-ahonen-walker>")
+    spans = select(store, f"""SELECT ?first ?last WHERE {{ <{init}ungdomstjansterna-i-hyvinge>
+        prov:qualifiedDerivation [ kd:firstLine ?first ; kd:lastLine ?last ] }} ORDER BY ?first""")
+    assert [(int(a), int(b)) for a, b in spans] == [(212, 218), (230, 230)]
+    channels = select(store, f"""SELECT ?funder WHERE {{ ?c a kd:FundingProgramme ; schema:funder ?f ;
+        prov:qualifiedDerivation/kd:firstLine ?line . ?f rdfs:label ?funder
+        FILTER(LANG(?funder) = "en" && ?line IN (105, 107, 109)) }} ORDER BY ?funder""")
+    assert [f for (f,) in channels] == ["Finnish National Agency for Education", "Ministry of Education and Culture",
+                                        "Regional State Administrative Agency"]
+    assert ask(store, f"<{init}digimaturity> a kd:Service ; kd:leadOrganisation "
+                      f"<{BASE}id/organisation/teknologian-tutkimuskeskus-vtt-oy>")
+
+
 def test_dates_and_figures(built):
     store = built.store
     assert ask(store, f'<{BASE}id/document/001-8fb987d07fdeb88a> dcterms:issued "2022-05-16"^^xsd:date')
