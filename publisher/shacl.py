@@ -1,12 +1,13 @@
 """A compiled SHACL engine for the build gate: shapes become SPARQL queries that Oxigraph runs.
 
 pyshacl walks an rdflib copy of the whole graph node by node in Python; at 30 000 records
-(1.8 M triples) that costs minutes and gigabytes. Here every constraint of a shape is
-evaluated for all focus nodes at once, directly on the `pyoxigraph.Store` (the union of its
-named graphs is the data graph, the ontology graph included, which is what pyshacl's
-`ont_graph=` gives): one query per property shape checks all its value constraints in one
-scan, one query per counting constraint, and only candidate failures come back to Python.
-The queries release the GIL, so independent ones run on several threads.
+(1.8 M triples) that costs minutes and gigabytes. Here every constraint is evaluated for
+all focus nodes at once, directly on the `pyoxigraph.Store` (the union of its named graphs
+is the data graph, the ontology graph included, which is what pyshacl's `ont_graph=`
+gives). The property shapes of a node shape share a few queries: one UNION scan for all
+their value checks, one for "at least one value", one self-join for "at most one value"
+and unique languages; only candidate failures come back to Python. Queries release the
+GIL, so independent ones run on several threads.
 
 The semantics are pyshacl 0.40's (with `inference="none", advanced=True,
 allow_warnings=True`, as `publisher.validate.validate_graph` calls it), quirks included, so
@@ -14,8 +15,9 @@ the report equals a pyshacl run on the same graph: which nodes are shapes, rdfli
 literals (ill-typed values, Python regular expressions, rdflib's ordering for sh:lessThan),
 one result per failing language for sh:uniqueLang, sh:detail under sh:node results, every
 sh:message variant as a result message, SPARQL messages filled and stripped of their
-language, pyshacl's wording where a shape has no message, and "conforms" computed as
-pyshacl does (a sh:Warning shape always conforms). Where SPARQL cannot decide exactly
+language, pyshacl's wording where a shape has no message. The report's sh:conforms is
+pyshacl's (a sh:Warning shape always conforms); the outcome's `conforms` is
+validate_graph's (no result above sh:Warning). Where SPARQL cannot decide exactly
 (datatypes other than strings and integers, ranges over anything but integers and decimals,
 patterns outside a small regular-expression subset) SPARQL only narrows the candidates and
 Python decides with rdflib's terms.
@@ -50,6 +52,7 @@ OWL = Namespace("http://www.w3.org/2002/07/owl#")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 ALLOWED_SEVERITIES = frozenset({SH.Warning, SH.Info})     # allow_warnings=True
+SMALL_FOCUS = 2000      # up to this many focus nodes, merged scans start from the focus nodes
 STRING_TYPES = f"(<{XSD.string}>, <{RDF.langString}>)"
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
 #: Features pyshacl evaluates (advanced mode) that this engine does not compile.
@@ -525,12 +528,23 @@ class InCheck(ValueCheck):
 
 # ---------------------------------------------------------------- counting and focus-level
 
-class MinCount(Constraint):
-    component = SH.MinCountConstraintComponent
+class CountConstraint(Constraint):
+    """sh:minCount or sh:maxCount: how many distinct values the path gives."""
+
+    word = ""
 
     def __init__(self, shape: Shape, count: Literal) -> None:
         super().__init__(shape)
         self.count = count
+
+    def generic_messages(self, hit: Hit, names: Names) -> list[Literal]:
+        return [Literal(f"{self.word} than {self.count.value} values on "
+                        f"{names.data_node(hit.focus)}->{self.path_text(names)}")]
+
+
+class MinCount(CountConstraint):
+    component = SH.MinCountConstraintComponent
+    word = "Less"
 
     def run(self, engine: Engine, focus: Focus) -> list[Hit]:
         n = int(self.count.value)
@@ -545,26 +559,15 @@ class MinCount(Constraint):
                      f" GROUP BY ?this HAVING (COUNT(DISTINCT ?__v) < {n})")
         return [Hit(row["this"]) for row in engine.select(query)]
 
-    def generic_messages(self, hit: Hit, names: Names) -> list[Literal]:
-        return [Literal(f"Less than {self.count.value} values on "
-                        f"{names.data_node(hit.focus)}->{self.path_text(names)}")]
 
-
-class MaxCount(Constraint):
+class MaxCount(CountConstraint):
     component = SH.MaxCountConstraintComponent
-
-    def __init__(self, shape: Shape, count: Literal) -> None:
-        super().__init__(shape)
-        self.count = count
+    word = "More"
 
     def run(self, engine: Engine, focus: Focus) -> list[Hit]:
         query = (f"SELECT ?this WHERE {{ {focus.bind('?this')} ?this {self.shape.sparql_path} ?__v }}"
                  f" GROUP BY ?this HAVING (COUNT(DISTINCT ?__v) > {int(self.count.value)})")
         return [Hit(row["this"]) for row in engine.select(query)]
-
-    def generic_messages(self, hit: Hit, names: Names) -> list[Literal]:
-        return [Literal(f"More than {self.count.value} values on "
-                        f"{names.data_node(hit.focus)}->{self.path_text(names)}")]
 
 
 class UniqueLang(Constraint):
@@ -1133,7 +1136,8 @@ class Compiler:
             raise UnsupportedShapes(f"{self.name(node)} is used as a shape but is not one")
         self.compiling.add(node)
         shape = self.header(node)
-        shape.constraints = self.constraints(shape)
+        if not shape.deactivated:      # pyshacl never reads a deactivated shape's constraints
+            shape.constraints = self.constraints(shape)
         self.compiling.discard(node)
         self.compiled[node] = shape
         return shape
@@ -1492,6 +1496,7 @@ class Engine:
         self.workers = workers
         self.cache: dict[tuple[int, str], Outcome] = {}
         self.tops: dict[int, tuple[Focus, Outcome]] = {}     # top-level outcomes, for reuse
+        self.sizes: dict[str, int] = {}
         self.lock = threading.Lock()
 
     def select(self, query: str, bindings: dict | None = None) -> list[ox.QuerySolution]:
@@ -1557,10 +1562,8 @@ class Engine:
         merged = {id(c) for c in mins + pairs}
         for s in active:
             for constraint in s.constraints:
-                if id(constraint) in merged or (s in simple and isinstance(constraint, ValueCheck)):
+                if id(constraint) in merged or isinstance(constraint, ValueCheck):
                     continue
-                if isinstance(constraint, ValueCheck):
-                    continue        # complex paths: scanned below
                 if isinstance(constraint, PropertyConstraint):
                     units.append(lambda s=s, c=constraint: self.property_of_property(s, c, focus))
                 else:
@@ -1662,7 +1665,7 @@ class Engine:
             conditions = [f"COALESCE({c.condition('?value')}, true)" for c in checks]
             flags = " ".join(f"BIND({c} AS ?__c{k}_{i})" for i, c in enumerate(conditions))
             path, test = shape.sparql_path, " || ".join(conditions)
-            if any(c.looks_up for c in checks):
+            if any(c.looks_up for c in checks) and not self.small(focus):
                 # lookups (rdf:type of the value) once per distinct value, not per triple
                 candidates = (f"{{ SELECT DISTINCT ?value WHERE {{ ?__s {path} ?value }} }} "
                               f"FILTER({test}) ?this {path} ?value")
@@ -1670,8 +1673,7 @@ class Engine:
                 candidates = f"?this {path} ?value FILTER({test})"
             branches.append(f"{{ {{ {candidates} }} BIND({k} AS ?__k) {flags} }}")
         names = " ".join(f"?__c{k}_{i}" for k, (_, checks) in enumerate(scans) for i in range(len(checks)))
-        query = (f"SELECT DISTINCT ?this ?value ?__k {names} WHERE {{ {focus.bind('?this')} "
-                 f"{' UNION '.join(branches)} }}")
+        query = f"SELECT DISTINCT ?this ?value ?__k {names} WHERE {{ {self.union(focus, branches)} }}"
         outcome = Outcome()
         converted: dict[Term, Node] = {}
         for row in self.select(query):
@@ -1713,9 +1715,27 @@ class Engine:
                          "LCASE(LANG(?__a)) = LCASE(LANG(?__b))")
             branches.append(f"{{ {{ ?this {c.shape.sparql_path} ?__a , ?__b FILTER({same}) }} "
                             f"BIND({k} AS ?__k) BIND(IF(isLiteral(?__a), LCASE(LANG(?__a)), \"\") AS ?__l) }}")
-        query = (f"SELECT DISTINCT ?this ?__k ?__l WHERE {{ {focus.bind('?this')} "
-                 f"{' UNION '.join(branches)} }}")
+        query = f"SELECT DISTINCT ?this ?__k ?__l WHERE {{ {self.union(focus, branches)} }}"
         return self.keyed_hits(constraints, query)
+
+    def union(self, focus: Focus, branches: list[str]) -> str:
+        """Branches joined with the focus nodes. SPARQL evaluates each branch on its own, over
+        every subject of its predicate: fine for many focus nodes, wasteful for a few, which
+        are then bound inside each branch instead."""
+        if self.small(focus):
+            return " UNION ".join(f"{{ {focus.bind('?this')} {b} }}" for b in branches)
+        return f"{focus.bind('?this')} {' UNION '.join(branches)}"
+
+    def small(self, focus: Focus) -> bool:
+        """Whether the focus nodes are few (counted once per focus pattern)."""
+        with self.lock:
+            size = self.sizes.get(focus.template)
+        if size is None:
+            rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {focus.bind('?__x')} }}")
+            size = int(rows[0]["n"].value)
+            with self.lock:
+                self.sizes[focus.template] = size
+        return size <= SMALL_FOCUS
 
     def keyed_hits(self, constraints: Sequence[Constraint], query: str) -> Outcome:
         """One result per focus node and constraint (and language, for sh:uniqueLang)."""
