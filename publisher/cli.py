@@ -162,8 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
                                            "(default: by extension)")
     p.add_argument("--max-bytes", type=int, default=128 * 1024 * 1024,
                    help="refuse a file larger than this (default 128 MiB)")
-    p.add_argument("--max-triples", type=int, default=1_000_000,
-                   help="refuse input of more triples than this (default 1 000 000)")
+    p.add_argument("--max-triples", type=int, default=500_000,
+                   help="refuse input of more triples than this (default 500 000)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("load", parents=[common], help="load a release into a store")

@@ -143,6 +143,14 @@ def test_too_many_triples_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2 and "more than 1,000 triples" in result.stderr
 
 
+def test_a_million_blank_nodes_exit_2_with_what_to_do(tmp_path: Path) -> None:
+    million = write(tmp_path, "million.ttl",
+                    "<http://e/a> <http://e/p> " + ", ".join(["[]"] * 1_000_000) + " .")
+    result = run(million)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "more than 500,000 triples" in result.stderr and "--max-triples" in result.stderr
+
+
 def test_own_shapes_that_do_not_parse_exit_2(tmp_path: Path) -> None:
     data = write(tmp_path, "good.ttl", GOOD)
     shapes = write(tmp_path, "shapes.ttl", NOTATION_SHAPES.replace("sh:minCount 1 ;", "sh:minCount 1 ;;]"))

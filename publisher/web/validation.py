@@ -29,8 +29,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
 from publisher.config import Settings
-from publisher.validate import (INPUT_FORMATS, LANGUAGES, format_for_media_type, input_format,
-                                load_profiles, report_context, sniff, UnreadableInput)
+from publisher.validate import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
+                                format_for_media_type, format_for_name, load_profiles,
+                                report_context, sniff)
 from publisher.web.common import (cacheable, error_response, etag_for, here, not_modified,
                                   page_globals, publisher, settings, store)
 from publisher.web.negotiation import HTML_OFFERS, JSON_OFFER, negotiate_or_406
@@ -330,16 +331,16 @@ def _one(fields: dict[str, list[str]], name: str) -> str:
 
 
 def _format_name(choice: str, name: str, data: bytes) -> str:
-    """The syntax of an input: as chosen, else by its file name's extension or its content."""
-    if choice:
-        try:
-            return input_format(choice).name
-        except UnreadableInput as error:
+    """The syntax of an input: as chosen, else by its file name's extension, else by its
+    content (Turtle when nothing tells)."""
+    try:
+        if choice or Path(name).suffix:
+            return format_for_name(name, choice or None).name
+    except UnreadableInput as error:
+        if choice:
             raise ValidationRefused(400, str(error)) from None
-    suffix = Path(name).suffix.lower()
-    by_suffix = next((f.name for f in INPUT_FORMATS.values() if suffix in f.suffixes), None)
     looks = sniff(data[:512])
-    return by_suffix or (looks if looks in INPUT_FORMATS else "turtle")
+    return looks if looks in INPUT_FORMATS else "turtle"
 
 
 # --------------------------------------------------------------------------- resources of ours
@@ -422,11 +423,6 @@ def _choices(fields: dict[str, list[str]]) -> tuple[list[str], str]:
     return profiles, lang if lang in LANGUAGES else here().lang
 
 
-def _default_profile_for(kind: str) -> list[str]:
-    return [next((p.name for p in load_profiles(settings()).values() if p.default_for == kind),
-                 next(iter(load_profiles(settings()))))]
-
-
 def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]],
               raw: tuple[str, bytes, str] | None, formats: list[str]) -> tuple[dict[str, Any], bool]:
     """The job for a worker (and whether it is big) from what the request gave."""
@@ -452,7 +448,7 @@ def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]
     else:
         item, kind, focus = resource_input(_one(fields, "url"))
         if not profiles and "shapes" not in uploads:
-            profiles = _default_profile_for(kind)
+            profiles = [default_profile(settings(), kind)]
     shapes = []
     if "shapes" in uploads:
         name, data = uploads["shapes"]

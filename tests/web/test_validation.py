@@ -397,6 +397,14 @@ def _browser_or_skip():
     return test_browser
 
 
+def wait_for(driver, selector: str):
+    """The element once the page that has it has loaded (a validation takes a moment)."""
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 60).until(ec.presence_of_element_located(("css selector", selector)))
+
+
 @pytest.mark.browser
 def test_the_form_in_a_browser(limited) -> None:
     helpers = _browser_or_skip()
@@ -407,16 +415,16 @@ def test_the_form_in_a_browser(limited) -> None:
         driver.find_element("id", "v-data").send_keys(SKOS_DEFECTS)
         driver.find_element("css selector", "input[name=profile][value=vocabulary]").click()
         driver.find_element("css selector", "form.validate button[type=submit]").click()
-        summary = driver.find_element("css selector", ".validation-report .summary").text
+        summary = wait_for(driver, ".validation-report .summary").text
         assert summary == "Uppfyller inte formerna: Fel 14 · Varningar 2 · Informationer 0"
         rows = driver.find_elements("css selector", ".validation-report table.results tbody tr")
         assert len(rows) == 16
         assert helpers.console_errors(driver) == []
         driver.find_element("link text", "Ny validering").click()
+        wait_for(driver, "#v-url")
         driver.find_element("id", "v-url").send_keys("http://elsewhere.test/data.ttl")
         driver.find_element("css selector", "form.validate button[type=submit]").click()
-        assert "is not a resource of this service" in driver.find_element(
-            "css selector", ".error-message").text
+        assert "is not a resource of this service" in wait_for(driver, ".error-message").text
     finally:
         driver.quit()
         shutil.rmtree(driver.profile_dir, ignore_errors=True)
