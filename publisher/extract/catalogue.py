@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -91,7 +91,7 @@ from typing import Any
 
 from publisher.extract.base import Extraction, LineAccount, Problem
 from publisher.extract.rules import (CatalogueRules, initial, joiner_pattern, load_rules,
-                                     phrase_key, short_phrase_key)
+                                     phrase_key, short_phrase_key, text_words)
 from publisher.keys import slugify, unique_keys
 from publisher.municipalities import MunicipalityIndex, Resolution, default_index
 
@@ -129,8 +129,6 @@ MUNICIPAL_PHRASE_RE = re.compile(
 CAPITALISED_WORD_RE = re.compile(r"\b[A-ZÅÄÖ][\wåäöÅÄÖ-]+")
 #: A status line counts as this many words of its language.
 STATUS_LANGUAGE_WEIGHT = 5
-#: Words of a text, for telling its language (after case folding).
-WORD_RE = re.compile(r"[a-zåäö]+")
 #: Words after a person list in a contact line must look like an organisation.
 MAX_ORGANISATION_WORDS = 8
 #: How many description words go into the key of an untitled record.
@@ -869,7 +867,7 @@ def detect_language(draft: Draft, rules: CatalogueRules) -> str:
     """'sv' when Swedish words outnumber Finnish ones (a Swedish status line counts too)."""
     text = " ".join([draft.title.content if draft.title else ""]
                     + [line.text for line in draft.body])
-    words = WORD_RE.findall(text.casefold())
+    words = text_words(text.casefold())
     swedish_lead = sum(map(rules.language_scores.get, words, repeat(0)))   # sv − fi words
     if draft.status is not None and draft.status.language == "sv":
         swedish_lead += STATUS_LANGUAGE_WEIGHT
@@ -947,7 +945,10 @@ def record_links(draft: Draft) -> tuple[list[str], list[str]]:
     """(URLs, e-mails) written anywhere in the record, in order, once each."""
     urls: list[str] = []
     emails: list[str] = []
-    for line in _all_lines(draft, _may_hold_link):
+    lines = _all_lines(draft)
+    if not _may_hold_link("\n".join(line.text for line in lines)):
+        return urls, emails                  # one test for the record: most name no link
+    for line in sorted(filter(lambda l: _may_hold_link(l.text), lines), key=attrgetter("number")):
         text = line.text
         if _may_hold_email(text):
             for email in EMAIL_RE.findall(text):
@@ -964,19 +965,24 @@ def record_links(draft: Draft) -> tuple[list[str], list[str]]:
 
 
 def _may_hold_link(text: str) -> bool:
-    """_may_hold_email or _may_hold_url, in one call per line."""
-    return ("@" in text or "(a" in text or "[at]" in text or "://" in text
-            or (("w." in text or "W." in text) and "www." in text.lower()))
+    """_may_hold_email or _may_hold_url, in one call."""
+    return _may_hold_email(text) or _may_hold_url(text)
 
+
+# The quick tests look for one character before a longer needle: a one-character search
+# is the fastest a string offers, and these characters are rare in the catalogue's text.
 
 def _may_hold_email(text: str) -> bool:
     """A quick test that lets most lines skip the e-mail pattern (which needs one of these)."""
-    return "@" in text or "(a" in text or "[at]" in text
+    return ("@" in text or ("(" in text and "(a" in text)
+            or ("[" in text and "[at]" in text))
 
 
 def _may_hold_url(text: str) -> bool:
     """A quick test that lets most lines skip the link pattern ('://' or 'www.' in any case)."""
-    return "://" in text or (("w." in text or "W." in text) and "www." in text.lower())
+    return ((":" in text and "://" in text)
+            or (("w" in text or "W" in text) and ("w." in text or "W." in text)
+                and "www." in text.lower()))
 
 
 def normalise_url(url: str) -> str:
@@ -984,11 +990,10 @@ def normalise_url(url: str) -> str:
     return url if re.match(r"https?://", url, re.IGNORECASE) else f"https://{url}"
 
 
-def _all_lines(draft: Draft, wanted: Callable[[str], bool]) -> list[Line]:
-    """The draft's lines whose text is wanted, in source order."""
+def _all_lines(draft: Draft) -> list[Line]:
+    """Every line of the draft (in no particular order)."""
     lines = [l for l in (draft.title, draft.status, draft.marker) if l is not None]
-    lines += draft.body + draft.contacts + [l for s in draft.partners for l in s]
-    return sorted((l for l in lines if wanted(l.text)), key=attrgetter("number"))
+    return lines + draft.body + draft.contacts + [l for s in draft.partners for l in s]
 
 
 def base_key(title: str | None, lead: dict[str, Any] | None,

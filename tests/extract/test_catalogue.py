@@ -19,7 +19,6 @@ import pytest
 from publisher.extract import (EXTRACTORS, Extraction, Problem, SourceError, extract_path,
                                read_source_text)
 from publisher.extract.catalogue import ends_sentence, extract_catalogue
-from publisher.extract.rules import phrase_key, short_phrase_key
 
 PROJECT = Path(__file__).resolve().parents[2]
 CATALOGUE = PROJECT / "mappings/sources/004_f0ab20c46da3f21c.txt"
@@ -657,21 +656,6 @@ def test_extractor_is_chosen_from_the_source_registry(tmp_path):
 def test_a_sentence_end_is_read_from_the_end_of_the_text(text, ends):
     assert ends_sentence(text) is ends
     assert ends_sentence("Pitkä kappale, jonka monta riviä on liitetty yhteen. " * 50 + text) is ends
-
-
-@pytest.mark.parametrize("text", [
-    "HANKE ON PÄÄTTYNYT.", "Hanke  on\tpäättynyt", "HANKE ON PÄÄTTYNYT .", "hanke on päättynyt ..",
-    "Hanke on päättynyt, mutta ylikunnallinen digistrategiatyö jatkuu.", "Mikä muuttuu?", ".",
-])
-def test_a_short_phrase_key_is_the_phrase_key_of_any_text_that_could_match(text):
-    """Rejecting by word count must never reject a text whose key has few enough words."""
-    key = phrase_key(text)
-    for words in range(1, 6):
-        short = short_phrase_key(text, words)
-        if len(key.split()) <= words:
-            assert short == key
-        else:
-            assert short in (None, key)
 
 
 def test_extraction_switches_the_garbage_collector_back_as_it_was():

@@ -1,0 +1,56 @@
+"""The word lists of the catalogue extractor and the quick tests derived from them."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from publisher.extract.rules import (WORD_RE, initials, load_rules, phrase_key, short_phrase_key,
+                                     text_words, word_key)
+
+#: Characters that a catalogue line may hold, and some it should not but might.
+ALPHABET = ("abcdefghijklmnopqrstuvwxyzåäöÅÄÖABCXYZéüßæøÉ0123456789 .,;:!?()-–—”’'\"/&%@"
+            "\t\n\u00a0\u2028\x01\x02\x03\x7f\u0130ĥ€😀")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_text_words_are_the_words_of_the_word_pattern(seed):
+    rng = random.Random(seed)
+    for _ in range(400):
+        text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 60))).casefold()
+        assert text_words(text) == [word_key(w) for w in WORD_RE.findall(text)], repr(text)
+
+
+def test_text_words_of_a_catalogue_sentence():
+    folded = "Hankkeen tavoitteena on, että ”Kaselli”-alusta – ja/tai för att…".casefold()
+    assert text_words(folded) == [word_key(w) for w in (
+        "hankkeen", "tavoitteena", "on", "että", "kaselli", "alusta", "ja", "tai", "för", "att")]
+
+
+def test_language_scores_count_swedish_up_and_finnish_down():
+    scores = load_rules().language_scores
+    assert scores[word_key("och")] == 1 and scores[word_key("että")] == -1
+    assert word_key("hanke") in scores and word_key("kunta") not in scores
+
+
+@pytest.mark.parametrize("text", [
+    "HANKE ON PÄÄTTYNYT.", "Hanke  on\tpäättynyt", "HANKE ON PÄÄTTYNYT .", "hanke on päättynyt ..",
+    "Hanke on päättynyt, mutta ylikunnallinen digistrategiatyö jatkuu.", "Mikä muuttuu?", ".",
+])
+def test_a_short_phrase_key_is_the_phrase_key_of_any_text_that_could_match(text):
+    """Rejecting by word count must never reject a text whose key has few enough words."""
+    key = phrase_key(text)
+    for words in range(1, 6):
+        short = short_phrase_key(text, words)
+        if len(key.split()) <= words:
+            assert short == key
+        else:
+            assert short in (None, key)
+
+
+def test_initials_are_the_first_letters_of_the_keys_or_nothing_for_an_empty_key():
+    assert initials(["hanke on päättynyt", "projektet har avslutats"]) == {"h", "p"}
+    assert initials(["mikä muuttuu?", ""]) is None
+    rules = load_rules()
+    for key in rules.headings:
+        assert key[:1] in rules.heading_initials
