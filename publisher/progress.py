@@ -13,6 +13,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.enabled = not quiet and self.stream.isatty()
         self._started = time.monotonic()
+        self._last_count = 0.0
 
     def step(self, message: str) -> None:
         """Announce the start of a pipeline stage."""
@@ -22,8 +23,13 @@ class Progress:
             self.stream.flush()
 
     def count(self, label: str, done: int, total: int | None = None) -> None:
-        """Update a running count in place (every item, throttled by the terminal)."""
+        """Update a running count in place, at most ten times a second (and at the end)."""
         if self.enabled:
+            now = time.monotonic()
+            finished = total is not None and done >= total
+            if not finished and now - self._last_count < 0.1:
+                return
+            self._last_count = now
             suffix = f"/{total}" if total else ""
             self.stream.write(f"\r  {label}: {done}{suffix}")
             if total is not None and done >= total:
