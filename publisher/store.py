@@ -200,15 +200,29 @@ def _has_relative_iri(text: str) -> bool:
     return any(not _SCHEME.match(m.group(1)) for m in _IRI.finditer(text))
 
 
-@lru_cache(maxsize=512)
+_REMEMBERED_QUERY_LENGTH = 8192
+
+
 def inspect_query(text: str) -> QueryInfo:
     """Find the query form, whether the text is an update, whether it uses SERVICE, and
     its own LIMIT.
 
     A lexical scan, not a parse: strings, IRIs and comments are blanked out, variables and
     prefixed names are skipped, so ``?service`` or ``ex:insert`` never count as keywords.
-    Cached: the endpoint and the store both look at the same text.
+    The endpoint and the store both look at the same text, so the answers for texts of
+    ordinary length are remembered (long ones are not kept in memory).
     """
+    if len(text) <= _REMEMBERED_QUERY_LENGTH:
+        return _inspect_remembered(text)
+    return _inspect(text)
+
+
+@lru_cache(maxsize=512)
+def _inspect_remembered(text: str) -> QueryInfo:
+    return _inspect(text)
+
+
+def _inspect(text: str) -> QueryInfo:
     blanked = _blank_out(text)
     keywords = [m.group(1).upper() for m in _KEYWORD.finditer(blanked)]
     form = None

@@ -56,7 +56,7 @@ class RenderCache:
                  max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES) -> None:
         self.max_bytes = max(0, max_bytes)
         self.max_entry_bytes = min(max_entry_bytes, self.max_bytes)
-        self._entries: OrderedDict[Hashable, Rendered] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Rendered, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -64,27 +64,29 @@ class RenderCache:
 
     def get(self, key: Hashable) -> Rendered | None:
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
+            kept = self._entries.get(key)
+            if kept is None:
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return entry
+            return kept[0]
 
     def put(self, key: Hashable, entry: Rendered) -> bool:
-        """Keep ``entry`` unless it is bigger than an entry may be; evict the oldest."""
-        if entry.size > self.max_entry_bytes:
+        """Keep ``entry`` unless it is bigger than an entry may be; evict the oldest. The
+        key counts too: a long query string can outweigh a short answer."""
+        size = entry.size + _key_size(key)
+        if size > self.max_entry_bytes:
             return False
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self._bytes -= old.size
-            self._entries[key] = entry
-            self._bytes += entry.size
+                self._bytes -= old[1]
+            self._entries[key] = (entry, size)
+            self._bytes += size
             while self._bytes > self.max_bytes and self._entries:
-                _, evicted = self._entries.popitem(last=False)
-                self._bytes -= evicted.size
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self._bytes -= evicted
         return True
 
     def clear(self) -> None:
@@ -98,6 +100,11 @@ class RenderCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _key_size(key: Hashable) -> int:
+    parts = key if isinstance(key, tuple) else (key,)
+    return 64 + sum(len(part) if isinstance(part, (str, bytes)) else 16 for part in parts)
 
 
 def configured_max_bytes(settings: Any) -> int:

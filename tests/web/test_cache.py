@@ -43,13 +43,14 @@ def entry(size: int) -> Rendered:
 def test_lru_is_bounded_by_bytes_and_keeps_the_recent():
     cache = RenderCache(max_bytes=1000, max_entry_bytes=600)
     for name in "abc":
-        assert cache.put(name, entry(200))
+        assert cache.put(name, entry(150))
     assert cache.get("a") is not None          # a is now the most recent
-    cache.put("d", entry(200))                  # over 1000 bytes: b, the oldest, goes
+    cache.put("d", entry(150))                  # over 1000 bytes: b, the oldest, goes
     assert cache.get("b") is None and cache.get("a") and cache.get("c") and cache.get("d")
     assert cache.bytes_used <= 1000
     assert not cache.put("big", entry(700))     # larger than an entry may be
     assert cache.get("big") is None
+    assert not cache.put("q" * 700, entry(10))  # a long key weighs as much as a body
     cache.clear()
     assert len(cache) == 0 and cache.bytes_used == 0
 
