@@ -1220,6 +1220,8 @@ class RemoteStore(Store):
             if _is_timeout(error):
                 raise QueryTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
             raise StoreUnavailable(f"the SPARQL store connection failed: {error}") from None
+        finally:
+            response.close()        # a result cut at the limit is not read to its end
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         kind, result = self._run(sparql, self.settings.limits.query_timeout_seconds)
