@@ -614,7 +614,7 @@ class PageReader:
         `topic_lines` is the span of the topic they are the experts of, whose initiatives
         named in running text are found later (`link_topic_experts`)."""
         found = line.match
-        people = [(m.group("name"), m.group("role"))
+        people = [(m.group("name"), m.group("role") or found.get("_rule") or None)
                   for m in PERSON_WITH_ROLE_RE.finditer(found.get("people", ""))]
         if not people:
             self.problem(line.number, "experts", "an expert line with no name in it")

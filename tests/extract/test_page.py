@@ -224,6 +224,10 @@ def test_real_page_experts_with_their_initiatives(page):
     # Laura Lyly's role names the competition Klash: she is its expert too
     assert named_for("Laura Lyly", 35) == named_for("Aino Lappalainen", 35) | {"Klash"}
     assert named_for("Irmeli Myllymäki", 47) == {"Utbildning som en tjänst"}
+    # an expert line without a role in parentheses names an expert ("Sakkunnig vid …")
+    roles = {(r["name"], r["role"]) for r in of_type(page, "person") if r["relation"] == "expert"}
+    assert ("Irmeli Myllymäki", "sakkunnig") in roles and ("Mattias Lindroth", "sakkunnig") in roles
+    assert ("Laura Lyly", "tävlingen Klash och forskning") in roles
     assert named_for("Minna Lindberg", 202) >= {"Opeka", "eVaka", "KOPA", "Annie Advisor"}
     assert named_for("Päivi Tiihonen", 179) == {
         "Totalrevideringen av markanvändnings- och bygglagen och RYHTI-projektet",
