@@ -173,7 +173,7 @@ def classify_line(number: int, raw: str, rules: CatalogueRules) -> Line:
         return Line(number, text, "lettered", content=m.group(2).strip())
     if text[:1] in BULLET_MARKS and (m := BULLET_RE.match(text)):
         return Line(number, text, "bullet", content=m.group(1).strip())
-    return Line(number, text, "text", content=text)
+    return Line(number, text, "text", text)
 
 
 def _status_language(text: str, first: str, rules: CatalogueRules) -> str | None:
@@ -276,19 +276,27 @@ def read_contact_line(text: str, rules: CatalogueRules) -> list[dict[str, Any]] 
     stripped = text.strip()
     if not stripped:
         return None
-    if EMAIL_RE.fullmatch(stripped.rstrip(".")):
+    if _may_hold_email(stripped) and EMAIL_RE.fullmatch(stripped.rstrip(".")):
         return [{"kind": "email", "email": normalise_email(stripped.rstrip("."))}]
-    urls = URL_RE.findall(stripped)
+    urls = URL_RE.findall(stripped) if _may_hold_url(stripped) else None
     if urls:
         rest = phrase_key(URL_RE.sub(" ", stripped).strip(" :-–"))
         if not rest or rest in rules.link_texts:
             return [{"kind": "url", "url": clean_url(u)} for u in urls]
-    if phrase_key(stripped) in rules.link_texts:
+    if _is_link_text(stripped, rules):
         return [{"kind": "link-text", "text": stripped.rstrip(".")}]
     people = parse_person_line(stripped, rules)
     if people:
         return [{"kind": "person", "name": n, "organisation_as_written": o} for n, o in people]
     return None
+
+
+def _is_link_text(text: str, rules: CatalogueRules) -> bool:
+    """A link text standing for a contact ("Hankkeen nettisivut")?"""
+    initials = rules.link_text_initials
+    if initials is not None and initial(text) not in initials:
+        return False
+    return short_phrase_key(text, rules.link_text_words) in rules.link_texts
 
 
 def line_contacts(line: Line, text: str, rules: CatalogueRules) -> list[dict[str, Any]] | None:
@@ -366,8 +374,14 @@ class Segmenter:
 
     def run(self) -> list[Draft]:
         i = 0
-        while i < len(self.lines):
-            i = self._step(i)
+        lines = self.lines
+        while i < len(lines):
+            line = lines[i]
+            if line.kind == "text" and self.mode == "open":
+                self._describe(line)                # the common case: a line of description
+                i += 1
+            else:
+                i = self._step(i)
         if self.current is not None and self.mode == "contacts" and not self.current.contacts \
                 and not self.current.marker.content:
             self.current.incomplete_reason = (
@@ -443,9 +457,14 @@ class Segmenter:
             return i + 1
         if line.kind == "partners":
             return self._take_partners(i)
-        draft.body.append(line)
-        draft.take(line, "description")
+        self._describe(line)
         return i + 1
+
+    def _describe(self, line: Line) -> None:
+        """A line of the open record's description."""
+        draft = self.current
+        draft.body.append(line)
+        draft.roles[line.number] = "description"
 
     def _numbered_starts_record(self, i: int, draft: Draft) -> bool:
         """A numbered line after the partner list of a record without contacts is a title."""
@@ -600,6 +619,8 @@ def _split_stop_pattern(joiners: tuple[str, ...]) -> re.Pattern[str]:
 
 def _strip_descriptors(item: str, rules: CatalogueRules) -> tuple[str, str | None]:
     """Drop lowercase words before the name ('lisäksi yksityinen kumppanioppilaitos X')."""
+    if item[:1].isupper() or item[:1].isdigit():
+        return item, None                        # the usual case: the name comes first
     words = item.split()
     k = 0
     while k < len(words) - 1 and not words[k][:1].isupper() and not words[k][:1].isdigit():
@@ -1135,7 +1156,7 @@ def _classify_lines(lines: list[str],
         text = raw.strip()
         if not text:
             continue
-        reason = _unassigned_reason(text, rules)
+        reason = _unassigned_reason(text, rules) if rules.unassigned_patterns else None
         if reason is not None:
             accounts[number] = LineAccount(number, None, None, reason, text)
             continue

@@ -145,6 +145,16 @@ class CatalogueRules:
                 for w in words}
 
     @cached_property
+    def link_text_initials(self) -> frozenset[str] | None:
+        """First letters of the link texts (None: no cheap test, an empty one)."""
+        return initials(self.link_texts)
+
+    @cached_property
+    def link_text_words(self) -> int:
+        """Words in the longest link text."""
+        return phrase_words(self.link_texts)
+
+    @cached_property
     def status_words(self) -> int:
         """Words in the longest status phrase."""
         return phrase_words(self.status_phrases)
