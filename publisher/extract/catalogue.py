@@ -91,7 +91,7 @@ from typing import Any
 
 from publisher.extract.base import Extraction, LineAccount, Problem
 from publisher.extract.rules import (CatalogueRules, initial, joiner_pattern, load_rules,
-                                     phrase_key, short_phrase_key, text_words)
+                                     phrase_key, text_words)
 from publisher.keys import slugify, unique_keys
 from publisher.municipalities import MunicipalityIndex, Resolution, default_index
 
@@ -178,11 +178,8 @@ def classify_line(number: int, raw: str, rules: CatalogueRules) -> Line:
 
 def _status_language(text: str, first: str, rules: CatalogueRules) -> str | None:
     """The language of a status line ("HANKE ON PÄÄTTYNYT."), None for any other line."""
-    initials = rules.status_initials
-    if initials is not None and first not in initials:
-        return None
-    key = short_phrase_key(text, rules.status_words)
-    return None if key is None else rules.status_phrases.get(key)
+    key = rules.status_test.key_of(text, first)
+    return None if key is None else rules.status_phrases[key]
 
 
 def _match_contact_marker(text: str, first: str,
@@ -213,10 +210,8 @@ def is_heading(line: Line, rules: CatalogueRules) -> bool:
     """A section heading: listed in the rules, or a short question ("Mikä muuttuu?")."""
     if line.kind != "text":
         return False
-    initials = rules.heading_initials
-    if ((initials is None or initial(line.text) in initials)
-            and short_phrase_key(line.text, rules.heading_words) in rules.headings):
-        return True                                     # the key ignores a final full stop
+    if rules.heading_test.key_of(line.text) is not None:   # the key ignores a final full stop
+        return True
     limit = rules.question_max_words
     return line.text.endswith("?") and len(line.text.split(None, limit)) <= limit
 
@@ -293,10 +288,7 @@ def read_contact_line(text: str, rules: CatalogueRules) -> list[dict[str, Any]] 
 
 def _is_link_text(text: str, rules: CatalogueRules) -> bool:
     """A link text standing for a contact ("Hankkeen nettisivut")?"""
-    initials = rules.link_text_initials
-    if initials is not None and initial(text) not in initials:
-        return False
-    return short_phrase_key(text, rules.link_text_words) in rules.link_texts
+    return rules.link_text_test.key_of(text) is not None
 
 
 def line_contacts(line: Line, text: str, rules: CatalogueRules) -> list[dict[str, Any]] | None:

@@ -61,24 +61,37 @@ def short_phrase_key(text: str, max_words: int) -> str | None:
     return phrase_key(text)
 
 
-def initials(keys: Iterable[str]) -> frozenset[str] | None:
-    """The first letters of phrase keys, to reject most lines before folding them whole.
-
-    A key starts with the folded first letter of its text, so a line whose first letter
-    is not among these cannot match; None when one key is empty (no such test).
-    """
-    keys = list(keys)
-    return None if "" in keys else frozenset(key[:1] for key in keys)
-
-
 def initial(text: str) -> str:
     """The first letter of a text as it starts its phrase key."""
     return text[:1].casefold()[:1]
 
 
-def phrase_words(keys: Iterable[str]) -> int:
-    """The number of words in the longest of the phrases."""
-    return max((len(key.split()) for key in keys), default=0)
+@dataclass(frozen=True)
+class PhraseTest:
+    """Is a line one of these phrases? Cheap tests first, as every line is asked.
+
+    A key starts with the folded first letter of its text, so a line whose first letter
+    is no key's first letter cannot match (no such test when a key is empty); and a line
+    with more words than the longest phrase is rejected without folding it whole.
+    """
+
+    keys: frozenset[str]
+    initials: frozenset[str] | None
+    words: int
+
+    @classmethod
+    def of(cls, keys: Iterable[str]) -> "PhraseTest":
+        keys = frozenset(keys)
+        return cls(keys, None if "" in keys else frozenset(key[:1] for key in keys),
+                   max((len(key.split()) for key in keys), default=0))
+
+    def key_of(self, text: str, first: str | None = None) -> str | None:
+        """The text's phrase key when it is one of the phrases, else None (`first`: the
+        text's `initial`, when the caller has it already)."""
+        if self.initials is not None and (first or initial(text)) not in self.initials:
+            return None
+        key = short_phrase_key(text, self.words)
+        return key if key in self.keys else None
 
 
 @dataclass(frozen=True)
@@ -128,16 +141,6 @@ class CatalogueRules:
     # -- derived once from the word lists: every line of a document is tested against them
 
     @cached_property
-    def status_initials(self) -> frozenset[str] | None:
-        """First letters of the status phrases (None: no cheap test, an empty phrase)."""
-        return initials(self.status_phrases)
-
-    @cached_property
-    def heading_initials(self) -> frozenset[str] | None:
-        """First letters of the listed headings (None: no cheap test, an empty heading)."""
-        return initials(self.headings)
-
-    @cached_property
     def language_scores(self) -> dict[bytes, int]:
         """By `word_key`: +1 for a Swedish word, −1 for a Finnish one (0 if in both lists)."""
         words = self.finnish_words | self.swedish_words
@@ -145,24 +148,19 @@ class CatalogueRules:
                 for w in words}
 
     @cached_property
-    def link_text_initials(self) -> frozenset[str] | None:
-        """First letters of the link texts (None: no cheap test, an empty one)."""
-        return initials(self.link_texts)
+    def status_test(self) -> PhraseTest:
+        """Is a line a status line?"""
+        return PhraseTest.of(self.status_phrases)
 
     @cached_property
-    def link_text_words(self) -> int:
-        """Words in the longest link text."""
-        return phrase_words(self.link_texts)
+    def heading_test(self) -> PhraseTest:
+        """Is a line a listed heading?"""
+        return PhraseTest.of(self.headings)
 
     @cached_property
-    def status_words(self) -> int:
-        """Words in the longest status phrase."""
-        return phrase_words(self.status_phrases)
-
-    @cached_property
-    def heading_words(self) -> int:
-        """Words in the longest listed heading."""
-        return phrase_words(self.headings)
+    def link_text_test(self) -> PhraseTest:
+        """Is a line a link text standing for a contact?"""
+        return PhraseTest.of(self.link_texts)
 
     @cached_property
     def contact_markers_by_initial(self) -> dict[str, tuple[tuple[str, str], ...]]:

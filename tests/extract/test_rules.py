@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from publisher.extract.rules import (WORD_RE, initials, load_rules, phrase_key, short_phrase_key,
-                                     text_words, word_key)
+from publisher.extract.rules import (WORD_RE, PhraseTest, load_rules, phrase_key,
+                                     short_phrase_key, text_words, word_key)
 
 #: Characters that a catalogue line may hold, and some it should not but might.
 ALPHABET = ("abcdefghijklmnopqrstuvwxyzåäöÅÄÖABCXYZéüßæøÉ0123456789 .,;:!?()-–—”’'\"/&%@"
@@ -48,9 +48,14 @@ def test_a_short_phrase_key_is_the_phrase_key_of_any_text_that_could_match(text)
             assert short in (None, key)
 
 
-def test_initials_are_the_first_letters_of_the_keys_or_nothing_for_an_empty_key():
-    assert initials(["hanke on päättynyt", "projektet har avslutats"]) == {"h", "p"}
-    assert initials(["mikä muuttuu?", ""]) is None
+def test_a_phrase_test_rejects_by_first_letter_and_word_count_only_what_cannot_match():
+    test = PhraseTest.of(["hanke on päättynyt", "projektet har avslutats"])
+    assert test.initials == {"h", "p"} and test.words == 3
+    assert test.key_of("HANKE ON PÄÄTTYNYT.") == "hanke on päättynyt"
+    assert test.key_of("Hanke  on\tpäättynyt .") == "hanke on päättynyt"
+    assert test.key_of("Hanke on päättynyt, mutta työ jatkuu.") is None
+    assert test.key_of("Kunta kuuluu kaikille") is None
+    assert PhraseTest.of(["mikä muuttuu?", ""]).initials is None
     rules = load_rules()
     for key in rules.headings:
-        assert key[:1] in rules.heading_initials
+        assert rules.heading_test.key_of(key) == key
