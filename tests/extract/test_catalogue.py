@@ -658,6 +658,16 @@ def test_a_sentence_end_is_read_from_the_end_of_the_text(text, ends):
     assert ends_sentence("Pitkä kappale, jonka monta riviä on liitetty yhteen. " * 50 + text) is ends
 
 
+def test_extraction_leaves_no_reference_cycles_for_the_paused_collector():
+    """The collector is paused while records are built because they hold no cycles:
+    reading the whole catalogue must leave nothing for it to collect afterwards."""
+    lines = read_source_text(CATALOGUE)
+    gc.collect()
+    extraction = extract_catalogue(CATALOGUE, lines)
+    assert gc.collect() == 0
+    assert len(extraction.records) == 142
+
+
 def test_extraction_switches_the_garbage_collector_back_as_it_was():
     text = ["Hanke", "Kuvaus.", "Lisätietoja", "Mariia Karhu, Espoo"]
     assert gc.isenabled()
