@@ -37,6 +37,7 @@ class Limits:
     result_limit: int = 10000
     upload_max_bytes: int = 10 * 1024 * 1024
     request_max_bytes: int = 1024 * 1024
+    validation_timeout_seconds: float = 60.0
     allow_service: bool = False
 
 

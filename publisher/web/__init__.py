@@ -83,7 +83,7 @@ def _install_guards(app: Flask) -> None:
         if not _HOST.fullmatch(request.host or ""):
             return error_response(400, "The Host header is not a valid host name.")
         declared = request.content_length
-        limit = app.config["MAX_CONTENT_LENGTH"]
+        limit = request.max_content_length     # an endpoint may have raised it (uploads)
         if declared is not None and limit and declared > limit:
             return error_response(413, f"The request body is larger than {limit} bytes.")
         return None
@@ -122,8 +122,7 @@ def _install_error_handlers(app: Flask) -> None:
             headers["Allow"] = ", ".join(error.valid_methods)
         message = error.description or ""
         if isinstance(error, RequestEntityTooLarge):
-            message = (f"The request body is larger than "
-                       f"{app.config['MAX_CONTENT_LENGTH']} bytes.")
+            message = f"The request body is larger than {request.max_content_length} bytes."
         extra: dict[str, Any] = {}
         available = getattr(error, "available", None)
         if available:

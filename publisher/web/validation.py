@@ -255,9 +255,8 @@ def upload_limit(current: Settings) -> int:
 
 
 def time_limit(current: Settings) -> float:
-    """`limits.validation_timeout_seconds` where configured, else the query time limit."""
-    return float(getattr(current.limits, "validation_timeout_seconds", None)
-                 or current.limits.query_timeout_seconds)
+    """How long one validation may run (`limits.validation_timeout_seconds`)."""
+    return float(current.limits.validation_timeout_seconds)
 
 
 @bp.before_app_request

@@ -247,7 +247,7 @@ def limited(settings, embedded_store):
     """The app behind a real HTTP server with a small upload limit and a short time limit."""
     from publisher.web import create_app
 
-    limits = replace(settings.limits, upload_max_bytes=200_000, query_timeout_seconds=3)
+    limits = replace(settings.limits, upload_max_bytes=200_000, validation_timeout_seconds=3)
     app = create_app(replace(settings, limits=limits), embedded_store)
     server = LiveServer(app)
     yield server
