@@ -38,6 +38,7 @@ class Limits:
     upload_max_bytes: int = 10 * 1024 * 1024
     request_max_bytes: int = 1024 * 1024
     validation_timeout_seconds: float = 60.0
+    response_cache_bytes: int = 64 * 1024 * 1024
     allow_service: bool = False
 
 

@@ -80,6 +80,9 @@ def _install_guards(app: Flask) -> None:
             return error_response(400, "The URL has a malformed percent-encoding.")
         if "\ufffd" in request.path:
             return error_response(400, "The URL path is not valid UTF-8.")
+        if (request.environ.get("SERVER_PROTOCOL") == "HTTP/1.1"
+                and not request.environ.get("HTTP_HOST")):
+            return error_response(400, "An HTTP/1.1 request needs a Host header.")
         if not _HOST.fullmatch(request.host or ""):
             return error_response(400, "The Host header is not a valid host name.")
         declared = request.content_length

@@ -108,18 +108,17 @@ def _key_size(key: Hashable) -> int:
 
 
 def configured_max_bytes(settings: Any) -> int:
-    """Memory per process for both layers: ``limits.response_cache_bytes`` when the
-    configuration has it, else ``PUBLISHER_RESPONSE_CACHE_BYTES``, else 64 MiB."""
-    configured = getattr(getattr(settings, "limits", None), "response_cache_bytes", None)
-    if isinstance(configured, int):
-        return configured
+    """Memory per process for both layers: ``PUBLISHER_RESPONSE_CACHE_BYTES`` when set (it
+    overrides the file, as every PUBLISHER_ variable does), else ``limits.response_cache_bytes``,
+    else 64 MiB."""
     raw = os.environ.get(_ENVIRONMENT, "").strip()
     if raw:
         try:
             return int(raw)
         except ValueError:
             raise ValueError(f"{_ENVIRONMENT}={raw!r} is not a number of bytes") from None
-    return DEFAULT_MAX_BYTES
+    configured = getattr(getattr(settings, "limits", None), "response_cache_bytes", None)
+    return configured if isinstance(configured, int) else DEFAULT_MAX_BYTES
 
 
 def render_cache() -> RenderCache:

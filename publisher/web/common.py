@@ -38,8 +38,21 @@ class Publisher:
         return real if real.is_dir() else None
 
     def release_info(self) -> dict[str, Any]:
+        """release.json of the release served, read again only when the file changes."""
         folder = self.release_dir()
-        return read_release_info(folder) if folder else {}
+        if folder is None:
+            return {}
+        try:
+            stat = os.stat(folder / "release.json")
+            signature: tuple[Any, ...] = (str(folder), stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            signature = (str(folder), None, None)
+        cached = self._cache.get("release_info")
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        info = read_release_info(folder)
+        self._cache["release_info"] = (signature, info)
+        return info
 
     def cached(self, key: str, version: str | None, compute):
         """A value computed once per store version (e.g. the ontology's labels)."""

@@ -193,6 +193,13 @@ def test_no_release_yet(tmp_path):
     store.close()
 
 
+def test_an_http_1_1_request_without_host_is_refused(live):
+    status, body = raw_request(live.port, b"GET /health HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert status == 400 and b"Host header" in body
+    status, _ = raw_request(live.port, b"GET /health HTTP/1.0\r\n\r\n")
+    assert status == 200
+
+
 def test_live_server_still_serves_after_all_that(live):
     server = LiveServer.__name__      # the session server kept running through the bad input
     status, body = raw_request(live.port, b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
