@@ -136,13 +136,14 @@ def _metadata_description(iri: str) -> Index:
 
 
 @bp.route("/dataset")
+@bp.route("/dataset.<ext>")
 @bp.route("/dataset/<path:name>")
 @bp.route("/graph/<path:name>")
-def metadata_resource(name: str | None = None) -> Response:
+def metadata_resource(name: str | None = None, ext: str | None = None) -> Response:
     """Resources described by the release metadata: the dataset, its distributions, and the
     named graphs (whose RDF representation is the graph itself)."""
-    area = request.path.lstrip("/").split("/", 1)[0]
-    key, ext = split_extension(name) if name else ("", None)
+    area = request.path.lstrip("/").split("/", 1)[0].split(".", 1)[0]
+    key, ext = split_extension(name) if name else ("", ext)
     if name:
         _checked(*key.split("/"))
     fmt, negotiated = _representation(ext)

@@ -231,9 +231,6 @@ def page_problems(path: str, page: Page) -> list[str]:
     return [f"{path}: {p}" for p in problems]
 
 
-#: Links the metadata routes (not these pages) still get wrong: the format links of a dataset
-#: whose IRI is {base}dataset itself (that route is served only without an extension).
-KNOWN_BROKEN = re.compile(r"^/dataset\.(ttl|jsonld|rdf|nt|json)$")
 #: Pages whose forms are built elsewhere (the query editor, the validation form): their
 #: fields are not checked here.
 FORMS_ELSEWHERE = {"/sparql", "/validate"}
@@ -243,7 +240,7 @@ RELEASE_FILES = re.compile(r"^/dumps/.*\.html$")
 
 def check(result: Crawl) -> None:
     broken = {path: code for path, code in result.status.items()
-              if code >= 400 and not KNOWN_BROKEN.match(path)}
+              if code >= 400}
     assert broken == {}
     problems = [p for path, page in result.pages.items() if not RELEASE_FILES.match(path)
                 for p in page_problems(path, page)]
