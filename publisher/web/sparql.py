@@ -329,6 +329,7 @@ def editor_context() -> dict[str, Any]:
     vendor = Path(__file__).parent / "static" / "vendor" / "yasgui"
     context.update(
         title=context["t"]("query_editor"),
+        page="sparql",                      # marks the menu entry of the current page
         endpoint=here().page("sparql"),
         examples=[{**e, "query": e["query"].strip()} for e in
                   example_queries(context["lang"], context["t"])],
