@@ -248,8 +248,24 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
 
     with records_kept():
         _after_extraction(result, settings, progress, lines_of, mappings, organisations,
-                          programme, key, base, on_mapped)
+                          programme, key, base)
+    if on_mapped is not None:
+        on_mapped(result)
+    keep_only_spans(result)
+    progress.step("load the store")
+    result.files.load_into(result.store)
     return result
+
+
+def keep_only_spans(result: PipelineResult) -> None:
+    """After mapping, records are only needed for the report and to place a SHACL result in
+    its source lines: drop the rest before the store takes its memory (at 30 000 records the
+    prepared records are several hundred megabytes)."""
+    for document in result.documents:
+        document.records = [{"key": r.get("key"), "first_line": r.get("first_line"),
+                             "last_line": r.get("last_line")} for r in document.records]
+        document.prepared = []
+    gc.collect()
 
 
 @contextmanager
@@ -267,8 +283,7 @@ def records_kept() -> Iterator[None]:
 def _after_extraction(result: PipelineResult, settings: Settings, progress: Progress,
                       lines_of: dict[str, list[str]], mappings: dict[str, RecordMapping],
                       organisations: OrganisationRegistry, programme: dict[str, Any] | None,
-                      key: str, base: str,
-                      on_mapped: Callable[[PipelineResult], None] | None) -> None:
+                      key: str, base: str) -> None:
     """Merge, link, themes and mapping, then the store."""
     store = result.store
     progress.step("merge")
@@ -333,10 +348,6 @@ def _after_extraction(result: PipelineResult, settings: Settings, progress: Prog
     files.add_quads(_vocabulary_quads(settings, result.graph_iri("ontology", settings)))
     files.add_quads(_build_activity_quads(result, settings, mappings))
     files.close()
-    if on_mapped is not None:
-        on_mapped(result)
-    progress.step("load the store")
-    files.load_into(store)
     result.merges = _merge_report(merged, notes, iris, candidates, programme_iri)
     result.merges["persons"] = _person_report(result)
     result.summary = _summary(result, merged, assignments, texts, base)
