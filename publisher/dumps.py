@@ -31,6 +31,11 @@ from pyoxigraph import RdfFormat, parse, serialize
 #: zlib level of data.nt.gz: 6 is zlib's own default, about twice as fast as 9 for a file
 #: a few per cent larger.
 GZIP_LEVEL = 6
+#: Graphs up to this size are sorted in memory; larger ones in chunks of it merged from disk.
+SORT_CHUNK_BYTES = 256 * 1024 * 1024
+#: Up to this many triples the union is parsed once for the three syntaxes written from it;
+#: above, once per syntax, streamed (a few hundred bytes of memory per triple saved).
+PARSE_ONCE_TRIPLES = 3_000_000
 
 #: The syntaxes written from the union of the graphs (triples).
 TRIPLE_DUMPS: tuple[tuple[str, RdfFormat], ...] = (
@@ -67,15 +72,42 @@ class DumpCounts:
 
 
 def sort_graph_file(source: Path, target: Path) -> int:
-    """Sort one graph's N-Triples lines into a run file, each line once; returns the count."""
-    lines = source.read_bytes().splitlines()
-    lines.sort()
+    """Sort one graph's N-Triples lines into a run file, each line once; returns the count.
+
+    A graph larger than SORT_CHUNK_BYTES is sorted in chunks merged from disk, so memory
+    stays bounded however large the build."""
+    if source.stat().st_size <= SORT_CHUNK_BYTES:
+        lines = source.read_bytes().splitlines(keepends=True)
+        lines.sort()
+        return _write_unique(lines, target)
+    chunks = []
+    with source.open("rb") as handle:
+        while True:
+            lines = handle.readlines(SORT_CHUNK_BYTES)
+            if not lines:
+                break
+            lines.sort()
+            chunk = target.with_name(f"{target.stem}.chunk-{len(chunks):04d}")
+            with chunk.open("wb") as out:
+                out.writelines(lines)
+            chunks.append(chunk)
+            del lines
+    with ExitStack() as stack:
+        files = [stack.enter_context(chunk.open("rb")) for chunk in chunks]
+        count = _write_unique(heapq.merge(*files), target)
+    for chunk in chunks:
+        chunk.unlink()
+    return count
+
+
+def _write_unique(sorted_lines: Iterable[bytes], target: Path) -> int:
+    """Write sorted lines (each ending in a newline) once each, skipping blank ones."""
     count = 0
     previous = None
     with target.open("wb") as out:
-        for line in lines:
-            if line != previous and line:
-                out.write(line + b"\n")
+        for line in sorted_lines:
+            if line != previous and line.strip():
+                out.write(line)
                 count += 1
                 previous = line
     return count
@@ -165,11 +197,14 @@ def write_union(runs: list[Run], folder: Path, scratch: Path, prefixes: dict[str
     """data.nt.gz, data.ttl, data.rdf and data.jsonld from the union of the runs."""
     ntriples = scratch / "union.nt"
     count = merge_union(runs, ntriples, folder / "data.nt.gz")
-    triples = list(parse(path=str(ntriples), format=RdfFormat.N_TRIPLES))
-    ntriples.unlink()
+    parsed = (list(parse(path=str(ntriples), format=RdfFormat.N_TRIPLES))
+              if count <= PARSE_ONCE_TRIPLES else None)
     for name, fmt in TRIPLE_DUMPS:
+        triples = parsed if parsed is not None else parse(path=str(ntriples),
+                                                          format=RdfFormat.N_TRIPLES)
         serialize(triples, str(folder / name), fmt,
                   prefixes=prefixes if fmt is not RdfFormat.JSON_LD else None)
+    ntriples.unlink()
     return count
 
 
