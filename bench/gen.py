@@ -746,10 +746,8 @@ class Generator:
             "partner_municipalities": municipalities,
             "partner_organisations": organisations,
             "partners_as_written": readings,
-            "contacts": [{"name": p["name"], "organisation": p["organisation_as_written"],
-                          "organisation_as_written": p["organisation_as_written"],
-                          "organisation_normalised": p["organisation"],
-                          "organisation_code": p["organisation_code"]} for p in persons],
+            "contacts": [{"name": p["name"], "organisation": p["organisation_as_written"]}
+                         for p in persons],
             "contact_points": points,
             "urls": _unique(urls),
             "urls_normalised": [u if re.match(r"https?://", u) else f"https://{u}"

@@ -136,7 +136,8 @@ def prepare_record(record: dict[str, Any], document: DocumentContext) -> dict[st
     partners = [{"name": name, "key": organisation_key({"name": name})}
                 for name in _partner_names(record)]
     prepared["partner_organisations_prepared"] = partners
-    prepared["contacts_prepared"] = [_prepare_contact(c) for c in record.get("contacts") or []
+    people = [c for c in record.get("contact_points") or [] if c.get("kind") == "person"]
+    prepared["contacts_prepared"] = [_prepare_contact(c) for c in people or record.get("contacts") or []
                                      if c.get("name")]
     prepared["organisations_prepared"] = _local_organisations(prepared, lead, partners)
     return prepared
@@ -151,7 +152,9 @@ def _partner_names(record: dict[str, Any]) -> list[str]:
 
 
 def _prepare_contact(contact: dict[str, Any]) -> dict[str, Any]:
-    org_name = contact.get("organisation_normalised") or contact.get("organisation")
+    """A person contact point: `organisation` is the official name of a municipality (or
+    the organisation as written), `organisation_code` its code."""
+    org_name = contact.get("organisation")
     org = {"name": org_name, "code": contact.get("code") or contact.get("organisation_code")}
     return {
         "name": contact["name"],

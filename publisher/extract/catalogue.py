@@ -49,11 +49,10 @@ Record fields (one JSON object per record, in source order)
 ``partners_as_written`` [{"as_written", "line", "code", "method", ["member_of"]}] — every
                      partner mention with its line and how it was linked (exact, swedish,
                      inflected, suffixed, near-miss, or null when it is no municipality).
-``contacts``         [{"name", "organisation", …}] — the contact people in order;
-                     ``organisation`` is written as in the text ("Maalahden kunta");
-                     ``organisation_as_written`` (the same), ``organisation_normalised``
-                     and ``organisation_code`` (official municipality name and code, or
-                     the name and null) are there for linking.
+``contacts``         [{"name", "organisation"}] — the contact people in order;
+                     ``organisation`` is written as in the text ("Maalahden kunta"); the
+                     person entries of ``contact_points`` add the official municipality
+                     name (``organisation``) and ``organisation_code`` for linking.
 ``contact_points``   [{"kind": "person" | "url" | "email" | "link-text" | "unreadable",
                      "line", …}] — everything the contact block lists, people included.
 ``urls``             [str] — links written anywhere in the record, as written, once each;
@@ -805,13 +804,10 @@ def person_contacts(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The people among the contact points, in the record's output shape.
 
     `organisation` is the organisation as the line writes it ("Maalahden kunta"); only the
-    lead organisation is normalised. The official name and code of a municipality are kept
-    beside it for linking.
+    lead organisation is normalised. The official name and code of a municipality are in
+    the record's `contact_points`, for linking.
     """
-    return [{"name": p["name"], "organisation": p.get("organisation_as_written"),
-             "organisation_as_written": p.get("organisation_as_written"),
-             "organisation_normalised": p.get("organisation"),
-             "organisation_code": p.get("organisation_code")}
+    return [{"name": p["name"], "organisation": p.get("organisation_as_written")}
             for p in points if p["kind"] == "person"]
 
 

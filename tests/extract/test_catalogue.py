@@ -380,10 +380,9 @@ def test_contact_keeps_the_organisation_as_written():
         Camilla Melen, Pargas stad
     """)
     record = ex.records[0]
-    assert record["contacts"][0] == {"name": "Camilla Melen", "organisation": "Pargas stad",
-                                     "organisation_as_written": "Pargas stad",
-                                     "organisation_normalised": "Parainen",
-                                     "organisation_code": "445"}
+    assert record["contacts"][0] == {"name": "Camilla Melen", "organisation": "Pargas stad"}
+    person = record["contact_points"][0]
+    assert (person["organisation"], person["organisation_code"]) == ("Parainen", "445")
     assert record["language"] == "sv" and record["ended"] is True
     assert record["lead_organisation"] == {"name": "Parainen", "code": "445"}
 
@@ -758,7 +757,8 @@ def test_catalogue_fields_checked_by_hand(catalogue):
     maalahti = by_first_line(catalogue, 597)
     assert maalahti["language"] == "sv" and maalahti["ended"] is True
     assert maalahti["lead_organisation"] == {"name": "Maalahti", "code": "475"}
-    assert maalahti["contacts"][0]["organisation_as_written"] == "Maalahden kunta"
+    assert maalahti["contacts"][0] == {"name": maalahti["contacts"][0]["name"],
+                                       "organisation": "Maalahden kunta"}
 
     assert by_first_line(catalogue, 638)["language"] == "sv"
     assert by_first_line(catalogue, 625)["language"] == "fi"
