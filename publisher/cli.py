@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     for problem in extraction.problems:
         if not args.quiet:
-            print(f"warning: {problem}", file=sys.stderr)
+            print(f"{problem.severity}: {problem}", file=sys.stderr)
     return 0
 
 
@@ -185,7 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # the reader went away (`publisher extract … | head`): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
