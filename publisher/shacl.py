@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from datetime import date, datetime, time
 from typing import Any
@@ -1196,19 +1197,21 @@ class Compiler:
             if parameter in present:
                 raise UnsupportedShapes(f"{shape.label}: {feature} is not compiled")
         built: list[Constraint] = []
-        for parameter, build in self.builders().items():
+        for parameter, build in self.builders.items():
             if parameter in present:
                 built.extend(build(shape, list(g.objects(node, parameter))))
         return built
 
+    @cached_property
     def builders(self) -> dict[URIRef, Callable[[Shape, list[Node]], list[Constraint]]]:
+        """How each constraint parameter is compiled (in pyshacl's order of components)."""
         return {
             SH["class"]: self.classes, SH.datatype: self.datatype, SH.nodeKind: self.node_kind,
             SH.minCount: self.min_count, SH.maxCount: self.max_count,
             SH.minExclusive: self.ranges(SH.minExclusive), SH.minInclusive: self.ranges(SH.minInclusive),
             SH.maxExclusive: self.ranges(SH.maxExclusive), SH.maxInclusive: self.ranges(SH.maxInclusive),
-            SH["not"]: self.negation, SH["and"]: self.logical(And, SH["and"]),
-            SH["or"]: self.logical(Or, SH["or"]), SH.xone: self.logical(Xone, SH.xone),
+            SH["not"]: self.negation, SH["and"]: self.logical(And),
+            SH["or"]: self.logical(Or), SH.xone: self.logical(Xone),
             SH.minLength: self.length(True), SH.maxLength: self.length(False),
             SH.pattern: self.pattern, SH.languageIn: self.language_in, SH.uniqueLang: self.unique_lang,
             SH.equals: self.pairs(Equals), SH.disjoint: self.pairs(Disjoint),
@@ -1344,8 +1347,7 @@ class Compiler:
             built.append(inline(Not(shape, member, values), [member], "not"))
         return built
 
-    def logical(self, kind: type[LogicalConstraint], parameter: URIRef
-                ) -> Callable[[Shape, list[Node]], list[Constraint]]:
+    def logical(self, kind: type[LogicalConstraint]) -> Callable[[Shape, list[Node]], list[Constraint]]:
         def build(shape: Shape, values: list[Node]) -> list[Constraint]:
             built = []
             for list_node in values:
