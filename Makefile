@@ -8,6 +8,7 @@ TESTSTAMP := $(VENV)/.installed-test
 YASGUI := publisher/web/static/vendor/yasgui/yasgui.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 
 .PHONY: serve build test install install-test assets system-test-deps bench clean
 
@@ -42,7 +43,7 @@ build: $(STAMP)
 	$(BIN)/publisher build
 
 serve: install releases/latest
-	$(BIN)/publisher serve --host $(HOST) --port $(PORT)
+	$(BIN)/publisher serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 system-test-deps:
 	./scripts/install-test-system-deps.sh
