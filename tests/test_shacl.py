@@ -201,6 +201,7 @@ def test_every_kind_of_target_selects_its_focus_nodes() -> None:
     assert ("http://example.test/thing/nobody", "ex:SubjectsShape") in shapes_by_focus     # subjectsOf
     assert ("http://example.test/thing/thingB", "ex:ObjectsShape") in shapes_by_focus      # objectsOf
     assert ("42", "ex:LiteralFocusShape") in shapes_by_focus                               # a literal
+    assert ("http://example.test/thing/nameless", "ex:Agent › ex:name") in shapes_by_focus  # implicit
     assert any(f == "http://example.test/thing/good2" for f, _ in shapes_by_focus)          # subclass
 
 
@@ -328,3 +329,16 @@ def test_a_feature_that_is_not_compiled_is_refused_by_name(name: str, shapes_tex
     assert feature in str(refused.value)
     if name != "custom component":
         assert "ex:S" in str(refused.value)
+
+
+def test_comparing_a_blank_node_is_refused_as_pyshacl_refuses_it(settings: Settings) -> None:
+    shapes = Graph().parse(data=PREFIXES + "ex:S a sh:NodeShape ; sh:targetClass ex:T ; "
+                           "sh:property [ sh:path ex:start ; sh:lessThan ex:end ] .", format="turtle")
+    store = ox.Store()
+    store.load(b"""<http://example.test/x> a <http://example.test/ns#T> ;
+        <http://example.test/ns#start> [ ] ; <http://example.test/ns#end> 3 .""", format=ox.RdfFormat.TURTLE)
+    with pytest.raises(UnsupportedShapes) as refused:
+        validate_store(store, shapes)
+    assert "ex:S › ex:start" in str(refused.value) and "blank node" in str(refused.value)
+    with pytest.raises(Exception, match="BlankNode"):
+        validate_graph(to_rdflib(q.triple for q in store), shapes)
