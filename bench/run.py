@@ -38,6 +38,9 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
 DEFAULT_SIZES = (142, 3000, 30000)
+#: The validation comparison: the release of the real texts, and synthetic ones up to about a
+#: million triples (17 500 records), where plain pyshacl still fits in memory.
+VALIDATION_SIZES = ("real", 3000, 17500)
 SECTIONS = ("build", "validation", "server", "growth")
 BARS = {"build_floor_ratio_max": 3.0, "build_peak_rss_gib_max_at_30000": 2.0,
         "validation_speedup_min": 3.0}
@@ -55,8 +58,8 @@ class Measured:
     stderr: str
 
 
-def measured(command: list[str]) -> Measured:
-    """`measure` in a fresh Python process, so the peak RSS is this command's alone."""
+def measured(command: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Run a command in a fresh Python process, so the peak RSS read is this command's alone."""
     probe = ("import json,sys,time,subprocess,resource;"
              "t=time.perf_counter();p=subprocess.run(sys.argv[1:],capture_output=True);"
              "s=time.perf_counter()-t;"
@@ -64,7 +67,7 @@ def measured(command: list[str]) -> Measured:
              "print(json.dumps({'s':s,'rss':r,'rc':p.returncode,"
              "'out':p.stdout.decode(),'err':p.stderr.decode()[-4000:]}))")
     done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True,
-                          cwd=PROJECT, check=True)
+                          cwd=PROJECT, check=True, env=env)
     figures = json.loads(done.stdout)
     return Measured(figures["s"], figures["rss"], figures["rc"], figures["out"], figures["err"])
 
@@ -78,8 +81,12 @@ def checked(result: Measured, what: str) -> Measured:
 # --------------------------------------------------------------------------- inputs
 
 
-def work_dir(records: int) -> Path:
-    return BENCH / "work" / f"catalogue-{records}"
+Size = int | str       # a record count of a synthetic catalogue, or "real": the bundled texts
+REAL = "real"
+
+
+def work_dir(records: Size) -> Path:
+    return BENCH / "work" / (REAL if records == REAL else f"catalogue-{records}")
 
 
 def generated_text(records: int) -> Path:
@@ -107,11 +114,11 @@ def config_file(records: int) -> Path:
     return config
 
 
-def release_dir(records: int) -> Path:
+def release_dir(records: Size) -> Path:
     return work_dir(records) / "releases" / "latest"
 
 
-def ensure_release(records: int) -> Path:
+def ensure_release(records: Size) -> Path:
     """The release of this size, built if there is none yet."""
     if not (release_dir(records) / "release.json").exists():
         build_once(records)
@@ -121,10 +128,16 @@ def ensure_release(records: int) -> Path:
 # --------------------------------------------------------------------------- build
 
 
-def build_once(records: int) -> Measured:
-    config = config_file(records)
-    command = [sys.executable, "-m", "publisher.cli", "--config", str(config), "--quiet", "build"]
-    return checked(measured(command), f"the build of {records} records")
+def build_once(records: Size) -> Measured:
+    """`publisher build` of a synthetic catalogue, or of the project's own texts ("real")."""
+    command = [sys.executable, "-m", "publisher.cli", "--quiet", "build"]
+    env = None
+    if records == REAL:
+        env = {**os.environ, "PUBLISHER_RELEASES_DIR": str(work_dir(REAL) / "releases"),
+               "PUBLISHER_DATA_DIR": str(work_dir(REAL) / "data")}
+    else:
+        command[3:3] = ["--config", str(config_file(records))]
+    return checked(measured(command, env), f"the build of {records} records")
 
 
 def floor(release: Path) -> dict[str, float]:
@@ -166,7 +179,7 @@ def validation_side(side: str, release: Path) -> dict[str, Any]:
     return figures
 
 
-def bench_validation(sizes: list[int]) -> list[dict[str, Any]]:
+def bench_validation(sizes: list[Size]) -> list[dict[str, Any]]:
     rows = []
     for records in sizes:
         release = ensure_release(records)
@@ -307,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="record counts, comma-separated (default 142,3000,30000)")
     parser.add_argument("--sections", default=",".join(SECTIONS),
                         help=f"which sections (default all: {','.join(SECTIONS)})")
+    parser.add_argument("--validation-sizes",
+                        help="releases for the validation section: 'real' and record counts "
+                             f"(default {','.join(map(str, VALIDATION_SIZES))}; --quick: real,142)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 142 records, short server measurements")
     parser.add_argument("--out", type=Path, default=BENCH / "results",
@@ -324,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     if "build" in sections:
         results["build"] = bench_build(sizes)
     if "validation" in sections:
-        results["validation"] = bench_validation([s for s in sizes if s <= 30000])
+        chosen = (args.validation_sizes.split(",") if args.validation_sizes
+                  else ["real", "142"] if args.quick else list(map(str, VALIDATION_SIZES)))
+        results["validation"] = bench_validation([REAL if s == REAL else int(s) for s in chosen])
     if "server" in sections:
         results["server"] = bench_server(sizes, args.quick)
     if "growth" in sections:
