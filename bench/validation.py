@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from publisher.config import load_settings  # noqa: E402
 from publisher.release import gate_store  # noqa: E402
-from publisher.validate import ValidationOutcome, _results, ontology_graph, shapes_graph  # noqa: E402
+from publisher.validate import (ValidationOutcome, ontology_graph, report_results,  # noqa: E402
+                                shapes_graph)
 
 
 def release_settings(release_dir: Path):
@@ -59,7 +60,7 @@ def run_pyshacl(release_dir: Path) -> tuple[float, ValidationOutcome]:
                                            inference="none", advanced=True,
                                            allow_warnings=True)
     seconds = time.perf_counter() - started
-    return seconds, ValidationOutcome(bool(conforms), _results(report, "en", shapes), report)
+    return seconds, ValidationOutcome(bool(conforms), report_results(report, "en", shapes), report)
 
 
 def result_keys(outcome: ValidationOutcome) -> list[list[str | None]]:

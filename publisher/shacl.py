@@ -46,7 +46,7 @@ from pyshacl.rdfutil import clone_blank_node, compare_literal, stringify_node
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from publisher.validate import ValidationOutcome, _results
+from publisher.validate import ValidationOutcome, report_results
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
@@ -1951,6 +1951,6 @@ def validate_store(store: ox.Store, shapes: Graph, *, lang: str = "en",
         raise UnsupportedShapes("the data does not conform but no result explains why")
     writer = ReportWriter(shapes, store)
     report = writer.write(pyshacl_conforms, results)
-    found = _results(report, lang, shapes, writer.data)
+    found = report_results(report, lang, shapes, writer.data)
     conforms = not any(r.severity not in ("Warning", "Info") for r in found)    # as validate_graph
     return ValidationOutcome(conforms, found, report, lang=lang)

@@ -815,7 +815,7 @@ def _value(report: Graph, result: Node, focus: Node, names: Graph) -> str | None
     return _short(value, names)
 
 
-def _results(report: Graph, lang: str = "en", shapes: Graph | None = None,
+def report_results(report: Graph, lang: str = "en", shapes: Graph | None = None,
              data: Graph | None = None) -> list[ValidationResult]:
     """The report's top-level results (nested sh:detail results explain a result; they are
     not results of their own)."""
@@ -895,7 +895,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None,
                               "nested resources IRIs or flatten the structure") from None
     if not isinstance(report, Graph):
         raise UnreadableInput(f"the shapes cannot be used: {text}", where="shapes")
-    results = _results(report, lang, shapes, data)
+    results = report_results(report, lang, shapes, data)
     conforms = not any(r.severity not in {"Warning", "Info"} for r in results)
     return ValidationOutcome(bool(conforms), results, report, lang=lang)
 

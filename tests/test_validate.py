@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from publisher.config import load_settings
 from publisher.validate import (INPUT_FORMATS, InputTooLarge, ReadLimits, UnreadableInput,
                                 format_for_name,
-                                ValidationOutcome, ValidationResult, _results, input_format,
+                                ValidationOutcome, ValidationResult, report_results, input_format,
                                 load_profiles, parse_bytes, profile_shapes, read_path,
                                 shapes_graph, sniff, to_rdflib, validate_files, validate_graph)
 from validation.expected import expected, fixture, found
@@ -362,7 +362,7 @@ def test_results_equal_those_of_plain_pyshacl(settings) -> None:
     data = Graph().parse(fixture("skos-defects.ttl"))
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
                                     allow_warnings=True)
-    plain = _results(report, "en", shapes, data)
+    plain = report_results(report, "en", shapes, data)
 
     def rows(results):
         return sorted((r.focus, r.path, r.value, r.severity, r.message, r.constraint)
