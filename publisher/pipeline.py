@@ -481,8 +481,7 @@ def _theme_texts(result: PipelineResult, programme_iri: str | None, base: str,
     """The lines each initiative resource came from (all its merged records), with roles."""
     texts: dict[str, ThemeText] = {}
     for document in result.documents:
-        roles = {a.line: (a.role, a.record) for a in document.extraction.line_accounts}
-        lines = read_source_text(document.path)
+        usable = _theme_lines(document, rules)
         for index, record in enumerate(document.extraction.records):
             prepared = document.prepared[index]
             if document.extractor == "catalogue":
@@ -500,17 +499,28 @@ def _theme_texts(result: PipelineResult, programme_iri: str | None, base: str,
                 continue
             text = texts.setdefault(iri, ThemeText(iri, label))
             for first, last in spans:
-                if not first or not last:
-                    continue
-                for number in range(first, last + 1):
-                    role, owner = roles.get(number, (None, None))
-                    if role is None or not lines[number - 1].strip():
-                        continue
-                    if rules.excluded(role):
-                        continue
-                    text.lines.append(TextLine(document.path.name, number, lines[number - 1],
-                                               role.startswith(TITLE_ROLES)))
+                if first and last:
+                    text.lines += [usable[n] for n in range(first, last + 1) if n in usable]
     return list(texts.values())
+
+
+def _theme_lines(document: DocumentResult, rules: ThemeRules) -> dict[int, TextLine]:
+    """The lines of a document themes may read, by number: non-blank, in a record, of a
+    role the rules do not exclude (each role decided once)."""
+    lines = read_source_text(document.path)
+    name = document.path.name
+    excluded: dict[str, bool] = {}
+    usable: dict[int, TextLine] = {}
+    for account in document.extraction.line_accounts:
+        role = account.role
+        if role is None or not lines[account.line - 1].strip():
+            continue
+        if role not in excluded:
+            excluded[role] = rules.excluded(role)
+        if not excluded[role]:
+            usable[account.line] = TextLine(name, account.line, lines[account.line - 1],
+                                            role.startswith(TITLE_ROLES))
+    return usable
 
 
 def _theme_records(assignments, rules, build: str) -> list[dict[str, Any]]:
