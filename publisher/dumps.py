@@ -71,32 +71,31 @@ class DumpCounts:
 # --------------------------------------------------------------------------- sorting
 
 
-def sort_graph_file(source: Path, target: Path) -> int:
-    """Sort one graph's N-Triples lines into a run file, each line once; returns the count.
+def sort_graph_file(sources: list[Path], target: Path) -> int:
+    """Sort one graph's N-Triples lines (from its chunk files) into a run file, each line
+    once; returns the count.
 
-    A graph larger than SORT_CHUNK_BYTES is sorted in chunks merged from disk, so memory
+    A graph larger than SORT_CHUNK_BYTES is sorted in parts merged from disk, so memory
     stays bounded however large the build."""
-    if source.stat().st_size <= SORT_CHUNK_BYTES:
-        lines = source.read_bytes().splitlines(keepends=True)
+    if sum(p.stat().st_size for p in sources) <= SORT_CHUNK_BYTES:
+        lines = [line for p in sources for line in p.read_bytes().splitlines(keepends=True)]
         lines.sort()
         return _write_unique(lines, target)
-    chunks = []
-    with source.open("rb") as handle:
-        while True:
-            lines = handle.readlines(SORT_CHUNK_BYTES)
-            if not lines:
-                break
-            lines.sort()
-            chunk = target.with_name(f"{target.stem}.chunk-{len(chunks):04d}")
-            with chunk.open("wb") as out:
-                out.writelines(lines)
-            chunks.append(chunk)
-            del lines
+    parts = []
+    for source in sources:
+        with source.open("rb") as handle:
+            while lines := handle.readlines(SORT_CHUNK_BYTES):
+                lines.sort()
+                part = target.with_name(f"{target.stem}.part-{len(parts):05d}")
+                with part.open("wb") as out:
+                    out.writelines(lines)
+                parts.append(part)
+                del lines
     with ExitStack() as stack:
-        files = [stack.enter_context(chunk.open("rb")) for chunk in chunks]
+        files = [stack.enter_context(part.open("rb")) for part in parts]
         count = _write_unique(heapq.merge(*files), target)
-    for chunk in chunks:
-        chunk.unlink()
+    for part in parts:
+        part.unlink()
     return count
 
 
@@ -113,15 +112,18 @@ def _write_unique(sorted_lines: Iterable[bytes], target: Path) -> int:
     return count
 
 
-def sorted_runs(graphs: list[tuple[str | None, Path]], scratch: Path) -> list[Run]:
-    """Sort every graph file into a run, graphs in IRI order (the default graph first), and
-    write `runs.json` naming them for the TriG writer."""
+Graphs = list[tuple[str | None, list[Path]]]      # (graph IRI or None, its chunk files)
+
+
+def sorted_runs(graphs: Graphs, scratch: Path) -> list[Run]:
+    """Sort every graph's files into a run, graphs in IRI order (the default graph first),
+    and write `runs.json` naming them for the TriG writer."""
     scratch.mkdir(parents=True, exist_ok=True)
     ordered = sorted(graphs, key=lambda item: (item[0] is not None, item[0] or ""))
     runs = []
-    for index, (graph, source) in enumerate(ordered):
+    for index, (graph, sources) in enumerate(ordered):
         path = scratch / f"run-{index:04d}.nt"
-        runs.append(Run(graph, path, sort_graph_file(source, path)))
+        runs.append(Run(graph, path, sort_graph_file(sources, path)))
     (scratch / RUNS_FILE).write_text(json.dumps(
         [{"graph": r.graph, "path": r.path.name, "lines": r.lines} for r in runs]),
         encoding="utf-8")
@@ -215,11 +217,12 @@ class DumpJob:
     """The dump writer process, started on the build's graph files; `wait` collects the
     counts. The graph files must stay in place until it is done."""
 
-    def __init__(self, graphs: list[tuple[str | None, Path]], folder: Path, scratch: Path,
+    def __init__(self, graphs: Graphs, folder: Path, scratch: Path,
                  prefixes: dict[str, str]) -> None:
         scratch.mkdir(parents=True, exist_ok=True)
         (scratch / GRAPHS_FILE).write_text(json.dumps(
-            [{"graph": g, "path": str(p)} for g, p in graphs]), encoding="utf-8")
+            [{"graph": g, "paths": [str(p) for p in paths]} for g, paths in graphs]),
+            encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "publisher.dumps", str(folder), str(scratch),
              json.dumps(prefixes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -238,17 +241,17 @@ class DumpJob:
         self.process.communicate()
 
 
-def start_dumps(graphs: list[tuple[str | None, Path]], folder: Path, scratch: Path,
+def start_dumps(graphs: Graphs, folder: Path, scratch: Path,
                 prefixes: dict[str, str]) -> DumpJob:
     """Start writing every dump of `folder` from the graph files (graph IRI, or None for the
-    default graph, and the N-Triples file); the caller works on and calls `wait`."""
+    default graph, and its N-Triples chunk files); the caller works on and calls `wait`."""
     return DumpJob(graphs, folder, scratch, prefixes)
 
 
 def write_all(folder: Path, scratch: Path, prefixes: dict[str, str]) -> DumpCounts:
     """The writer process: sort, TriG in a second process, the union here."""
     entries = json.loads((scratch / GRAPHS_FILE).read_text(encoding="utf-8"))
-    runs = sorted_runs([(e["graph"], Path(e["path"])) for e in entries], scratch)
+    runs = sorted_runs([(e["graph"], [Path(p) for p in e["paths"]]) for e in entries], scratch)
     trig = subprocess.Popen([sys.executable, "-m", "publisher.dumps", "--trig", str(folder),
                              str(scratch), json.dumps(prefixes)], stderr=subprocess.PIPE)
     triples = write_union(runs, folder, scratch, prefixes)

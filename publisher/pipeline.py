@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
 from publisher import __version__
 from publisher.config import Settings
 from publisher.extract import Extraction, Problem, extract_path, read_source_text
+from publisher.graphfiles import GraphFiles
 from publisher.keys import unique_keys
 from publisher.link import (DCTERMS, LANGUAGE_IRIS, RDF, RDFS, DocumentContext,
                             OrganisationRegistry, kind_type, load_programme,
@@ -87,68 +86,6 @@ class DocumentResult:
     records: list[dict[str, Any]]
     extractor: str = "catalogue"
     prepared: list[dict[str, Any]] = field(default_factory=list)
-
-
-class GraphFiles:
-    """The build's statements as text, one N-Triples file per named graph.
-
-    The mapping appends lines as it goes, so no graph is held in memory; the store is then
-    bulk-loaded from the files by Oxigraph, and the dump writer sorts them on its own."""
-
-    def __init__(self, folder: Path | None = None) -> None:
-        if folder is None:
-            self._temporary: tempfile.TemporaryDirectory[str] | None = \
-                tempfile.TemporaryDirectory(prefix="kuntadigi-graphs-")
-            folder = Path(self._temporary.name)
-        else:
-            self._temporary = None
-            folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
-        self._handles: dict[str, BinaryIO] = {}
-        self.paths: dict[str, Path] = {}
-
-    def _handle(self, graph: str) -> BinaryIO:
-        handle = self._handles.get(graph)
-        if handle is None:
-            path = self.folder / f"graph-{len(self.paths):04d}.nt"
-            self.paths[graph] = path
-            handle = self._handles[graph] = path.open("wb")
-        return handle
-
-    def add_lines(self, graph: str, lines: list[str]) -> None:
-        """N-Triples statements (without their newlines) into a named graph."""
-        if lines:
-            self._handle(graph).write(("\n".join(lines) + "\n").encode("utf-8"))
-
-    def add_quads(self, quads: Iterable[Quad]) -> None:
-        """pyoxigraph quads (of named graphs) into their graphs' files."""
-        by_graph: dict[str, list[Quad]] = {}
-        for quad in quads:
-            by_graph.setdefault(quad.graph_name.value, []).append(quad)
-        for graph, items in by_graph.items():
-            self._handle(graph).write(serialize((q.triple for q in items),
-                                                format=RdfFormat.N_TRIPLES))
-
-    def close(self) -> None:
-        for handle in self._handles.values():
-            handle.close()
-        self._handles.clear()
-
-    def graphs(self) -> list[tuple[str | None, Path]]:
-        """(graph IRI, file) for the dump writer."""
-        return [(graph, path) for graph, path in self.paths.items()]
-
-    def load_into(self, store: Store) -> None:
-        """Bulk-load every graph file into the store, each into its named graph."""
-        for graph, path in self.paths.items():
-            store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph))
-
-    def remove(self) -> None:
-        self.close()
-        if self._temporary is not None:
-            self._temporary.cleanup()
-        else:
-            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @dataclass
@@ -217,10 +154,11 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
                  on_mapped: Callable[[PipelineResult], None] | None = None) -> PipelineResult:
     """Extract, merge, link, give themes and map every registered source into one store.
 
-    The mapping writes one N-Triples file per named graph under `workdir` (a temporary
-    folder by default, removed by `PipelineResult.close`); `on_mapped` is called once they
-    are complete, before the store is loaded from them, so a caller can start on the files
-    (the release writes its dumps from them in parallel)."""
+    The mapping writes N-Triples chunk files per named graph under `workdir` (a temporary
+    folder by default, removed by `PipelineResult.close`), loaded into the store by a
+    background thread as they fill; `on_mapped` is called once they are all written, before
+    the last loads are waited for, so a caller can start on the files (the release writes
+    its dumps from them in parallel)."""
     progress = progress or Progress(quiet=True)
     started = datetime.now(timezone.utc).replace(microsecond=0)
     key = build_key(settings)
@@ -229,7 +167,8 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
                 for name in _mapping_files(settings)}
     store = Store()
     version = ", ".join(f"{name} {m.version}" for name, m in mappings.items())
-    result = PipelineResult(store, [], key, started, version, files=GraphFiles(workdir))
+    result = PipelineResult(store, [], key, started, version,
+                            files=GraphFiles(workdir, store=store))
     organisations = OrganisationRegistry.load(settings.mappings_dir / "organisations.toml")
     programme = load_programme(settings.mappings_dir / "programme.toml")
 
@@ -253,7 +192,7 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
         on_mapped(result)
     keep_only_spans(result)
     progress.step("load the store")
-    result.files.load_into(result.store)
+    result.files.wait_loaded()
     return result
 
 

@@ -35,20 +35,23 @@ def statements() -> dict[str | None, list[Triple]]:
 
 
 def graph_files(folder: Path, graphs: dict[str | None, list[Triple]],
-                seed: int | None = None) -> list[tuple[str | None, Path]]:
+                seed: int | None = None) -> list[tuple[str | None, list[Path]]]:
+    """Each graph's statements in two chunk files, shuffled if a seed is given."""
     folder.mkdir(parents=True)
     out = []
     for index, (graph, triples) in enumerate(graphs.items()):
         lines = serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()
         if seed is not None:
             random.Random(seed).shuffle(lines)
-        path = folder / f"g{index}.nt"
-        path.write_bytes(b"\n".join(lines) + b"\n")
-        out.append((graph, path))
+        half = len(lines) // 2
+        paths = [folder / f"g{index}-a.nt", folder / f"g{index}-b.nt"]
+        paths[0].write_bytes(b"".join(line + b"\n" for line in lines[:half]))
+        paths[1].write_bytes(b"".join(line + b"\n" for line in lines[half:]))
+        out.append((graph, paths))
     return out
 
 
-def dump(graphs: list[tuple[str | None, Path]], folder: Path) -> int:
+def dump(graphs: list[tuple[str | None, list[Path]]], folder: Path) -> int:
     folder.mkdir()
     return start_dumps(graphs, folder, folder / ".runs", PREFIXES).wait().triples
 
@@ -86,9 +89,22 @@ def test_runs_are_in_iri_order_default_first_sorted_and_unique(tmp_path: Path) -
 
 
 def test_a_failing_writer_is_reported(tmp_path: Path) -> None:
-    job = DumpJob([(EX + "graph/a", tmp_path / "missing.nt")], tmp_path, tmp_path / "s", PREFIXES)
+    job = DumpJob([(EX + "graph/a", [tmp_path / "missing.nt"])], tmp_path, tmp_path / "s", PREFIXES)
     with pytest.raises(DumpFailed, match="writing the dumps failed.*missing.nt"):
         job.wait()
+
+
+def test_a_graph_larger_than_the_sort_chunk_is_sorted_through_disk(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    import publisher.dumps as dumps
+
+    graphs = graph_files(tmp_path / "g", statements(), seed=5)
+    in_memory = sorted_runs(graphs, tmp_path / "one")
+    monkeypatch.setattr(dumps, "SORT_CHUNK_BYTES", 200)
+    on_disk = sorted_runs(graphs, tmp_path / "two")
+    for a, b in zip(in_memory, on_disk):
+        assert a.path.read_bytes() == b.path.read_bytes() and a.lines == b.lines
+    assert not list((tmp_path / "two").glob("*.part-*"))
 
 
 def test_quads_for_the_trig_keep_their_graphs(tmp_path: Path) -> None:
