@@ -13,6 +13,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from rdflib import URIRef
 
 from publisher import __version__
 from publisher.config import Settings
+from publisher.catalog import DatasetStatistics, compute_statistics
 from publisher.dumps import DumpCounts, DumpJob, start_dumps
 from publisher.pipeline import (ONTOLOGY_FILES, PipelineResult, read_rdf_file, rebase,
                                 run_pipeline)
@@ -143,23 +145,24 @@ def write_vocabulary(folder: Path, settings: Settings) -> None:
     (folder / "shapes.ttl").write_text(shapes, encoding="utf-8")
 
 
+#: How many uses of a term the documentation looks at to choose its example.
+EXAMPLE_CANDIDATES = 200
+
+
 def example_triples(store: Store, ontology: RdfGraph) -> list[Any]:
-    """One triple from the data for each term of the vocabulary (the smallest subject, then
-    the smallest value, so the choice is stable): the examples of the documentation."""
-    terms = {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
-    rows = store.query("SELECT ?p (MIN(STR(?s)) AS ?s) WHERE { ?s ?p ?o } GROUP BY ?p",
-                       use_default_graph_as_union=True)
+    """One triple from the data for each term of the vocabulary, the examples of the
+    documentation: the smallest of the term's first uses in the store (a full scan per term
+    would cost seconds in a large build, for an illustration)."""
+    terms = sorted(str(s) for s in ontology.subjects() if isinstance(s, URIRef))
+    rdf_type = NamedNode(RDF_TYPE)
     chosen: list[Any] = []
-    for predicate, subject in ((r[0], r[1]) for r in rows):
-        if predicate.value not in terms:
-            continue
-        matches = store.quads_for_pattern(NamedNode(subject.value), predicate, None, None)
-        chosen.append(min((q.triple for q in matches), key=lambda t: str(t.object)))
-    classes = store.query("SELECT ?c (MIN(STR(?s)) AS ?s) WHERE { ?s a ?c } GROUP BY ?c",
-                          use_default_graph_as_union=True)
-    for cls, subject in ((r[0], r[1]) for r in classes):
-        if cls.value in terms:
-            chosen.append(Triple(NamedNode(subject.value), NamedNode(RDF_TYPE), cls))
+    for term in terms:
+        node = NamedNode(term)
+        for pattern in ((None, node, None), (None, rdf_type, node)):
+            uses = islice(store.quads_for_pattern(*pattern, None), EXAMPLE_CANDIDATES)
+            triple = min((q.triple for q in uses), key=str, default=None)
+            if triple is not None:
+                chosen.append(triple)
     return chosen
 
 
@@ -187,9 +190,23 @@ def write_report(folder: Path, result: PipelineResult, outcome: ValidationOutcom
         "problems": [str(p) for p in result.problems],
         **result.report_parts(),      # summary, merge decisions, theme assignments
     }
-    (folder / "build-report.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (folder / "build-report.json").write_text(readable_json(report), encoding="utf-8")
     (folder / "validation-report.ttl").write_text(outcome.render("turtle"), encoding="utf-8")
+
+
+def readable_json(value: Any, depth: int = 4, indent: str = "") -> str:
+    """JSON with the outer `depth` levels laid out one member per line and everything below
+    written compactly: readable, and written by the C encoder (a full indent uses Python's
+    and takes seconds for the report of a large build)."""
+    if depth == 0 or not isinstance(value, (dict, list)) or not value:
+        return json.dumps(value, ensure_ascii=False)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        members = [f"{inner}{json.dumps(k, ensure_ascii=False)}: "
+                   f"{readable_json(v, depth - 1, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(members) + f"\n{indent}}}" + ("\n" if not indent else "")
+    items = [f"{inner}{readable_json(v, depth - 1, inner)}" for v in value]
+    return "[\n" + ",\n".join(items) + f"\n{indent}]" + ("\n" if not indent else "")
 
 
 class CatalogInvalid(Exception):
@@ -209,13 +226,18 @@ def first_issued(releases_dir: Path, now: datetime) -> datetime:
     return now
 
 
-def write_metadata(folder: Path, settings: Settings, version: str, store: Store,
-                   issued: datetime, modified: datetime) -> None:
-    """DCAT-AP catalogue (gated by the official shapes), VoID and checksums, in that order."""
-    from publisher.catalog import (build_catalog, build_void, compute_statistics,
-                                   validate_catalog, write_checksums)
+def dataset_statistics(store: Store, settings: Settings) -> DatasetStatistics:
+    """The counts the catalogue and VoID state, by SPARQL on the store."""
+    return compute_statistics(store, uri_space=f"{settings.base_uri}id/")
 
-    statistics = compute_statistics(store, uri_space=f"{settings.base_uri}id/")
+
+def write_metadata(folder: Path, settings: Settings, version: str, store: Store,
+                   issued: datetime, modified: datetime,
+                   statistics: DatasetStatistics | None = None) -> None:
+    """DCAT-AP catalogue (gated by the official shapes), VoID and checksums, in that order."""
+    from publisher.catalog import build_catalog, build_void, validate_catalog, write_checksums
+
+    statistics = statistics or dataset_statistics(store, settings)
     catalog = build_catalog(settings, version, folder, issued, modified, statistics)
     conforms, report = validate_catalog(catalog, settings)
     if not conforms:
@@ -287,16 +309,19 @@ def build_release(settings: Settings, progress: Progress | None = None) -> Relea
         outcome = gate(result, settings)
         if not outcome.conforms and outcome.violations:
             raise BuildFailed(outcome)
+        progress.step("vocabulary, documentation, build report")
         write_vocabulary(staging, settings)
         write_documentation(staging, result.store)
         write_report(staging, result, outcome)
+        progress.step("dataset statistics")
+        statistics = dataset_statistics(result.store, settings)
         progress.step("wait for the dumps")
         counts = jobs[0].wait()
         result.close()
         shutil.rmtree(staging / ".runs", ignore_errors=True)
         progress.step("catalogue, VoID, checksums")
         projects = write_release_info(staging, result, settings, version, now, issued, counts)
-        write_metadata(staging, settings, version, result.store, issued, now)
+        write_metadata(staging, settings, version, result.store, issued, now, statistics)
         final = publish(staging, releases_dir, version)
     except BaseException:
         for job in jobs:
