@@ -311,12 +311,25 @@ def _datetime(value: datetime) -> Literal:
                    normalize=False)
 
 
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
 def _sha256(path: Path) -> str:
+    """The file's SHA-256, remembered while the file is unchanged (the catalogue and
+    SHA256SUMS both need the dumps' digests; a large dump takes a while to read)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    known = _DIGESTS.get(key)
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    if len(_DIGESTS) > 256:
+        _DIGESTS.clear()
+    _DIGESTS[key] = digest.hexdigest()
+    return _DIGESTS[key]
 
 
 def contact_email(base_uri: str) -> str:
