@@ -204,7 +204,6 @@ def keep_only_spans(result: PipelineResult) -> None:
         document.records = [{"key": r.get("key"), "first_line": r.get("first_line"),
                              "last_line": r.get("last_line")} for r in document.records]
         document.prepared = []
-    gc.collect()
 
 
 @contextmanager
