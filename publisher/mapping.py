@@ -172,46 +172,68 @@ class Template:
     """A template parsed once: literal text between `{field}` placeholders.
 
     Filling is the inner loop of a build (a few million times for a large catalogue), so
-    the placeholders are split and their paths resolved ahead of time."""
+    the placeholders are split and their paths resolved ahead of time, and the common
+    shape — one placeholder between fixed texts — is filled without a loop."""
 
-    __slots__ = ("text", "parts", "constant")
+    __slots__ = ("text", "parts", "constant", "prefix", "path", "suffix", "_iri")
 
     def __init__(self, text: str, base: str) -> None:
         self.text = text
         pieces = _PLACEHOLDER.split(text)
         parts: list[str | tuple[str, ...]] = []
         for index, piece in enumerate(pieces):
-            if index % 2 == 0:
-                if piece:
-                    parts.append(piece)
-            elif piece == "base":
-                parts.append(base)
-            else:
-                parts.append(split_path(piece))
+            part: str | tuple[str, ...] = (piece if index % 2 == 0 else
+                                           base if piece == "base" else split_path(piece))
+            if isinstance(part, str) and parts and isinstance(parts[-1], str):
+                parts[-1] += part                   # fixed texts side by side are one
+            elif part != "":
+                parts.append(part)
         self.parts = tuple(parts)
-        literal = all(isinstance(p, str) for p in parts)
-        self.constant: str | None = "".join(parts) if literal else None  # type: ignore[arg-type]
+        paths = [p for p in parts if not isinstance(p, str)]
+        self.constant: str | None = "".join(parts) if not paths else None  # type: ignore[arg-type]
+        self.path: tuple[str, ...] | None = None
+        self.prefix = self.suffix = ""
+        if len(paths) == 1:
+            at = parts.index(paths[0])
+            self.path = paths[0]
+            self.prefix = "".join(parts[:at])       # type: ignore[arg-type]
+            self.suffix = "".join(parts[at + 1:])   # type: ignore[arg-type]
+        self._iri: str | None = None
 
     def fill(self, context: Context) -> str | None:
         """The filled text; None when any placeholder is empty (so no triple is made)."""
         if self.constant is not None:
             return self.constant
+        if self.path is not None:
+            value = _text_of(context.resolve(self.path))
+            return None if value is None else self.prefix + value + self.suffix
         out = []
         for part in self.parts:
             if isinstance(part, str):
                 out.append(part)
                 continue
-            value = context.resolve(part)
-            kind = type(value)
-            if kind is str:
-                if not value:
-                    return None
-                out.append(value)
-            elif value is None or kind is list or kind is dict or isinstance(value, (list, dict)):
+            value = _text_of(context.resolve(part))
+            if value is None:
                 return None
-            else:
-                out.append(str(value))
+            out.append(value)
         return "".join(out)
+
+    def constant_iri(self) -> str:
+        """`<iri>` of a constant template, checked once."""
+        if self._iri is None:
+            assert self.constant is not None
+            self._iri = iri_text(self.constant)
+        return self._iri
+
+
+def _text_of(value: Any) -> str | None:
+    """A field value as template text; None for what makes no triple (empty, list, map)."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if value is None or kind is list or kind is dict or isinstance(value, (list, dict)):
+        return None
+    return str(value)
 
 
 class RecordMapping:
@@ -270,7 +292,7 @@ class RecordMapping:
                 predicate=iri_text(self.expand(prop["predicate"], at).value),
                 value=self._template(prop.get("value")) if "iri" not in prop and "node" not in prop
                 else None,
-                iri=self._template(prop.get("iri")), node=prop.get("node"),
+                iri=self._template(prop.get("iri"), at), node=prop.get("node"),
                 each=_path(prop.get("each")), when=_path(prop.get("when")),
                 unless=_path(prop.get("unless")), language=self._template(prop.get("language")),
                 datatype=_datatype_suffix(self.expand(prop["datatype"], at).value)
@@ -279,8 +301,17 @@ class RecordMapping:
         return NodeRule(name, Template(spec["iri"], self.base), classes, tuple(rules),
                         _path(spec.get("when")), _path(spec.get("unless")))
 
-    def _template(self, text: str | None) -> Template | None:
-        return None if text is None else Template(text, self.base)
+    def _template(self, text: str | None, where: str | None = None) -> Template | None:
+        """A template; a constant one used as an IRI (`where` given) is checked now."""
+        if text is None:
+            return None
+        template = Template(text, self.base)
+        if where is not None and template.constant is not None:
+            try:
+                template.constant_iri()
+            except ValueError as error:
+                raise MappingError(f"{self.path.name}: {where}: {error}") from None
+        return template
 
     def _check(self) -> None:
         names = set(self.nodes)
@@ -376,6 +407,9 @@ class RecordMapping:
             self._node_lines(target, context, out)
             return
         if rule.iri is not None:
+            if rule.iri.constant is not None:
+                out.append(f"{subject} {rule.predicate} {rule.iri.constant_iri()} .")
+                return
             iri = rule.iri.fill(context)
             if iri:
                 out.append(f"{subject} {rule.predicate} "

@@ -249,3 +249,15 @@ properties = [ { predicate = "ex:page", iri = "{url}" },
         list(mapping.quads({"key": "a", "name": "n", "lang": "f i"}, G, {}))
     quads = list(mapping.quads({"key": "a", "name": "n", "lang": "FI"}, G, {}))
     assert quads[0].object == Literal("n", language="fi")
+
+
+def test_a_constant_iri_that_is_not_one_is_refused_when_the_mapping_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+[prefixes]
+ex = "http://e.test/"
+[nodes.thing]
+iri = "{base}id/{key}"
+properties = [ { predicate = "ex:kind", iri = "{base}id/kind/not valid" } ]
+""")
+    with pytest.raises(MappingError, match=r"m.toml: \[nodes.thing\] property 1: .*code point"):
+        load_mapping(path, BASE)
