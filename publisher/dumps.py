@@ -11,17 +11,18 @@ wrote them) to a child process, `python -m publisher.dumps FOLDER SCRATCH PREFIX
 on with the SHACL gate meanwhile. The child sorts each graph into a *run* file and starts a
 second process, which writes TriG (graph blocks in order, compactly, by pyoxigraph) and then
 gzips the union; the child itself merges the runs into the union (each triple once) and
-writes Turtle, RDF/XML and JSON-LD from one parse of it. The two processes have about the
+writes Turtle, RDF/XML and JSON-LD from one streamed parse of it. The two processes have about the
 same work, so a build's dumps take about half their sequential time on two cores.
 """
 from __future__ import annotations
 
-import gc
 import gzip
 import heapq
 import json
+import queue
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -36,9 +37,8 @@ from pyoxigraph import RdfFormat, Triple, parse, serialize
 GZIP_LEVEL = 6
 #: Graphs up to this size are sorted in memory; larger ones in chunks of it merged from disk.
 SORT_CHUNK_BYTES = 256 * 1024 * 1024
-#: Up to this many triples the union is parsed once for the three syntaxes written from it;
-#: above, once per syntax, streamed (a few hundred bytes of memory per triple saved).
-PARSE_ONCE_TRIPLES = 3_000_000
+#: Triples handed at a time from the union's parser to its serializers.
+TEE_CHUNK = 4096
 
 #: The syntaxes written from the union of the graphs (triples).
 TRIPLE_DUMPS: tuple[tuple[str, RdfFormat], ...] = (
@@ -214,21 +214,51 @@ def wait_for(path: Path, writer: subprocess.Popen[bytes] | None = None) -> None:
         time.sleep(0.02)
 
 
-def parsed_union(path: Path, count: int) -> list[Triple] | None:
-    """The union parsed once for the syntaxes written from it, when it is small enough.
+def serialize_from_one_parse(source: Path, outputs: list[tuple[Path, RdfFormat]],
+                             prefixes: dict[str, str]) -> None:
+    """Write several syntaxes from one parse of an N-Triples file, in bounded memory: the
+    parser hands chunks of triples to one serializer thread per syntax (pyoxigraph's
+    serializers stream), instead of holding every triple as a Python object.
 
-    The parse skips validation (the build's store has already parsed these very lines and
-    fails the build if one is wrong) and the cycle collector, which would rescan the growing
-    list again and again (together twice as fast)."""
-    if count > PARSE_ONCE_TRIPLES:
-        return None
-    collecting = gc.isenabled()
-    gc.disable()
+    The parse skips validation: the build's store parsed these very lines, and a wrong one
+    fails the build there."""
+    feeds: list[queue.Queue[list[Triple] | None]] = [queue.Queue(maxsize=8) for _ in outputs]
+    errors: list[BaseException] = []
+
+    def chunks(feed: queue.Queue[list[Triple] | None]) -> Iterator[Triple]:
+        while (chunk := feed.get()) is not None:
+            yield from chunk
+
+    def write(feed: queue.Queue[list[Triple] | None], path: Path, fmt: RdfFormat) -> None:
+        try:
+            serialize(chunks(feed), str(path), fmt,
+                      prefixes=prefixes if fmt is not RdfFormat.JSON_LD else None)
+        except BaseException as error:          # reported by the caller
+            errors.append(error)
+            while feed.get() is not None:      # keep the parser from blocking on this one
+                pass
+
+    writers = [threading.Thread(target=write, args=(feed, path, fmt), daemon=True)
+               for feed, (path, fmt) in zip(feeds, outputs)]
+    for writer in writers:
+        writer.start()
     try:
-        return list(parse(path=str(path), format=RdfFormat.N_TRIPLES, lenient=True))
+        chunk: list[Triple] = []
+        for triple in parse(path=str(source), format=RdfFormat.N_TRIPLES, lenient=True):
+            chunk.append(triple)
+            if len(chunk) >= TEE_CHUNK:
+                for feed in feeds:
+                    feed.put(chunk)
+                chunk = []
+        for feed in feeds:
+            feed.put(chunk)
     finally:
-        if collecting:
-            gc.enable()
+        for feed in feeds:
+            feed.put(None)
+        for writer in writers:
+            writer.join()
+    if errors:
+        raise errors[0]
 
 
 def write_union(runs: list[Run], folder: Path, scratch: Path, prefixes: dict[str, str]) -> int:
@@ -236,12 +266,8 @@ def write_union(runs: list[Run], folder: Path, scratch: Path, prefixes: dict[str
     from the same file by the TriG process, once it is done with TriG)."""
     ntriples = scratch / UNION_FILE
     count = merge_union(runs, ntriples)
-    parsed = parsed_union(ntriples, count)
-    for name, fmt in TRIPLE_DUMPS:
-        triples = parsed if parsed is not None else parse(
-            path=str(ntriples), format=RdfFormat.N_TRIPLES, lenient=True)
-        serialize(triples, str(folder / name), fmt,
-                  prefixes=prefixes if fmt is not RdfFormat.JSON_LD else None)
+    serialize_from_one_parse(ntriples, [(folder / name, fmt) for name, fmt in TRIPLE_DUMPS],
+                             prefixes)
     return count
 
 

@@ -113,3 +113,22 @@ def test_quads_for_the_trig_keep_their_graphs(tmp_path: Path) -> None:
     quads = list(parse(path=str(tmp_path / "out" / "data.trig"), format=RdfFormat.TRIG))
     assert quads == [Quad(NamedNode(EX + "s"), NamedNode(EX + "p"), Literal("ä \"x\"\n"),
                           NamedNode(EX + "g"))]
+
+
+def test_one_parse_feeds_every_syntax_and_a_failing_writer_is_reported(tmp_path: Path) -> None:
+    from publisher.dumps import TEE_CHUNK, serialize_from_one_parse
+
+    triples = [Triple(NamedNode(f"{EX}s/{n}"), NamedNode(EX + "p"), Literal(f"v{n}"))
+               for n in range(3 * TEE_CHUNK + 5)]
+    source = tmp_path / "u.nt"
+    source.write_bytes(serialize(triples, format=RdfFormat.N_TRIPLES))
+    outputs = [(tmp_path / "d.ttl", RdfFormat.TURTLE), (tmp_path / "d.jsonld", RdfFormat.JSON_LD)]
+    serialize_from_one_parse(source, outputs, PREFIXES)
+    for path, fmt in outputs:
+        assert {q.triple for q in parse(path=str(path), format=fmt)} == set(triples)
+    with pytest.raises(OSError):
+        serialize_from_one_parse(source, [(tmp_path / "d.rdf", RdfFormat.RDF_XML),
+                                          (tmp_path / "missing" / "d.ttl", RdfFormat.TURTLE)],
+                                 PREFIXES)
+    assert {q.triple for q in parse(path=str(tmp_path / "d.rdf"), format=RdfFormat.RDF_XML)} \
+        == set(triples)
