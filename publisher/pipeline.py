@@ -1,11 +1,11 @@
-"""The build pipeline up to the gate: extract → merge → link → themes → map, into one
-in-memory quad store.
+"""The build pipeline up to the gate: extract → merge → link → themes → map, into N-Triples
+graph files (`publisher/graphfiles.py`) and the in-memory quad store loaded from them.
 
 Each extractor has its stage in `STAGES`: the function that prepares its records for the
 mapping and the mapping file that turns them into RDF. After extraction the merge stage
 decides which initiative records are one thing (`publisher/merge.py`), every initiative gets
 its one URI, the link stage prepares the records, the themes stage gives initiatives their
-themes (`publisher/themes.py`) and the mappings write the quads.
+themes (`publisher/themes.py`) and the mappings write the statements as text.
 
 One named graph per source document, one for reference data (code lists, organisations, the
 funding programme), one for themes, one for the vocabulary and one for the build. Everything
@@ -199,7 +199,7 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
 def keep_only_spans(result: PipelineResult) -> None:
     """After mapping, records are only needed for the report and to place a SHACL result in
     its source lines: drop the rest before the store takes its memory (at 30 000 records the
-    prepared records are several hundred megabytes)."""
+    prepared records are over a hundred megabytes)."""
     for document in result.documents:
         document.records = [{"key": r.get("key"), "first_line": r.get("first_line"),
                              "last_line": r.get("last_line")} for r in document.records]
@@ -222,8 +222,7 @@ def _after_extraction(result: PipelineResult, settings: Settings, progress: Prog
                       lines_of: dict[str, list[str]], mappings: dict[str, RecordMapping],
                       organisations: OrganisationRegistry, programme: dict[str, Any] | None,
                       key: str, base: str) -> None:
-    """Merge, link, themes and mapping, then the store."""
-    store = result.store
+    """Merge, link, themes and mapping into the graph files."""
     progress.step("merge")
     candidates = _candidates(result)
     merged = merge(candidates, load_merge_rules(settings.mappings_dir / "merge-rules.toml"))
