@@ -19,7 +19,9 @@ from __future__ import annotations
 import gzip
 import heapq
 import json
+import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -206,11 +208,13 @@ def write_gzip(source: Path, target: Path) -> None:
                 packed.write(block)
 
 
-def wait_for(path: Path, writer: subprocess.Popen[bytes] | None = None) -> None:
-    """Wait until a file another process writes is complete (it appears by a rename)."""
+def wait_for(path: Path) -> None:
+    """Wait until a file the parent process writes is complete (it appears by a rename);
+    give up if the parent is gone (the build was cancelled), instead of waiting forever."""
+    parent = os.getppid()
     while not path.exists():
-        if writer is not None and writer.poll() is not None:
-            raise DumpFailed(f"{path.name} was never written")
+        if os.getppid() != parent or not path.parent.is_dir():
+            raise DumpFailed(f"{path.name} was never written: its writer stopped")
         time.sleep(0.02)
 
 
@@ -286,7 +290,8 @@ class DumpJob:
             encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "publisher.dumps", str(folder), str(scratch),
-             json.dumps(prefixes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             json.dumps(prefixes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True)           # its own group: cancel stops both writers
 
     def wait(self) -> DumpCounts:
         out, err = self.process.communicate()
@@ -297,8 +302,12 @@ class DumpJob:
         return DumpCounts(triples=figures["triples"], quads=figures["quads"])
 
     def cancel(self) -> None:
+        """Stop the writer and the process it started."""
         if self.process.poll() is None:
-            self.process.kill()
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.process.communicate()
 
 

@@ -132,3 +132,30 @@ def test_one_parse_feeds_every_syntax_and_a_failing_writer_is_reported(tmp_path:
                                  PREFIXES)
     assert {q.triple for q in parse(path=str(tmp_path / "d.rdf"), format=RdfFormat.RDF_XML)} \
         == set(triples)
+
+
+def test_cancelling_stops_both_writer_processes(tmp_path: Path) -> None:
+    import os
+    import time
+
+    graphs = graph_files(tmp_path / "g", statements())
+    (tmp_path / "out").mkdir()
+    job = start_dumps(graphs, tmp_path / "out", tmp_path / "s", PREFIXES)
+    group = job.process.pid
+    job.cancel()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)        # anything left in the writer's process group?
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("a dump writer process outlived the cancel")
+
+
+def test_waiting_for_a_file_whose_folder_is_gone_gives_up(tmp_path: Path) -> None:
+    from publisher.dumps import wait_for
+
+    with pytest.raises(DumpFailed, match="its writer stopped"):
+        wait_for(tmp_path / "removed" / "union.nt")
