@@ -34,10 +34,10 @@ class _Chunk:
 
 
 class GraphFiles:
-    """Chunk files per named graph under a folder (a temporary one unless given); with a
-    store, full chunks are loaded into it in the background."""
+    """Chunk files per named graph under a folder (a temporary one unless given); full
+    chunks are loaded into the store in the background."""
 
-    def __init__(self, folder: Path | None = None, store: Store | None = None,
+    def __init__(self, folder: Path | None, store: Store,
                  chunk_bytes: int = CHUNK_BYTES) -> None:
         if folder is None:
             self._temporary: tempfile.TemporaryDirectory[str] | None = \
@@ -51,8 +51,8 @@ class GraphFiles:
         self.chunk_bytes = chunk_bytes
         self.paths: dict[str, list[Path]] = {}
         self._open: dict[str, _Chunk] = {}
-        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-loader") \
-            if store is not None else None
+        self._loader: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="store-loader")
         self._loads: list[Future[None]] = []
         self._count = 0
 
@@ -87,11 +87,11 @@ class GraphFiles:
             self._write(graph, serialize((q.triple for q in items), format=RdfFormat.N_TRIPLES))
 
     def _finish(self, graph: str) -> None:
-        """Close the graph's open chunk and, with a store, have it loaded."""
+        """Close the graph's open chunk and have it loaded."""
         chunk = self._open.pop(graph)
         chunk.handle.close()
-        if self._loader is not None and self.store is not None:
-            self._loads.append(self._loader.submit(self._load, self.store, graph, chunk.path))
+        assert self._loader is not None, "graph files written after wait_loaded"
+        self._loads.append(self._loader.submit(self._load, self.store, graph, chunk.path))
 
     @staticmethod
     def _load(store: Store, graph: str, path: Path) -> None:
@@ -117,13 +117,6 @@ class GraphFiles:
             if self._loader is not None:
                 self._loader.shutdown(wait=True)
                 self._loader = None
-
-    def load_into(self, store: Store) -> None:
-        """Load every chunk into a store (for a GraphFiles made without one)."""
-        self.close()
-        for graph, paths in self.paths.items():
-            for path in paths:
-                self._load(store, graph, path)
 
     def remove(self) -> None:
         self.close()

@@ -43,11 +43,11 @@ def test_a_bad_statement_fails_at_the_wait(tmp_path: Path) -> None:
         files.wait_loaded()
 
 
-def test_without_a_store_the_files_load_on_request(tmp_path: Path) -> None:
-    files = GraphFiles()
-    files.add_lines(G1, lines(3, G1))
+def test_a_temporary_folder_is_removed_with_the_files() -> None:
     store = Store()
-    files.load_into(store)
+    files = GraphFiles(None, store=store)
+    files.add_lines(G1, lines(3, G1))
+    files.wait_loaded()
     assert len(store) == 3
     folder = files.folder
     files.remove()
