@@ -134,12 +134,9 @@ class Context:
     def child(self, item: Any) -> "Context":
         return Context(item, self)
 
-    def lookup(self, path: str) -> Any:
-        """Resolve a dotted path; `.` is the item itself; `settings.X` a setting."""
-        return self.resolve(split_path(path))
-
     def resolve(self, parts: tuple[str, ...]) -> Any:
-        """`lookup` for a path already split (see `split_path`): the hot path of mapping."""
+        """The value at a path split by `split_path` (`.` is the item itself, `settings.X` a
+        setting), looked up in the item, then in the scopes around it."""
         if not parts:
             return self.data
         if parts[0] == "settings" and len(parts) > 1:
@@ -328,10 +325,6 @@ class RecordMapping:
                 raise MappingError(f"{self.path.name}: {where}: no node named '{node}'")
 
     # ------------------------------------------------------------ evaluation
-    def fill(self, template: str, context: Context) -> str | None:
-        """Fill a template; None when any placeholder is empty (so no triple is made)."""
-        return Template(template, self.base).fill(context)
-
     def lines(self, record: Mapping[str, Any], settings: Mapping[str, Any]) -> list[str]:
         """The N-Triples statements one prepared record produces, in a deterministic order.
 
