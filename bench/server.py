@@ -193,9 +193,11 @@ def start_prerendered(body_file: Path, content_type: str) -> Server:
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "--pythonpath", str(BENCH),
                "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-               "--worker-class", "gthread", "--threads", "4", "--log-level", "warning",
-               "server:prerendered_app()"]
-    env = {"BENCH_BODY_FILE": str(body_file), "BENCH_CONTENT_TYPE": content_type}
+               "--worker-class", "publisher.web.worker.KeepAliveWorker", "--threads", "4",
+               "--log-level", "warning", "server:prerendered_app()"]
+    env = {"BENCH_BODY_FILE": str(body_file), "BENCH_CONTENT_TYPE": content_type,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT),
+                                                       os.environ.get("PYTHONPATH")]))}
     server = _spawn("prerendered", command, port, env)
     return _wait_until_up(server, "/")
 

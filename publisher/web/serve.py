@@ -68,11 +68,13 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
 
 
 def production_app(settings: Settings | None = None, release: str | Path | None = None):
-    """The app as served: ``create_app`` with the front cache of answers in front of it."""
+    """The app as served: ``create_app`` behind the plain-GET SPARQL path and, in front of
+    both, the cache of finished answers."""
     from publisher.web import create_app
     from publisher.web.cache import install_front_cache
+    from publisher.web.fast import install_sparql_fast_path
 
-    return install_front_cache(create_app(settings, release=release))
+    return install_front_cache(install_sparql_fast_path(create_app(settings, release=release)))
 
 
 def _gunicorn(settings: Settings, host: str, port: int, release: str | Path | None,
@@ -87,7 +89,7 @@ def _gunicorn(settings: Settings, host: str, port: int, release: str | Path | No
             self.options: dict[str, Any] = {
                 "bind": f"{host}:{port}",
                 "workers": workers,
-                "worker_class": "gthread",
+                "worker_class": "publisher.web.worker.KeepAliveWorker",
                 "threads": 4,
                 "timeout": int(settings.limits.query_timeout_seconds) + 30,
                 "graceful_timeout": 10,
