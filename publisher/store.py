@@ -4,9 +4,10 @@
   configuration. Every release is loaded once into its own read-only database directory
   (``<version>-<fingerprint>``), built under a cross-process lock and renamed into place, so
   any number of web workers can open it read-only and a new ``releases/latest`` is picked up
-  by a cheap ``stat`` per request. SPARQL from the public endpoint runs in a small pool of
-  worker processes that are killed when the query time limit is reached (pyoxigraph cannot
-  cancel a running query; a thread would keep burning a CPU).
+  by a cheap ``stat`` per request. pyoxigraph cannot cancel a running query, so SPARQL from
+  the public endpoint runs where an overrun can be ended: in a small pool of worker
+  processes killed at the time limit, or, in a gunicorn worker of ``publisher serve``, on
+  threads of the worker itself, which retires when a query overruns (:class:`InlineEvaluator`).
 * :class:`RemoteStore` — any SPARQL 1.1 store: SPARQLWrapper for queries, the SPARQL 1.1 Graph
   Store HTTP Protocol (one ``PUT`` per named graph) for loading.
 
@@ -26,6 +27,7 @@ import hashlib
 import json
 import os
 import pickle
+import queue
 import re
 import select
 import shutil
@@ -39,6 +41,7 @@ import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -152,6 +155,7 @@ _KEYWORD = re.compile(r"(?<![\w?$:@.\-])([A-Za-z]+)(?![\w:\-])")
 _IRI = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _LIMIT = re.compile(r"(?<![\w?$:@.\-])LIMIT\s+(\d+)(?![\w:\-])", re.IGNORECASE)
+_VALUES = re.compile(r"(?<![\w?$:@.\-])VALUES(?![\w:\-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ class QueryInfo:
     limit: int | None = None    # the query's own top-level LIMIT, if any
     has_dataset: bool = False   # FROM or FROM NAMED clauses
     relative_iris: bool = False  # IRIs to resolve against a base (<s>, <../x>)
+    cappable: bool = False      # a SELECT that takes an appended top-level LIMIT
 
     @property
     def result_kind(self) -> str | None:
@@ -185,13 +190,24 @@ def _blank_out(text: str) -> str:
     return _OPAQUE.sub(lambda match: " " * len(match.group(0)), text)
 
 
+def _at_top_level(blanked: str, position: int) -> bool:
+    before = blanked[:position]
+    return before.count("{") == before.count("}")
+
+
 def _top_level_limit(blanked: str) -> int | None:
     """The LIMIT outside every group (the query's own, not a subquery's)."""
     for match in _LIMIT.finditer(blanked):
-        before = blanked[:match.start()]
-        if before.count("{") == before.count("}"):
+        if _at_top_level(blanked, match.start()):
             return int(match.group(1))
     return None
+
+
+def _takes_appended_limit(blanked: str) -> bool:
+    """Whether ``LIMIT n`` may be written after the query's text: a SELECT with no LIMIT
+    of its own, ending with its solution modifiers (no trailing VALUES block)."""
+    return (_top_level_limit(blanked) is None
+            and not any(_at_top_level(blanked, m.start()) for m in _VALUES.finditer(blanked)))
 
 
 def _has_relative_iri(text: str) -> bool:
@@ -235,9 +251,11 @@ def _inspect(text: str) -> QueryInfo:
         elif word in _UPDATE_KEYWORDS:
             is_update = True
         break
+    select = form == "SELECT"
     return QueryInfo(form=form, is_update=is_update, uses_service="SERVICE" in keywords,
-                     limit=_top_level_limit(blanked) if form == "SELECT" else None,
-                     has_dataset="FROM" in keywords, relative_iris=_has_relative_iri(text))
+                     limit=_top_level_limit(blanked) if select else None,
+                     has_dataset="FROM" in keywords, relative_iris=_has_relative_iri(text),
+                     cappable=select and _takes_appended_limit(blanked))
 
 
 # --------------------------------------------------------------------------- result formats
@@ -435,6 +453,17 @@ def _rewrite_ntriples(ntriples: bytes, rewrite: Rewrite) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
+def _most_rows(body: bytes, fmt: str) -> int:
+    """At least as many as the solutions in a results document, counted in C: every row
+    of JSON is an object (literals may add braces, never remove them), of XML a
+    ``<result>`` element (text escapes ``<``), of CSV and TSV a line after the header."""
+    if fmt == "json":
+        return body.count(b"{") - 3            # the document, "head" and "results"
+    if fmt == "xml":
+        return body.count(b"<result>") + body.count(b"<result/>")
+    return body.count(b"\n") - 1
+
+
 def render_solutions(solutions: Any, fmt: str, limit: int | None, rewrite: Rewrite = None,
                      deadline: float | None = None, bounded: bool = False) -> QueryResult:
     """SELECT results in a results format, cut after ``limit`` rows. ``bounded``: the query
@@ -442,6 +471,12 @@ def render_solutions(solutions: Any, fmt: str, limit: int | None, rewrite: Rewri
     if (bounded or limit is None) and rewrite is None:
         return QueryResult("solutions", fmt, solutions.serialize(format=_RESULTS_FORMATS[fmt]),
                            limit=limit)
+    return _render_counted(solutions, fmt, limit, rewrite, deadline)
+
+
+def _render_counted(solutions: Any, fmt: str, limit: int | None, rewrite: Rewrite,
+                    deadline: float | None) -> QueryResult:
+    """Rows written as TSV, counted and cut after ``limit``, then written in ``fmt``."""
     tsv, count, truncated = _write_lines(solutions.serialize, ox.QueryResultsFormat.TSV,
                                          limit, 1, deadline)
     tsv = _rewrite_tsv(tsv, rewrite)
@@ -651,8 +686,12 @@ def _dataset_options(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _execute_job(store: ox.Store, job: dict[str, Any]) -> QueryResult:
-    """Run one public query against an open pyoxigraph store (in a worker process)."""
+    """Run one public query against an open pyoxigraph store."""
     try:
+        if job.get("cappable") and job.get("rewrite") is None and job.get("limit") is not None:
+            capped = _execute_capped(store, job)
+            if capped is not None:
+                return capped
         result = store.query(job["sparql"], base_iri=job.get("base_iri"),
                              **_dataset_options(job))
         return render_result(result, job.get("format"), job.get("limit"), job.get("rewrite"),
@@ -662,6 +701,28 @@ def _execute_job(store: ox.Store, job: dict[str, Any]) -> QueryResult:
     except OSError as error:
         # pyoxigraph reports failed SERVICE calls and evaluation errors as OSError
         raise StoreError(str(error)) from None
+
+
+def _execute_capped(store: ox.Store, job: dict[str, Any]) -> QueryResult | None:
+    """A SELECT without a LIMIT of its own, run with ``LIMIT limit+1`` appended and written
+    once, straight in the format asked for: the whole answer whenever a count of the
+    written rows shows it cannot pass the limit, as for nearly every query. Otherwise the
+    capped query runs again, counted and cut (only results past the limit pay twice). A
+    syntax error gives None, so that the message is about the text as sent."""
+    limit, fmt = job["limit"], job.get("format") or DEFAULT_FORMAT["solutions"]
+    capped = f"{job['sparql']}\nLIMIT {limit + 1}"
+    options = _dataset_options(job)
+    try:
+        result = store.query(capped, base_iri=job.get("base_iri"), **options)
+    except SyntaxError:
+        return None
+    if not isinstance(result, ox.QuerySolutions) or fmt not in SOLUTION_FORMATS:
+        return None
+    body = result.serialize(format=_RESULTS_FORMATS[fmt])
+    if _most_rows(body, fmt) <= limit:
+        return QueryResult("solutions", fmt, body, limit=limit)
+    again = store.query(capped, base_iri=job.get("base_iri"), **options)
+    return _render_counted(again, fmt, limit, None, None)
 
 
 def _read_frame(stream: Any) -> Any:
@@ -827,7 +888,8 @@ class QueryProcessPool:
             self._running -= 1
             self._cond.notify()
 
-    def run(self, job: dict[str, Any], timeout: float) -> QueryResult:
+    def run(self, job: dict[str, Any], timeout: float, store: Any = None) -> QueryResult:
+        """``job`` in a worker process (which opens ``job["path"]``; ``store`` is unused)."""
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:
@@ -855,6 +917,185 @@ class QueryProcessPool:
             self._cond.notify_all()
         for worker in idle:
             worker.stop()
+
+
+class _InlineTask:
+    """One query for an :class:`InlineEvaluator` thread, and its outcome."""
+
+    __slots__ = ("store", "job", "done", "result", "error")
+
+    def __init__(self, store: ox.Store, job: dict[str, Any]) -> None:
+        self.store, self.job = store, job
+        self.done = threading.Event()
+        self.result: QueryResult | None = None
+        self.error: BaseException | None = None
+
+
+#: How the request being answered can be ended from another thread if its query overruns:
+#: a function given the message (the web layer sets it around ``Store.query`` when its
+#: server allows it); None when it cannot be, and the query is handed to a query thread.
+end_request: ContextVar[Callable[[str], None] | None] = ContextVar("end_request",
+                                                                   default=None)
+
+
+class _Watch:
+    __slots__ = ("deadline", "end", "expired")
+
+    def __init__(self, deadline: float, end: Callable[[str], None]) -> None:
+        self.deadline, self.end, self.expired = deadline, end, False
+
+
+class _Watchdog:
+    """One thread per process ending the requests whose query is past its deadline; it
+    looks every ``period`` seconds, which is the precision of the time limit."""
+
+    period = 0.05
+
+    def __init__(self, on_expiry: Callable[[], None]) -> None:
+        self.on_expiry = on_expiry
+        self._watched: set[_Watch] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float, end: Callable[[str], None]) -> _Watch:
+        watch = _Watch(deadline, end)
+        with self._lock:
+            self._watched.add(watch)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="query-watchdog")
+                self._thread.start()
+        return watch
+
+    def unwatch(self, watch: _Watch) -> bool:
+        """Stop watching; True when the watchdog had already ended the request."""
+        with self._lock:
+            self._watched.discard(watch)
+            return watch.expired
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.period)
+            now = time.monotonic()
+            with self._lock:
+                due = [w for w in self._watched if w.deadline <= now]
+                for watch in due:
+                    watch.expired = True
+                    self._watched.discard(watch)
+            for watch in due:
+                try:
+                    watch.end("the query did not finish within the time limit and was "
+                              "stopped")
+                except Exception:  # noqa: BLE001 - the client may be gone already
+                    pass
+            if due:
+                self.on_expiry()
+
+
+class InlineEvaluator:
+    """Queries evaluated in this process, for a server whose process can be retired when
+    a query overruns (the gunicorn worker of ``publisher serve``, :mod:`publisher.web.worker`).
+
+    pyoxigraph releases the GIL while it evaluates, so the process keeps answering beside
+    a long query, and no job crosses a pipe. A running query cannot be stopped, though.
+    When the web layer can end the request from another thread (``end_request``), the
+    query runs right in the request's thread and a watchdog answers the request at the
+    deadline; otherwise it is handed to one of a few daemon threads and the request stops
+    waiting at the deadline. Either way ``retire`` is called on an overrun: the worker
+    stops taking requests, finishes the ones it has and exits, which ends the runaway
+    query; the other workers answer meanwhile and gunicorn starts a fresh one. At most
+    ``size`` queries run at once (:class:`StoreBusy` beyond).
+    """
+
+    def __init__(self, size: int, retire: Callable[[], None]) -> None:
+        self.size = max(1, size)
+        self.retire = retire
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._tasks: queue.SimpleQueue[_InlineTask] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._watchdog = _Watchdog(self._overran)
+        self.overruns = 0
+
+    def _overran(self) -> None:
+        self.overruns += 1
+        self.retire()
+
+    def run(self, job: dict[str, Any], timeout: float, store: ox.Store) -> QueryResult:
+        if not self._slots.acquire(timeout=max(0.0, timeout)):
+            raise StoreBusy("all query threads are busy with other queries; try again shortly")
+        end = end_request.get()
+        if end is None:
+            return self._hand_over(job, timeout, store)
+        try:
+            watch = self._watchdog.watch(time.monotonic() + timeout, end)
+            try:
+                result = _execute_job(store, job)
+            finally:
+                ended = self._watchdog.unwatch(watch)
+        finally:
+            self._slots.release()
+        if ended:
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s and was "
+                               "stopped")
+        return result
+
+    def _hand_over(self, job: dict[str, Any], timeout: float, store: ox.Store) -> QueryResult:
+        """Run ``job`` on a query thread (which releases the slot), waiting ``timeout``."""
+        task = _InlineTask(store, job)
+        try:
+            self._ensure_threads()
+            self._tasks.put(task)
+        except BaseException:
+            self._slots.release()
+            raise
+        if not task.done.wait(timeout):
+            self._overran()
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s and was "
+                               "stopped")
+        if task.error is not None:
+            raise task.error
+        assert task.result is not None
+        return task.result
+
+    def _ensure_threads(self) -> None:
+        if len(self._threads) >= self.size:
+            return
+        with self._lock:
+            while len(self._threads) < self.size:
+                thread = threading.Thread(target=self._serve, daemon=True,
+                                          name=f"query-{len(self._threads)}")
+                thread.start()
+                self._threads.append(thread)
+
+    def _serve(self) -> None:
+        while True:
+            task = self._tasks.get()
+            try:
+                task.result = _execute_job(task.store, task.job)
+            except BaseException as error:  # noqa: BLE001 - handed to the waiting request
+                task.error = error
+            finally:
+                task.done.set()
+                self._slots.release()
+
+    def running(self) -> int:
+        """Queries still evaluating (a runaway one among them after an overrun)."""
+        return self.size - self._slots._value  # noqa: SLF001 - a count, read only
+
+    def close(self) -> None:
+        """Nothing to stop: the threads are daemons and end with the process."""
+
+
+#: Set by a server process that may be retired and replaced (see InlineEvaluator).
+_retire_process: Callable[[], None] | None = None
+
+
+def evaluate_queries_in_process(retire: Callable[[], None] | None) -> None:
+    """From now on, embedded stores opened in this process evaluate queries on its own
+    threads and call ``retire`` when a query overruns; None restores worker processes."""
+    global _retire_process
+    _retire_process = retire
 
 
 @dataclass
@@ -886,7 +1127,9 @@ class EmbeddedStore(Store):
         default = min(4, max(2, os.cpu_count() or 2))
         size = pool_size if pool_size is not None else int(
             os.environ.get("PUBLISHER_QUERY_WORKERS", str(default)))
-        self.pool = QueryProcessPool(size)
+        self.pool: QueryProcessPool | InlineEvaluator = (
+            QueryProcessPool(size) if _retire_process is None
+            else InlineEvaluator(size, _retire_process))
 
     # which release should be served ----------------------------------------
     def _glance(self) -> tuple[int, ...] | None:
@@ -1036,13 +1279,14 @@ class EmbeddedStore(Store):
         loaded = self._ensure()
         limit = self.settings.limits.result_limit if limit is None else limit
         job = {"path": str(loaded.path), "sparql": sparql, "format": format, "limit": limit,
-               "bounded": info.rows_within(limit), "has_dataset": info.has_dataset,
+               "bounded": info.rows_within(limit), "cappable": info.cappable,
+               "has_dataset": info.has_dataset,
                "base_iri": self.query_base_iri,
                "default_graph_uris": list(default_graph_uris),
                "named_graph_uris": list(named_graph_uris), "rewrite": rewrite,
                "prefixes": prefixes_for(self.settings.base_uri)}
         timeout = self.settings.limits.query_timeout_seconds if timeout is None else timeout
-        return self.pool.run(job, timeout)
+        return self.pool.run(job, timeout, loaded.store)
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         result = self._ensure().store.query(sparql, use_default_graph_as_union=True)
@@ -1335,4 +1579,5 @@ __all__ = [
     "QueryTimeout", "QuerySyntaxError", "QueryRefused", "SOLUTION_FORMATS", "GRAPH_FORMATS",
     "LABEL_PREDICATES", "PREFIXES", "prefixes_for", "read_release_info", "check_iri",
     "serialize_graph", "rewrite_term", "rewrite_triples", "QueryProcessPool",
+    "InlineEvaluator", "evaluate_queries_in_process", "end_request",
 ]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -168,3 +169,69 @@ def test_time_limit_under_gunicorn(settings):
     assert heavy["status"] == 503 and "time limit" in heavy["body"].lower()
     assert 0.9 <= heavy["seconds"] < 5
     assert max(light) < 0.9, light
+
+
+def _workers(process: subprocess.Popen) -> set[int]:
+    """The gunicorn workers: the children of the serving process (Linux /proc)."""
+    path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return {int(pid) for pid in path.read_text().split()}
+
+
+def test_keep_alive_connection_answers_in_order(gunicorn):
+    """Many requests on one connection, one after another and pipelined, each get their
+    own answer (the worker serves a busy connection's next request on the same thread)."""
+    import http.client
+    import socket
+
+    connection = http.client.HTTPConnection("127.0.0.1", gunicorn, timeout=10)
+    try:
+        for index in range(40):
+            query = urllib.parse.quote(f"SELECT ({index} AS ?n) WHERE {{}}")
+            connection.request("GET", f"/sparql?query={query}",
+                               headers={"Accept": "application/sparql-results+json"})
+            response = connection.getresponse()
+            body = json.loads(response.read())
+            assert response.status == 200 and not response.will_close
+            assert body["results"]["bindings"][0]["n"]["value"] == str(index)
+    finally:
+        connection.close()
+    pipelined = b"".join(
+        f"GET /sparql?query={urllib.parse.quote(f'ASK {{ FILTER({i} = {i}) }}')} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1\r\nAccept: text/csv\r\n\r\n".encode() for i in range(5))
+    with socket.create_connection(("127.0.0.1", gunicorn), timeout=10) as sock:
+        sock.sendall(pipelined + b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 b"Connection: close\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.count(b"HTTP/1.1 200 OK") == 6, received[:600]
+    assert received.count(b"\r\n\r\ntrue") == 5
+    assert received.rstrip().endswith(b"}")          # /health's JSON came last
+
+
+def test_worker_retires_after_an_overrun_and_is_replaced(settings):
+    """A query past the limit can't be stopped inside pyoxigraph: the worker that ran it
+    answers 503, then exits (ending the query) and gunicorn starts another; meanwhile and
+    afterwards every request is answered, and the next runaway is stopped the same way."""
+    def true(answer: dict) -> None:
+        assert answer["boolean"] is True
+
+    process, url = _start(settings, 2, timeout=1.0)
+    try:
+        _wait(url, process)
+        before = _workers(process)
+        heavy, light = runaway_beside_light(url, "ASK { ?s ?p ?o }", true)
+        assert heavy["status"] == 503 and "time limit" in heavy["body"].lower()
+        assert max(light) < 0.9, light
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (len(_workers(process)) != 2
+                                               or _workers(process) == before):
+            assert _wait(url, process)["status"] == "ok"
+            time.sleep(0.2)
+        after = _workers(process)
+        assert len(after) == 2 and after != before, (before, after)
+        assert len(before & after) == 1            # one worker retired, the other stayed
+        again, _ = runaway_beside_light(url, "ASK { ?s ?p ?o }", true)
+        assert again["status"] == 503 and again["seconds"] < 5
+    finally:
+        _stop(process)

@@ -371,3 +371,149 @@ def test_stores_refuse_updates_and_service(store):
     with pytest.raises(QueryRefused):
         store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }")
     assert not store.ask("<urn:a> ?p ?o")
+
+
+# --------------------------------------------------------------------------- capped SELECT
+
+@pytest.mark.parametrize("text, cappable", [
+    ("SELECT * WHERE { ?s ?p ?o }", True),
+    ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s OFFSET 3", True),
+    ("SELECT * WHERE { ?s ?p ?o } # LIMIT 4", True),
+    ("SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 2 } VALUES ?s { <urn:a> } }", True),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 5", False),
+    ("SELECT * WHERE { ?s ?p ?o } VALUES ?s { <urn:a> }", False),
+    ("SELECT * WHERE { ?s ?p 'VALUES' }", True),
+    ("ASK { ?s ?p ?o }", False),
+    ("CONSTRUCT WHERE { ?s ?p ?o }", False),
+])
+def test_inspect_query_tells_where_a_limit_may_be_appended(text, cappable):
+    assert inspect_query(text).cappable is cappable
+
+
+TRICKY = ('SELECT ?s ?text WHERE { VALUES (?s ?text) { (<urn:a> "{ {{ } <result> <result/>\\n'
+          'x\\ty") (<urn:b> "}}}") } } ORDER BY ?s')
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_the_row_bound_is_never_below_the_rows(fmt):
+    """The count that lets a capped answer go out unread is an upper bound, whatever the
+    literals hold (braces, tags, line breaks, tabs)."""
+    from publisher.store import _most_rows
+
+    store = ox.Store()
+    for rows in (0, 1, 2):
+        query = TRICKY + (f" LIMIT {rows}" if rows < 2 else "")
+        body = store.query(query).serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
+        assert _most_rows(body, fmt) >= rows, body
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_capped_answers_match_the_counted_ones(store, fmt):
+    """Around the limit (one below, at, one above) a SELECT without LIMIT gives the rows,
+    count and truncation signal of the counted way, in every format."""
+    from publisher.store import _render_counted
+
+    total = len(rows_of(store.query(ALL, format="json", limit=100000)))
+    for limit in (total - 1, total, total + 1):
+        answer = store.query(ALL, format=fmt, limit=limit)
+        expected = rows_of(store.query(ALL, format="json", limit=100000))[:limit]
+        assert rows_of(answer) == expected
+        assert answer.truncated is (limit < total)
+    if isinstance(store, EmbeddedStore):
+        solutions = store._ensure().store.query(ALL, use_default_graph_as_union=True)
+        counted = _render_counted(solutions, fmt, total, None, None)
+        assert rows_of(store.query(ALL, format=fmt, limit=total)) == rows_of(counted)
+
+
+def test_capped_query_ending_in_a_comment_and_its_syntax_errors():
+    """The appended LIMIT starts a new line (a final comment cannot swallow it), and a
+    syntax error is reported on the text as sent, not on the capped one."""
+    from publisher.store import _execute_job
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("1")))
+    job = {"sparql": "SELECT * WHERE { ?s ?p ?o } # the end", "format": "json", "limit": 5,
+           "cappable": True}
+    assert json.loads(_execute_job(store, job).body)["results"]["bindings"][0]["s"]
+    broken = {**job, "sparql": "SELECT * WHERE { ?s ?p ?o"}
+    with pytest.raises(QuerySyntaxError) as capped:
+        _execute_job(store, broken)
+    with pytest.raises(QuerySyntaxError) as plain:
+        _execute_job(store, {**broken, "cappable": False})
+    assert str(capped.value) == str(plain.value)
+
+
+# --------------------------------------------------------------------------- in-process queries
+
+def test_inline_evaluator_answers_and_retires_on_an_overrun(tmp_path):
+    """Queries evaluated on threads of this process: answers as the worker processes give
+    them; an overrun ends its request at the limit and asks for the process to retire,
+    while other queries keep being answered beside the runaway one."""
+    from publisher.store import InlineEvaluator, evaluate_queries_in_process
+
+    settings = make_settings(tmp_path)
+    write_release(settings.releases_dir, "2024-05-01.1")
+    retired: list[float] = []
+    evaluate_queries_in_process(lambda: retired.append(time.monotonic()))
+    try:
+        inline = EmbeddedStore(settings)
+    finally:
+        evaluate_queries_in_process(None)
+    pooled = EmbeddedStore(settings)
+    try:
+        assert isinstance(inline.pool, InlineEvaluator)
+        assert not isinstance(pooled.pool, InlineEvaluator)
+        for fmt in ("json", "xml", "csv", "tsv"):
+            assert inline.query(ALL, format=fmt).body == pooled.query(ALL, format=fmt).body
+        with pytest.raises(QuerySyntaxError):
+            inline.query("SELECT ?s WHERE { ?s ?p }")
+        start = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            inline.query(HEAVY, timeout=0.5)
+        assert 0.45 < time.monotonic() - start < 2 and len(retired) == 1
+        assert inline.pool.running() == 1                 # the runaway keeps its thread
+        light = time.monotonic()
+        assert not inline.query(PROJECTS, timeout=5).truncated
+        assert time.monotonic() - light < 1.0
+    finally:
+        inline.close()
+        pooled.close()
+
+
+def test_inline_evaluator_ends_the_request_from_its_watchdog():
+    """Where the web layer can end a request (end_request), the query runs in the
+    request's thread: at the deadline the watchdog ends the request and asks for the
+    process to retire; the query's own call then raises QueryTimeout when it returns."""
+    from publisher.store import InlineEvaluator, _execute_job, end_request
+
+    store = ox.Store()
+    for index in range(200):
+        store.add(ox.Quad(ox.NamedNode(f"urn:s{index}"), ox.NamedNode("urn:p"),
+                          ox.Literal(str(index))))
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?p ?d . ?e ?p ?f }"
+    started = time.monotonic()
+    evaluator = InlineEvaluator(2, retire=lambda: events.append(("retire", time.monotonic())))
+    events: list[tuple[str, float]] = []
+    outcome: dict = {}
+
+    def request() -> None:
+        end_request.set(lambda message: events.append((message, time.monotonic())))
+        try:
+            evaluator.run({"sparql": slow, "format": "json", "limit": 10}, 0.4, store)
+        except QueryTimeout as error:
+            outcome["error"] = error
+        outcome["returned"] = time.monotonic()
+
+    thread = threading.Thread(target=request)
+    thread.start()
+    time.sleep(0.2)
+    light = evaluator.run({"sparql": "ASK { ?s ?p ?o }", "format": "json", "limit": 10}, 5,
+                          store)
+    assert json.loads(light.body)["boolean"] is True
+    thread.join(30)
+    (message, ended), (what, retired) = events
+    assert "time limit" in message and what == "retire"
+    assert 0.35 < ended - started < 0.9 and retired >= ended
+    assert isinstance(outcome["error"], QueryTimeout) and outcome["returned"] > ended
+    alone = _execute_job(store, {"sparql": slow, "format": "json", "limit": 10})
+    assert json.loads(alone.body)["results"]["bindings"][0]["n"]["value"] == "8000000"
