@@ -23,6 +23,14 @@ MAX_URL_LENGTH = 8192
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST = re.compile(r"(?:[A-Za-z0-9_.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
 log = logging.getLogger("publisher.web")
+#: Headers every answer carries (unless the view set them): CORS for scripts on other
+#: sites, and no content sniffing.
+COMMON_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", "ETag, Content-Length, Content-Range, Content-Location, "
+                                      "Link, Retry-After, X-Result-Truncated, X-Result-Limit"),
+    ("X-Content-Type-Options", "nosniff"),
+)
 
 
 def _rewrite_setting(settings: Settings, explicit: bool | None) -> bool:
@@ -94,17 +102,15 @@ def _install_guards(app: Flask) -> None:
     @app.after_request
     def common_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Access-Control-Allow-Origin", "*")
-        headers.setdefault("Access-Control-Expose-Headers",
-                           "ETag, Content-Length, Content-Range, Content-Location, Link, "
-                           "Retry-After, X-Result-Truncated, X-Result-Limit")
+        for name, value in COMMON_HEADERS[:2]:
+            headers.setdefault(name, value)
         if request.method == "OPTIONS":
             headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
             headers["Access-Control-Allow-Headers"] = (
                 request.headers.get("Access-Control-Request-Headers")
                 or "Accept, Content-Type, If-None-Match")[:512]
             headers["Access-Control-Max-Age"] = "86400"
-        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault(*COMMON_HEADERS[2])
         if response.mimetype == "text/html":
             headers.setdefault(
                 "Content-Security-Policy",

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from email.utils import format_datetime
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,7 +35,19 @@ class Publisher:
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def release_dir(self) -> Path | None:
-        real = Path(os.path.realpath(self.release_path))
+        """The release folder served, resolved again only when the link (or folder) given
+        as ``release_path`` changes: a re-pointed link is a new inode."""
+        try:
+            link = os.lstat(self.release_path)
+            glance: Any = (link.st_ino, link.st_mtime_ns)
+        except OSError:
+            glance = None
+        cached = self._cache.get("release_dir")
+        if glance is not None and cached is not None and cached[0] == glance:
+            real = cached[1]
+        else:
+            real = Path(os.path.realpath(self.release_path))
+            self._cache["release_dir"] = (glance, real)
         return real if real.is_dir() else None
 
     def release_info(self) -> dict[str, Any]:
@@ -100,7 +113,20 @@ class Here:
         base_path = base_parts.path or "/"
         self.same_site = same_host and base_path == self.path_root
         self.rewriting = pub.rewrite_links and not self.same_site
-        self.lang, self.lang_explicit = _language()
+
+    @cached_property
+    def _chosen_language(self) -> tuple[str, bool]:
+        return _language()
+
+    @property
+    def lang(self) -> str:
+        """The language of this response (?lang=, else Accept-Language, else Finnish)."""
+        return self._chosen_language[0]
+
+    @property
+    def lang_explicit(self) -> bool:
+        """Whether the visitor chose the language with ?lang= (then links carry it)."""
+        return self._chosen_language[1]
 
     @property
     def rewrite(self) -> tuple[str, str] | None:
@@ -187,8 +213,11 @@ def release_version() -> str | None:
 
 def etag_for(*parts: Any) -> str | None:
     version = release_version()
-    if version is None:
-        return None
+    return None if version is None else etag_of(version, *parts)
+
+
+def etag_of(version: str, *parts: Any) -> str:
+    """The ETag of a representation of release ``version`` described by ``parts``."""
     seed = "\x1f".join([version, *[str(p) for p in parts]])
     return hashlib.sha256(seed.encode()).hexdigest()[:24]
 
@@ -204,7 +233,11 @@ def not_modified(etag: str | None) -> Response | None:
 
 
 def last_modified() -> datetime | None:
-    built = publisher().release_info().get("built")
+    return _built(publisher().release_info())
+
+
+def _built(info: dict[str, Any]) -> datetime | None:
+    built = info.get("built")
     if not built:
         return None
     try:
@@ -213,17 +246,38 @@ def last_modified() -> datetime | None:
         return None
 
 
+def last_modified_header(pub: Publisher) -> str | None:
+    """``Last-Modified`` of the release served (when it was built), formatted once."""
+    info = pub.release_info()
+    cached = pub._cache.get("last_modified")
+    if cached is not None and cached[0] is info:
+        return cached[1]
+    modified = _built(info)
+    header = (format_datetime(modified.astimezone(timezone.utc), usegmt=True)
+              if modified else None)
+    pub._cache["last_modified"] = (info, header)
+    return header
+
+
+def cache_headers(pub: Publisher, etag: str) -> list[tuple[str, str]]:
+    """What makes an answer of the release cacheable: its ETag, max-age, Last-Modified."""
+    headers = [("ETag", f'"{etag}"'), ("Cache-Control", f"public, max-age={CACHE_SECONDS}")]
+    modified = last_modified_header(pub)
+    if modified:
+        headers.append(("Last-Modified", modified))
+    return headers
+
+
 def cacheable(response: Response, etag: str | None, vary: list[str] | None = None) -> Response:
     if etag:
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-        modified = last_modified()
-        if modified:
-            response.headers["Last-Modified"] = format_datetime(
-                modified.astimezone(timezone.utc), usegmt=True)
+        for name, value in cache_headers(publisher(), etag):
+            response.headers[name] = value
     if vary:
-        for header in vary:
-            response.vary.add(header)
+        if "Vary" in response.headers:
+            for header in vary:
+                response.vary.add(header)
+        else:
+            response.headers["Vary"] = ", ".join(vary)
     return response
 
 

@@ -21,9 +21,10 @@ from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
 from publisher.store import (GRAPH_FORMATS, QueryResult, check_iri, inspect_query,
                              serialize_graph)
 from publisher.web.cache import answered, remember, request_key
-from publisher.web.common import (cacheable, etag_for, here, page_globals, publisher,
-                                  settings, store)
+from publisher.web.common import (Publisher, cache_headers, cacheable, etag_for, here,
+                                  page_globals, publisher, settings, store)
 from publisher.web.negotiation import (HTML_OFFERS, RDF_OFFERS, negotiate, not_acceptable)
+from publisher.web.overrun import endable
 
 bp = Blueprint("sparql", __name__)
 
@@ -138,8 +139,9 @@ def _graphs(params: list[tuple[str, str]], name: str) -> list[str]:
     return graphs
 
 
-def _choose_format(kind: str | None, asked: str | None) -> str | None:
-    """The results format from format=/output= or Accept; None when the kind is unknown."""
+def choose_format(kind: str | None, asked: str | None, accept: str | None) -> str | None:
+    """The results format from format=/output= or the Accept header; None when the kind is
+    unknown; 406 when nothing offered fits."""
     if kind is None:
         return None
     family = "graph" if kind == "graph" else "solutions"
@@ -150,7 +152,7 @@ def _choose_format(kind: str | None, asked: str | None) -> str | None:
         if name is None:
             raise not_acceptable(offers)
         return name
-    name = negotiate(offers, request.headers.get("Accept"))
+    name = negotiate(offers, accept)
     if name is None:
         raise not_acceptable(offers)
     return name
@@ -181,7 +183,7 @@ def endpoint() -> Response:
     if info.uses_service and not settings().limits.allow_service:
         raise Forbidden("SERVICE (federated query) is disabled on this endpoint.")
     asked = next((v for k, v in params if k in {"format", "output"} and v), None)
-    fmt = _choose_format(info.result_kind, asked)
+    fmt = choose_format(info.result_kind, asked, request.headers.get("Accept"))
     current = here()
     if current.rewriting:
         query = query.replace(current.root, current.base)
@@ -194,29 +196,35 @@ def endpoint() -> Response:
         cached = answered(etag, key)
         if cached is not None:
             return cached
+    failed = request.environ.get(FAILED_QUERY)
+    if failed is not None:
+        raise failed                  # the plain GET path ran it already (publisher.web.fast)
     limits = settings().limits
-    result = store().query(query, format=fmt, default_graph_uris=default_graphs,
-                           named_graph_uris=named_graphs, rewrite=current.rewrite,
-                           timeout=limits.query_timeout_seconds, limit=limits.result_limit,
-                           allow_service=limits.allow_service)
-    return remember(key, _result_response(result, etag))
+    with endable(current_app._get_current_object(), request.environ):  # type: ignore[attr-defined]
+        result = store().query(query, format=fmt, default_graph_uris=default_graphs,
+                               named_graph_uris=named_graphs, rewrite=current.rewrite,
+                               timeout=limits.query_timeout_seconds, limit=limits.result_limit,
+                               allow_service=limits.allow_service)
+    return remember(key, Response(result.body, status=200,
+                                  headers=result_headers(publisher(), result, etag)))
 
 
-def _result_response(result: QueryResult, etag: str | None) -> Response:
-    """The HTTP answer for a query result: its media type, the truncation signal, and
-    caching tied to the release for GET (POST answers are not stored)."""
+#: Where the plain GET path leaves the error of a query it ran, for the endpoint to answer.
+FAILED_QUERY = "publisher.sparql.failed"
+
+
+def result_headers(pub: Publisher, result: QueryResult,
+                   etag: str | None) -> list[tuple[str, str]]:
+    """The headers of a query result: its media type, the truncation signal, and caching
+    tied to the release for GET (POST answers, without an ETag, are not stored)."""
     media = result.media_type
-    response = Response(result.body, status=200,
-                        content_type=f"{media}; charset=utf-8" if media != "application/ld+json"
-                        else media)
+    headers = [("Content-Type",
+                f"{media}; charset=utf-8" if media != "application/ld+json" else media)]
     if result.truncated:
-        response.headers["X-Result-Truncated"] = "true"
-        response.headers["X-Result-Limit"] = str(result.limit)
-    if etag:
-        return cacheable(response, etag, ["Accept"])
-    response.headers["Cache-Control"] = "no-store"
-    response.vary.add("Accept")
-    return response
+        headers += [("X-Result-Truncated", "true"), ("X-Result-Limit", str(result.limit))]
+    headers += cache_headers(pub, etag) if etag else [("Cache-Control", "no-store")]
+    headers.append(("Vary", "Accept"))
+    return headers
 
 
 # --------------------------------------------------------------------------- description
