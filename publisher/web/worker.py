@@ -18,6 +18,7 @@ runaway query with it — and gunicorn starts a fresh worker.
 """
 from __future__ import annotations
 
+import gc
 import os
 import select
 import time
@@ -41,6 +42,12 @@ class KeepAliveWorker(ThreadWorker):
     def init_process(self) -> None:
         evaluate_queries_in_process(self.retire)     # before the app (and its store) loads
         super().init_process()
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        # The app, its templates and the store are loaded for good: keep them out of the
+        # cycle collector's full passes, which would otherwise walk them again and again.
+        gc.freeze()
 
     def retire(self) -> None:
         """A query overran: stop taking requests, finish the ones in hand, then exit."""
