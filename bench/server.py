@@ -8,7 +8,9 @@ Measures side by side, in one run, on one release:
 * ``sparql``: our ``/sparql`` (``publisher serve --workers N``, embedded store) against
   ``oxigraph serve-read-only`` on the same ``data.trig`` (loaded with ``oxigraph load``,
   union default graph), for a mix of queries: median and p95 latency with one client,
-  requests/s with four clients, and the ratio ours/Oxigraph per query;
+  requests/s with four clients, and the ratio ours/Oxigraph per query; beside them the
+  floor of any answer under gunicorn: the same worker set-up returning that query's answer
+  pre-rendered (no parsing, no evaluation, no Flask);
 * ``doc``: ``/doc/project/…`` in Turtle, JSON-LD and HTML, requests/s with four
   connections, against the same gunicorn set-up returning the same bytes pre-rendered;
 * ``remote``: the same query mix through our app in front of an ``oxigraph serve``
@@ -439,22 +441,34 @@ def _same_rows(name: str, ours: Server, theirs: Server, query: str) -> int:
     return rows[ours.name]
 
 
-def sparql_mix(ours: Server, theirs: Server, queries: dict[str, str],
-               plan: Plan) -> dict[str, Any]:
+def sparql_mix(ours: Server, theirs: Server, queries: dict[str, str], plan: Plan,
+               floor_dir: Path | None = None) -> dict[str, Any]:
     """Every query of the mix on both servers: the same rows, then latency and throughput
-    of Oxigraph, ours evaluating every request (cold), and ours on repeats (warm)."""
+    of Oxigraph, ours evaluating every request (cold), and ours on repeats (warm). With
+    ``floor_dir``, also the floor of any answer under gunicorn: our worker set-up returning
+    that query's answer pre-rendered, doing no work at all."""
     out: dict[str, Any] = {}
     for name, query in queries.items():
         rows = _same_rows(name, ours, theirs, query)
         sides = {"oxigraph": (theirs, sparql_asker(theirs, query, cold=True)),
                  "cold": (ours, sparql_asker(ours, query, cold=True)),
                  "warm": (ours, sparql_asker(ours, query, cold=False))}
-        latency = compare_latency(sides, plan)
-        rate = compare_throughput(sides, plan)
+        floor = None
+        if floor_dir is not None:
+            answer = floor_dir / f"{name}.srj"
+            answer.write_bytes(_checked_get_once(theirs, sparql_request(theirs, query)))
+            floor = start_prerendered(answer, SPARQL_JSON)
+            sides["floor"] = (floor, sparql_asker(floor, query, cold=True))
+        try:
+            latency = compare_latency(sides, plan)
+            rate = compare_throughput(sides, plan)
+        finally:
+            if floor is not None:
+                floor.stop()
         entry: dict[str, Any] = {"rows": rows}
         for side in sides:
             entry[side] = {**latency[side], "rps_4_clients": rate[side]}
-        for side in ("cold", "warm"):
+        for side in [side for side in sides if side != "oxigraph"]:
             entry[f"{side}_median_ratio"] = (latency[side]["median_ms"]
                                              / latency["oxigraph"]["median_ms"])
             entry[f"{side}_p95_ratio"] = latency[side]["p95_ms"] / latency["oxigraph"]["p95_ms"]
@@ -535,7 +549,8 @@ def run(release_dir: Path, quick: bool = False) -> dict[str, Any]:
         with _servers(release_dir, workdir, base_uri) as servers:
             project, municipality = _sample_iris(servers["oxigraph"], base_uri)
             queries = query_mix(base_uri, project, municipality)
-            sparql = sparql_mix(servers["ours"], servers["oxigraph"], queries, plan)
+            sparql = sparql_mix(servers["ours"], servers["oxigraph"], queries, plan,
+                                floor_dir=workdir)
             doc = doc_rates(servers["ours"], project, base_uri, workdir, plan)
             remote = sparql_mix(servers["remote"], servers["store"], queries, plan)
     return {
@@ -560,10 +575,11 @@ def _bars(sparql: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sparql_lines(title: str, entries: dict[str, Any]) -> list[str]:
+    floors = all("floor" in entry for entry in entries.values())
     lines = ["", title,
              f"{'query':22} {'rows':>6} | {'oxigraph':>8} {'p95':>7} | {'cold':>7} {'p95':>7} "
              f"{'ratio':>5} | {'warm':>6} {'p95':>6} {'ratio':>5} | {'r/s ox':>6} "
-             f"{'cold':>6} {'warm':>6}"]
+             f"{'cold':>6} {'warm':>6}" + (f" | {'floor':>6} {'ratio':>5}" if floors else "")]
     for name, entry in entries.items():
         ox_, cold, warm = entry["oxigraph"], entry["cold"], entry["warm"]
         lines.append(
@@ -571,7 +587,12 @@ def _sparql_lines(title: str, entries: dict[str, Any]) -> list[str]:
             f"{cold['median_ms']:>7.2f} {cold['p95_ms']:>7.2f} {entry['cold_median_ratio']:>5.2f} | "
             f"{warm['median_ms']:>6.2f} {warm['p95_ms']:>6.2f} {entry['warm_median_ratio']:>5.2f} | "
             f"{ox_['rps_4_clients']:>6.0f} {cold['rps_4_clients']:>6.0f} "
-            f"{warm['rps_4_clients']:>6.0f}")
+            f"{warm['rps_4_clients']:>6.0f}"
+            + (f" | {entry['floor']['median_ms']:>6.2f} {entry['floor_median_ratio']:>5.2f}"
+               if floors else ""))
+    if floors:
+        lines.append("floor = gunicorn (our worker) returning the same answer pre-rendered, "
+                     "no work at all")
     return lines
 
 
