@@ -39,6 +39,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from contextvars import ContextVar
@@ -707,8 +708,9 @@ def _execute_capped(store: ox.Store, job: dict[str, Any]) -> QueryResult | None:
     """A SELECT without a LIMIT of its own, run with ``LIMIT limit+1`` appended and written
     once, straight in the format asked for: the whole answer whenever a count of the
     written rows shows it cannot pass the limit, as for nearly every query. Otherwise the
-    capped query runs again, counted and cut (only results past the limit pay twice). A
-    syntax error gives None, so that the message is about the text as sent."""
+    written rows are read back (in Rust), counted and cut; only CSV, which cannot be read
+    back, runs the capped query again. A syntax error gives None, so that the message is
+    about the text as sent."""
     limit, fmt = job["limit"], job.get("format") or DEFAULT_FORMAT["solutions"]
     capped = f"{job['sparql']}\nLIMIT {limit + 1}"
     options = _dataset_options(job)
@@ -721,6 +723,11 @@ def _execute_capped(store: ox.Store, job: dict[str, Any]) -> QueryResult | None:
     body = result.serialize(format=_RESULTS_FORMATS[fmt])
     if _most_rows(body, fmt) <= limit:
         return QueryResult("solutions", fmt, body, limit=limit)
+    if fmt != "csv":
+        written = ox.parse_query_results(body, _RESULTS_FORMATS[fmt])
+        counted = _render_counted(written, fmt, limit, None, None)
+        return counted if counted.truncated else QueryResult("solutions", fmt, body,
+                                                             limit=limit)
     again = store.query(capped, base_iri=job.get("base_iri"), **options)
     return _render_counted(again, fmt, limit, None, None)
 
@@ -988,7 +995,6 @@ class _Watchdog:
                               "stopped")
                 except Exception:  # noqa: BLE001 - the client may be gone already
                     pass
-            if due:
                 self.on_expiry()
 
 
@@ -1016,10 +1022,20 @@ class InlineEvaluator:
         self._lock = threading.Lock()
         self._watchdog = _Watchdog(self._overran)
         self.overruns = 0
+        #: Requests ended by the watchdog whose query (and thread) still runs.
+        self.stuck = 0
+        _EVALUATORS.add(self)
 
-    def _overran(self) -> None:
-        self.overruns += 1
+    def _overran(self, holds_request: bool = True) -> None:
+        with self._lock:
+            self.overruns += 1
+            self.stuck += holds_request
         self.retire()
+
+    def _returned(self) -> None:
+        """A query whose request was ended by the watchdog has finished after all."""
+        with self._lock:
+            self.stuck -= 1
 
     def run(self, job: dict[str, Any], timeout: float, store: ox.Store) -> QueryResult:
         if not self._slots.acquire(timeout=max(0.0, timeout)):
@@ -1033,6 +1049,8 @@ class InlineEvaluator:
                 result = _execute_job(store, job)
             finally:
                 ended = self._watchdog.unwatch(watch)
+                if ended:
+                    self._returned()
         finally:
             self._slots.release()
         if ended:
@@ -1050,9 +1068,12 @@ class InlineEvaluator:
             self._slots.release()
             raise
         if not task.done.wait(timeout):
-            self._overran()
-            raise QueryTimeout(f"the query did not finish within {timeout:g} s and was "
-                               "stopped")
+            with self._lock:                # not done now: it cannot finish in between
+                late = not task.done.is_set()
+            if late:
+                self._overran(holds_request=False)     # its request answers right here
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s and "
+                                   "was stopped")
         if task.error is not None:
             raise task.error
         assert task.result is not None
@@ -1076,7 +1097,8 @@ class InlineEvaluator:
             except BaseException as error:  # noqa: BLE001 - handed to the waiting request
                 task.error = error
             finally:
-                task.done.set()
+                with self._lock:
+                    task.done.set()
                 self._slots.release()
 
     def running(self) -> int:
@@ -1085,6 +1107,15 @@ class InlineEvaluator:
 
     def close(self) -> None:
         """Nothing to stop: the threads are daemons and end with the process."""
+
+
+_EVALUATORS: "weakref.WeakSet[InlineEvaluator]" = weakref.WeakSet()
+
+
+def queries_past_their_limit() -> int:
+    """Requests of this process ended by the watchdog whose query still runs (a retiring
+    worker waits for every other request, not for these)."""
+    return sum(evaluator.stuck for evaluator in list(_EVALUATORS))
 
 
 #: Set by a server process that may be retired and replaced (see InlineEvaluator).
@@ -1580,4 +1611,5 @@ __all__ = [
     "LABEL_PREDICATES", "PREFIXES", "prefixes_for", "read_release_info", "check_iri",
     "serialize_graph", "rewrite_term", "rewrite_triples", "QueryProcessPool",
     "InlineEvaluator", "evaluate_queries_in_process", "end_request",
+    "queries_past_their_limit",
 ]

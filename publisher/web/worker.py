@@ -21,12 +21,13 @@ from __future__ import annotations
 import gc
 import os
 import select
+import threading
 import time
 from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
 
-from publisher.store import evaluate_queries_in_process
+from publisher.store import evaluate_queries_in_process, queries_past_their_limit
 
 
 class KeepAliveWorker(ThreadWorker):
@@ -57,6 +58,19 @@ class KeepAliveWorker(ThreadWorker):
                              "requests and exits; a new worker takes its place", self.pid)
             self.alive = False
             self.method_queue.defer(lambda: None)     # wake the poller to begin stopping
+            threading.Thread(target=self._exit_when_only_runaways_remain, daemon=True,
+                             name="retire").start()
+
+    def _exit_when_only_runaways_remain(self) -> None:
+        """Leave as soon as every connection left is one whose request was already ended
+        at the limit (gunicorn's own stop would wait for those too, for the whole graceful
+        timeout, while several retiring workers could leave none accepting)."""
+        deadline = time.monotonic() + self.cfg.graceful_timeout
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if self.nr_conns <= queries_past_their_limit():
+                break
+        os._exit(0)
 
     def run(self) -> None:
         super().run()

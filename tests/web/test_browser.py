@@ -235,12 +235,13 @@ def test_chosen_language_sticks_while_navigating(browser, server):
 
 
 def test_filters_combine_into_a_shareable_url(browser, server):
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(server.url + "/projects?lang=sv")
     Select(find(browser, "#filter-municipality")).select_by_value("049")
     Select(find(browser, "#filter-status")).select_by_value("ongoing")
     find(browser, "form.filters button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda driver: "municipality" in query_of(driver))
     query = query_of(browser)
     assert query["municipality"] == ["049"] and query["status"] == ["ongoing"]
     assert query["lang"] == ["sv"]

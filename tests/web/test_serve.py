@@ -16,7 +16,7 @@ import pytest
 
 from fixture_release import BASE
 from publisher.web.serve import serve
-from web_support import (check_protocol_answer, free_port, protocol_cases, raw_request,
+from web_support import (HEAVY, check_protocol_answer, free_port, protocol_cases, raw_request,
                          run_protocol_case, runaway_beside_light)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -235,3 +235,38 @@ def test_worker_retires_after_an_overrun_and_is_replaced(settings):
         assert again["status"] == 503 and again["seconds"] < 5
     finally:
         _stop(process)
+
+
+def test_a_retiring_worker_leaves_as_soon_as_only_its_runaway_is_left(settings):
+    """With one worker (as when every worker retires at once), new requests wait about a
+    worker's start, not gunicorn's graceful timeout: the retiring worker leaves as soon as
+    only the request already ended at the limit is left."""
+    import threading
+
+    process, url = _start(settings, 1, timeout=1.0)
+    try:
+        _wait(url, process)
+        outcome: list[int] = []
+
+        def heavy() -> None:
+            query = urllib.parse.urlencode({"query": HEAVY})
+            try:
+                urllib.request.urlopen(f"{url}/sparql?{query}", timeout=30)
+                outcome.append(200)
+            except urllib.error.HTTPError as error:
+                outcome.append(error.code)
+
+        thread = threading.Thread(target=heavy)
+        thread.start()
+        time.sleep(1.3)
+        started = time.monotonic()
+        for index in range(3):
+            query = urllib.parse.urlencode({"query": f"ASK {{ ?s ?p ?o }} # {index}"})
+            with urllib.request.urlopen(f"{url}/sparql?{query}", timeout=30) as answer:
+                assert json.loads(answer.read())["boolean"] is True
+        waited = time.monotonic() - started
+        thread.join(30)
+    finally:
+        _stop(process)
+    assert outcome == [503]
+    assert waited < 6, waited

@@ -517,3 +517,36 @@ def test_inline_evaluator_ends_the_request_from_its_watchdog():
     assert isinstance(outcome["error"], QueryTimeout) and outcome["returned"] > ended
     alone = _execute_job(store, {"sparql": slow, "format": "json", "limit": 10})
     assert json.loads(alone.body)["results"]["bindings"][0]["n"]["value"] == "8000000"
+
+
+class _CountingStore:
+    """A pyoxigraph store that counts the queries run on it."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.queries = store, 0
+
+    def query(self, *args, **kwargs):
+        self.queries += 1
+        return self.store.query(*args, **kwargs)
+
+
+@pytest.mark.parametrize("rows, fmt, runs", [(6, "json", 1), (12, "json", 1), (6, "xml", 1),
+                                             (12, "tsv", 1), (12, "csv", 2)])
+def test_capped_select_runs_once_unless_csv_passes_the_limit(rows, fmt, runs):
+    """When the quick row bound cannot rule out the limit, the written rows are read back
+    and counted, not evaluated again (CSV, which cannot be read back, is run again)."""
+    from publisher.store import _execute_job
+
+    store = ox.Store()
+    for index in range(rows):
+        store.add(ox.Quad(ox.NamedNode(f"urn:s{index:02}"), ox.NamedNode("urn:p"),
+                          ox.Literal("{" * 5)))
+    counting = _CountingStore(store)
+    job = {"sparql": "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s", "format": fmt,
+           "limit": 10, "cappable": True}
+    result = _execute_job(counting, job)
+    assert counting.queries == runs
+    assert result.truncated is (rows > 10)
+    listed = result.body.decode()
+    assert listed.count("urn:s") == min(rows, 10)
+    assert "urn:s05" in listed and "urn:s10" not in listed
