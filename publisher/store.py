@@ -712,7 +712,7 @@ def _execute_capped(store: ox.Store, job: dict[str, Any]) -> QueryResult | None:
     back, runs the capped query again. A syntax error gives None, so that the message is
     about the text as sent."""
     limit, fmt = job["limit"], job.get("format") or DEFAULT_FORMAT["solutions"]
-    capped = f"{job['sparql']}\nLIMIT {limit + 1}"
+    capped = capped_query(job["sparql"], limit)
     options = _dataset_options(job)
     try:
         result = store.query(capped, base_iri=job.get("base_iri"), **options)
@@ -720,16 +720,30 @@ def _execute_capped(store: ox.Store, job: dict[str, Any]) -> QueryResult | None:
         return None
     if not isinstance(result, ox.QuerySolutions) or fmt not in SOLUTION_FORMATS:
         return None
-    body = result.serialize(format=_RESULTS_FORMATS[fmt])
-    if _most_rows(body, fmt) <= limit:
-        return QueryResult("solutions", fmt, body, limit=limit)
-    if fmt != "csv":
-        written = ox.parse_query_results(body, _RESULTS_FORMATS[fmt])
-        counted = _render_counted(written, fmt, limit, None, None)
-        return counted if counted.truncated else QueryResult("solutions", fmt, body,
-                                                             limit=limit)
+    answer = capped_answer(result.serialize(format=_RESULTS_FORMATS[fmt]), fmt, limit)
+    if answer is not None:
+        return answer
     again = store.query(capped, base_iri=job.get("base_iri"), **options)
     return _render_counted(again, fmt, limit, None, None)
+
+
+def capped_query(sparql: str, limit: int) -> str:
+    """The text of a SELECT without LIMIT (``QueryInfo.cappable``) asking for one row more
+    than the result limit: enough to tell whether the answer must be cut."""
+    return f"{sparql}\nLIMIT {limit + 1}"
+
+
+def capped_answer(body: bytes, fmt: str, limit: int) -> QueryResult | None:
+    """The answer from the rows of a capped query as written in ``fmt``: the body itself
+    when it cannot hold more than ``limit`` rows, else the rows read back, counted and cut
+    (in Rust); None for CSV past the bound, which cannot be read back."""
+    if _most_rows(body, fmt) <= limit:
+        return QueryResult("solutions", fmt, body, limit=limit)
+    if fmt == "csv":
+        return None
+    written = ox.parse_query_results(body, _RESULTS_FORMATS[fmt])
+    counted = _render_counted(written, fmt, limit, None, None)
+    return counted if counted.truncated else QueryResult("solutions", fmt, body, limit=limit)
 
 
 def _read_frame(stream: Any) -> Any:
@@ -1480,6 +1494,11 @@ class RemoteStore(Store):
             _REMOTE_GRAPH_ACCEPT if kind == "graph" else _REMOTE_TSV_ACCEPT)
         if info.relative_iris:       # the same base as the embedded store's
             sparql = f"BASE <{self.query_base_iri}>\n{sparql}"
+        if not as_is and info.cappable and rewrite is None and kind == "solutions":
+            answer = self._capped(sparql, fmt, limit, timeout, default_graph_uris,
+                                  named_graph_uris)
+            if answer is not None:
+                return answer
         media, response = self._request(sparql, timeout, default_graph_uris, named_graph_uris,
                                         accept)
         try:
@@ -1497,6 +1516,30 @@ class RemoteStore(Store):
             raise StoreUnavailable(f"the SPARQL store connection failed: {error}") from None
         finally:
             response.close()        # a result cut at the limit is not read to its end
+
+    def _capped(self, sparql: str, fmt: str, limit: int, timeout: float,
+                default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
+                ) -> QueryResult | None:
+        """A SELECT without LIMIT asked with ``LIMIT limit+1`` straight in ``fmt`` (see
+        :func:`capped_answer`); None sends the caller the counted way: a syntax error (its
+        message is then about the text as sent), a store answering another format, or CSV
+        past the bound."""
+        try:
+            media, response = self._request(capped_query(sparql, limit), timeout,
+                                            default_graph_uris, named_graph_uris,
+                                            SOLUTION_FORMATS[fmt])
+        except QuerySyntaxError:
+            return None
+        try:
+            if media != SOLUTION_FORMATS[fmt]:
+                return None
+            return capped_answer(response.read(), fmt, limit)
+        except OSError as error:
+            if _is_timeout(error):
+                raise QueryTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
+            raise StoreUnavailable(f"the SPARQL store connection failed: {error}") from None
+        finally:
+            response.close()
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         kind, result = self._run(sparql, self.settings.limits.query_timeout_seconds)
