@@ -232,10 +232,6 @@ def not_modified(etag: str | None) -> Response | None:
     return None
 
 
-def last_modified() -> datetime | None:
-    return _built(publisher().release_info())
-
-
 def _built(info: dict[str, Any]) -> datetime | None:
     built = info.get("built")
     if not built:

@@ -12,6 +12,7 @@ to a query thread instead.
 """
 from __future__ import annotations
 
+import io
 import socket
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -41,8 +42,6 @@ def request_ender(app: Flask, environ: dict) -> Callable[[str], None] | None:
 
 def _time_limit_answer(app: Flask, environ: dict[str, Any], message: str) -> bytes:
     """The endpoint's answer to a query past the time limit, as HTTP/1.1 bytes."""
-    import io
-
     environ = {key: value for key, value in environ.items() if key != "gunicorn.socket"}
     environ.update({"wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"})
     with app.request_context(environ):
