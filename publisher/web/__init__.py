@@ -73,19 +73,28 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     return app
 
 
+def url_refusal(environ: dict, path: str) -> tuple[int, str] | None:
+    """What is wrong with the request's URL as sent (too long: 414; a malformed
+    percent-encoding: 400), or None."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    query = environ.get("QUERY_STRING", "")
+    length = len(raw) if raw else len(path) + len(query)
+    if length > MAX_URL_LENGTH:
+        return 414, (f"The URL is longer than {MAX_URL_LENGTH} characters; send long "
+                     "queries with POST.")
+    if (raw and _BAD_PERCENT.search(raw)) or _BAD_PERCENT.search(query):
+        return 400, "The URL has a malformed percent-encoding."
+    return None
+
+
 def _install_guards(app: Flask) -> None:
     @app.before_request
     def refuse_malformed_requests() -> Response | None:
         from publisher.web.common import error_response
 
-        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
-        query = request.environ.get("QUERY_STRING", "")
-        length = len(raw) if raw else len(request.path) + len(query)
-        if length > MAX_URL_LENGTH:
-            return error_response(414, f"The URL is longer than {MAX_URL_LENGTH} characters; "
-                                       "send long queries with POST.")
-        if (raw and _BAD_PERCENT.search(raw)) or _BAD_PERCENT.search(query):
-            return error_response(400, "The URL has a malformed percent-encoding.")
+        refused = url_refusal(request.environ, request.path)
+        if refused is not None:
+            return error_response(*refused)
         if "\ufffd" in request.path:
             return error_response(400, "The URL path is not valid UTF-8.")
         if (request.environ.get("SERVER_PROTOCOL") == "HTTP/1.1"

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 from flask import Flask
 
 from publisher.store import inspect_query
-from publisher.web import COMMON_HEADERS, MAX_URL_LENGTH, _BAD_PERCENT
+from publisher.web import COMMON_HEADERS, url_refusal
 from publisher.web.common import Publisher, etag_of
 from publisher.web.overrun import endable
 from publisher.web.sparql import FAILED_QUERY, choose_format, result_headers
@@ -54,15 +54,12 @@ class SparqlFastPath:
         """The request shape answered here; all else is the app's."""
         query_string = environ.get("QUERY_STRING", "")
         path = environ.get("PATH_INFO")
-        raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
-        length = len(raw) if raw else len(path or "") + len(query_string)
         return (environ.get("REQUEST_METHOD") == "GET"
                 and path in _PATHS and not environ.get("SCRIPT_NAME")
                 and self.host is not None
                 and environ.get("HTTP_HOST", "").lower() == self.host
                 and query_string.startswith("query=") and "&" not in query_string
-                and length <= MAX_URL_LENGTH
-                and not _BAD_PERCENT.search(query_string) and not _BAD_PERCENT.search(raw)
+                and url_refusal(environ, path) is None
                 and not environ.get("CONTENT_LENGTH") and "HTTP_TRANSFER_ENCODING" not in environ
                 and "HTTP_IF_NONE_MATCH" not in environ)
 
