@@ -22,9 +22,9 @@ from flask import Flask
 
 from publisher.store import inspect_query
 from publisher.web import COMMON_HEADERS, url_refusal
-from publisher.web.common import Publisher, etag_of
+from publisher.web.common import Publisher
 from publisher.web.overrun import endable
-from publisher.web.sparql import FAILED_QUERY, choose_format, result_headers
+from publisher.web.sparql import FAILED_QUERY, answer_etag, choose_format, result_headers
 
 _PATHS = ("/sparql", "/sparql/")
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -89,7 +89,7 @@ class SparqlFastPath:
         except Exception as error:  # noqa: BLE001 - answered by the app's error handlers
             environ[FAILED_QUERY] = error
             return None
-        etag = etag_of(version, "sparql", query, [], [], fmt, None)
+        etag = answer_etag(version, query, fmt, [], [], None)
         headers = result_headers(self.pub, result, etag)
         headers += [("Content-Length", str(len(result.body))), *COMMON_HEADERS]
         return headers, result.body

@@ -21,8 +21,9 @@ from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
 from publisher.store import (GRAPH_FORMATS, QueryResult, check_iri, inspect_query,
                              serialize_graph)
 from publisher.web.cache import answered, remember, request_key
-from publisher.web.common import (Publisher, cache_headers, cacheable, etag_for, here,
-                                  page_globals, publisher, settings, store)
+from publisher.web.common import (Publisher, cache_headers, cacheable, etag_for, etag_of,
+                                  here, page_globals, publisher, release_version, settings,
+                                  store)
 from publisher.web.negotiation import (HTML_OFFERS, RDF_OFFERS, negotiate, not_acceptable)
 from publisher.web.overrun import endable
 
@@ -191,7 +192,10 @@ def endpoint() -> Response:
     named_graphs = _graphs(params, "named-graph-uri")
     etag = key = None
     if request.method in {"GET", "HEAD"}:
-        etag = etag_for("sparql", query, default_graphs, named_graphs, fmt, current.rewrite)
+        version = release_version()
+        if version is not None:
+            etag = answer_etag(version, query, fmt, default_graphs, named_graphs,
+                               current.rewrite)
         key = request_key("sparql", etag)
         cached = answered(etag, key)
         if cached is not None:
@@ -207,6 +211,13 @@ def endpoint() -> Response:
                                allow_service=limits.allow_service)
     return remember(key, Response(result.body, status=200,
                                   headers=result_headers(publisher(), result, etag)))
+
+
+def answer_etag(version: str, query: str, fmt: str | None, default_graphs: list[str],
+                named_graphs: list[str], rewrite: tuple[str, str] | None) -> str:
+    """The ETag of a query's answer on release ``version`` (the plain GET path gives the
+    same one for the same request)."""
+    return etag_of(version, "sparql", query, default_graphs, named_graphs, fmt, rewrite)
 
 
 #: Where the plain GET path leaves the error of a query it ran, for the endpoint to answer.
