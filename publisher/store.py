@@ -853,6 +853,11 @@ class _Worker:
                 pass
 
 
+def _past_the_limit(timeout: float) -> QueryTimeout:
+    """The error of a query stopped (or given up on) at the time limit."""
+    return QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
+
+
 class QueryProcessPool:
     """A few long-lived worker processes; a query past its deadline gets its process killed.
 
@@ -918,8 +923,7 @@ class QueryProcessPool:
             if not worker.wait_readable(deadline - time.monotonic()):
                 self.killed += 1
                 self._discard(worker)
-                raise QueryTimeout(f"the query did not finish within {timeout:g} s and "
-                                   "was stopped")
+                raise _past_the_limit(timeout)
             status, payload = worker.receive()
         except (EOFError, OSError, ValueError, pickle.UnpicklingError) as error:
             self._discard(worker)
@@ -1068,8 +1072,7 @@ class InlineEvaluator:
         finally:
             self._slots.release()
         if ended:
-            raise QueryTimeout(f"the query did not finish within {timeout:g} s and was "
-                               "stopped")
+            raise _past_the_limit(timeout)
         return result
 
     def _hand_over(self, job: dict[str, Any], timeout: float, store: ox.Store) -> QueryResult:
@@ -1086,8 +1089,7 @@ class InlineEvaluator:
                 late = not task.done.is_set()
             if late:
                 self._overran(holds_request=False)     # its request answers right here
-                raise QueryTimeout(f"the query did not finish within {timeout:g} s and "
-                                   "was stopped")
+                raise _past_the_limit(timeout)
         if task.error is not None:
             raise task.error
         assert task.result is not None
@@ -1352,6 +1354,13 @@ class EmbeddedStore(Store):
 # --------------------------------------------------------------------------- remote store
 
 
+def _read_failure(error: OSError, timeout: float) -> StoreError:
+    """What a failure while reading the remote store's answer means for the request."""
+    if _is_timeout(error):
+        return QueryTimeout(f"the SPARQL store did not answer within {timeout:g} s")
+    return StoreUnavailable(f"the SPARQL store connection failed: {error}")
+
+
 def _remote_message(error: Exception) -> str:
     """The response body SPARQLWrapper folded into its exception message."""
     text = str(error)
@@ -1511,9 +1520,7 @@ class RemoteStore(Store):
         except SyntaxError as error:
             raise StoreError(f"unreadable answer from the SPARQL store: {error}") from None
         except OSError as error:
-            if _is_timeout(error):
-                raise QueryTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
-            raise StoreUnavailable(f"the SPARQL store connection failed: {error}") from None
+            raise _read_failure(error, timeout) from None
         finally:
             response.close()        # a result cut at the limit is not read to its end
 
@@ -1535,9 +1542,7 @@ class RemoteStore(Store):
                 return None
             return capped_answer(response.read(), fmt, limit)
         except OSError as error:
-            if _is_timeout(error):
-                raise QueryTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
-            raise StoreUnavailable(f"the SPARQL store connection failed: {error}") from None
+            raise _read_failure(error, timeout) from None
         finally:
             response.close()
 
