@@ -22,6 +22,13 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def refused_when_read(tmp_path: Path, text: str, match: str) -> None:
+    """Reading the mapping ``text`` fails with a MappingError matching ``match``."""
+    path = write(tmp_path, text)
+    with pytest.raises(MappingError, match=match):
+        load_mapping(path, BASE)
+
+
 def test_literal_iri_each_and_node(tmp_path: Path) -> None:
     mapping = load_mapping(write(tmp_path, """
 [prefixes]
@@ -61,25 +68,21 @@ properties = [ { predicate = "ex:label", value = "{label}" } ]
 
 
 def test_unknown_prefix_names_file_and_node(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    refused_when_read(tmp_path, """
 [nodes.thing]
 iri = "{base}x"
 properties = [ { predicate = "nope:p", value = "{a}" } ]
-""")
-    with pytest.raises(MappingError, match=r"m.toml: \[nodes.thing\] property 1: unknown prefix"):
-        load_mapping(path, BASE)
+""", r"m.toml: \[nodes.thing\] property 1: unknown prefix")
 
 
 def test_unknown_node_reference(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    refused_when_read(tmp_path, """
 [prefixes]
 ex = "http://e/"
 [nodes.thing]
 iri = "{base}x"
 properties = [ { predicate = "ex:p", node = "missing" } ]
-""")
-    with pytest.raises(MappingError, match="no node named 'missing'"):
-        load_mapping(path, BASE)
+""", "no node named 'missing'")
 
 
 RECORD = {
@@ -181,14 +184,12 @@ properties = [ { predicate = "ex:text", value = "{text}" } ]
 
 
 def test_record_types_need_a_type_field(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    refused_when_read(tmp_path, """
 [records.thing]
 root = "thing"
 [nodes.thing]
 iri = "{base}x"
-""")
-    with pytest.raises(MappingError, match="type_field"):
-        load_mapping(path, BASE)
+""", "type_field")
 
 
 def test_node_level_when_skips_the_node_and_links_to_it(tmp_path: Path) -> None:
@@ -252,12 +253,10 @@ properties = [ { predicate = "ex:page", iri = "{url}" },
 
 
 def test_a_constant_iri_that_is_not_one_is_refused_when_the_mapping_is_read(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    refused_when_read(tmp_path, """
 [prefixes]
 ex = "http://e.test/"
 [nodes.thing]
 iri = "{base}id/{key}"
 properties = [ { predicate = "ex:kind", iri = "{base}id/kind/not valid" } ]
-""")
-    with pytest.raises(MappingError, match=r"m.toml: \[nodes.thing\] property 1: .*code point"):
-        load_mapping(path, BASE)
+""", r"m.toml: \[nodes.thing\] property 1: .*code point")
