@@ -40,6 +40,22 @@ class Limits:
     validation_timeout_seconds: float = 60.0
     response_cache_bytes: int = 64 * 1024 * 1024
     allow_service: bool = False
+    # Every query (the endpoint's and the app's own) runs in a query process under these.
+    query_memory_mib: int = 1024
+    query_max_depth: int = 64
+    query_max_operators: int = 1000
+    query_processes: int = 3
+    # Admission: a query that ran longer than this, or a client that used more query time
+    # than client_query_seconds in the last minute, waits for the one slow-query slot.
+    heavy_query_seconds: float = 1.0
+    client_query_seconds: float = 20.0
+    # Uploads to /validate and `publisher validate`.
+    validation_memory_mib: int = 2048
+    parse_max_depth: int = 128
+    # How long /health and the release check wait for a remote store.
+    store_probe_seconds: float = 2.0
+    # A build whose project count falls by more than this is not published (--allow-shrink).
+    max_shrink_percent: float = 20.0
 
 
 @dataclass(frozen=True)
