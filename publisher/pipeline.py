@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,13 +63,21 @@ class ExtractorStage:
     mapping_file: str
     prepare: Callable[[dict[str, Any], DocumentContext], dict[str, Any]]
     initiatives: Callable[[dict[str, Any]], bool]     # which records are initiatives (for merging)
+    #: Which records are what the text says (the release guard refuses a source with none):
+    #: a page always yields its own document record, even from an empty file.
+    content: Callable[[dict[str, Any]], bool] = lambda r: True
+    #: What a text with no such record lacks, for the guard's message.
+    content_words: str = "no records"
 
 
 STAGES: dict[str, ExtractorStage] = {
     "catalogue": ExtractorStage(MAPPING_FILE, lambda r, c: prepare_record(r, c),
-                                lambda r: True),
+                                lambda r: True, content_words="no project records"),
     "page": ExtractorStage("page.mapping.toml", lambda r, c: prepare_page_record(r, c),
-                           lambda r: r.get("type") == "initiative"),
+                           lambda r: r.get("type") == "initiative",
+                           lambda r: r.get("type") != "document",
+                           "no records beyond the page itself (no initiative, person, figure "
+                           "or concept)"),
 }
 
 
@@ -86,6 +94,11 @@ class DocumentResult:
     records: list[dict[str, Any]]
     extractor: str = "catalogue"
     prepared: list[dict[str, Any]] = field(default_factory=list)
+
+    def content_records(self) -> int:
+        """How many records of the text say something (see `ExtractorStage.content`)."""
+        content = STAGES[self.extractor].content
+        return sum(1 for record in self.extraction.records if content(record))
 
 
 @dataclass
@@ -151,6 +164,7 @@ def build_key(settings: Settings) -> str:
 
 def run_pipeline(settings: Settings, progress: Progress | None = None, *,
                  workdir: Path | None = None,
+                 on_extracted: Callable[[PipelineResult], None] | None = None,
                  on_mapped: Callable[[PipelineResult], None] | None = None) -> PipelineResult:
     """Extract, merge, link, give themes and map every registered source into one store.
 
@@ -158,7 +172,9 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
     folder by default, removed by `PipelineResult.close`), loaded into the store by a
     background thread as they fill; `on_mapped` is called once they are all written, before
     the last loads are waited for, so a caller can start on the files (the release writes
-    its dumps from them in parallel)."""
+    its dumps from them in parallel). `on_extracted` is called after extraction, before
+    anything else, so a caller can stop a build whose texts are cut at once; either callback
+    may raise to stop the build."""
     progress = progress or Progress(quiet=True)
     started = datetime.now(timezone.utc).replace(microsecond=0)
     key = build_key(settings)
@@ -184,12 +200,19 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
         lines_of[source.path.name] = read_source_text(source.path)
         progress.count(source.path.name, len(extraction.records))
         progress.done(source.path.name)
+    if on_extracted is not None:
+        on_extracted(result)
 
     with records_kept():
         _after_extraction(result, settings, progress, lines_of, mappings, organisations,
                           programme, key, base)
     if on_mapped is not None:
-        on_mapped(result)
+        try:
+            on_mapped(result)
+        except BaseException:
+            with suppress(Exception):     # let the loader finish before the caller cleans up
+                result.files.wait_loaded()
+            raise
     keep_only_spans(result)
     progress.step("load the store")
     result.files.wait_loaded()

@@ -4,13 +4,22 @@ Everything is written into a hidden staging folder first; only a build that pass
 gate and wrote every file is renamed to `releases/<version>/`, and only then does the
 `latest` symlink move (an atomic rename). A failed or interrupted build leaves the
 published release untouched.
+
+Before any of that a build takes the releases folder's lock (`publisher/build_lock.py`),
+removes what killed builds left there, and is refused if a source text yields nothing or the
+project count falls too far against the published release (a cut or empty text must not
+replace good data; `allow_shrink` overrides).
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import re
 import shutil
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
@@ -22,11 +31,13 @@ from rdflib import Graph as RdfGraph
 from rdflib import URIRef
 
 from publisher import __version__
+from publisher.build_lock import LINK_PREFIX, STAGING_PREFIX, build_lock, remove_leftovers
 from publisher.config import Settings
 from publisher.catalog import DatasetStatistics, compute_statistics
-from publisher.dumps import DumpCounts, DumpJob, start_dumps
-from publisher.pipeline import (ONTOLOGY_FILES, PipelineResult, read_rdf_file, rebase,
-                                run_pipeline)
+from publisher.dumps import DumpCounts, DumpFailed, DumpJob, start_dumps
+from publisher.extract import SourceError
+from publisher.pipeline import (ONTOLOGY_FILES, STAGES, PipelineResult, read_rdf_file,
+                                rebase, run_pipeline)
 from publisher.progress import Progress
 from publisher.shacl import UnsupportedShapes, validate_store
 from publisher.validate import (ValidationOutcome, ontology_graph, shapes_graph, to_rdflib,
@@ -64,6 +75,61 @@ class BuildFailed(Exception):
         head = (f"build failed: {len(self.outcome.violations)} SHACL violation(s); "
                 "nothing was published, releases/latest is unchanged.\n")
         return head + self.outcome.text()
+
+
+class ReleaseRefused(Exception):
+    """A release guard stopped the build (a source without records, or too great a fall in
+    the project count): nothing was published."""
+
+    def explain(self) -> str:
+        return (f"build refused: {self.args[0]}; nothing was published, releases/latest is "
+                f"unchanged. Check the source texts, or run `publisher build --allow-shrink` "
+                f"if this is intended.")
+
+
+class ReleaseIOError(Exception):
+    """Reading an input or writing the release failed in the operating system (a full disk,
+    a folder where a file should be, no permission): bad input, not bad data, so the CLI
+    exits 2 with this one line instead of a traceback."""
+
+    def __init__(self, path: str | Path, reason: str, *, folder: bool = False) -> None:
+        where = f"cannot write the release into {path}" if folder else str(path)
+        super().__init__(f"{where}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+    def explain(self) -> str:
+        return f"error: {self}; nothing was published, releases/latest is unchanged"
+
+    @classmethod
+    def of(cls, error: OSError, releases_dir: Path) -> "ReleaseIOError":
+        """From an OSError. One without a path is a write to an open file (that is how a
+        full disk shows): it is named by the releases folder, where the disk ran out."""
+        number = error.errno
+        reason = error.strerror or re.sub(r"\s*\(os error \d+\)\s*$", "", str(error))
+        if number is None and (found := re.search(r"\(os error (\d+)\)", str(error))):
+            number = int(found.group(1))     # pyoxigraph's I/O errors carry the number in text
+        if number in errno.errorcode:
+            reason = f"{reason} [{errno.errorcode[number]}]"
+        if error.filename is None:
+            return cls(releases_dir, reason, folder=True)
+        return cls(error.filename, reason)
+
+    @classmethod
+    def from_dump_failure(cls, failure: DumpFailed,
+                          releases_dir: Path) -> "ReleaseIOError | None":
+        """The dump writer process reports an OSError as a line of text, Python's form
+        ("[Errno 28] reason: 'path'") or pyoxigraph's ("reason (os error 28)"): read it back."""
+        text = str(failure)
+        if found := re.search(r"\[Errno (\d+)\] ([^\n]*?)(?:: '([^'\n]*)')?\s*$", text, re.M):
+            number, reason, path = int(found.group(1)), found.group(2), found.group(3)
+        elif found := re.search(r"\b\w*Error: ([^\n]*?) \(os error (\d+)\)", text):
+            number, reason, path = int(found.group(2)), found.group(1), None
+        else:
+            return None
+        if number in errno.errorcode:
+            reason = f"{reason} [{errno.errorcode[number]}]"
+        return cls(path, reason) if path else cls(releases_dir, reason, folder=True)
 
 
 @dataclass(frozen=True)
@@ -253,7 +319,7 @@ def publish(staging: Path, releases_dir: Path, version: str) -> Path:
     final = releases_dir / version
     os.replace(staging, final)
     link = releases_dir / "latest"
-    temporary = releases_dir / f".latest-{version}"
+    temporary = releases_dir / f"{LINK_PREFIX}{version}"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
     os.symlink(version, temporary)
@@ -262,14 +328,98 @@ def publish(staging: Path, releases_dir: Path, version: str) -> Path:
 
 
 def open_staging(releases_dir: Path, now: datetime) -> tuple[str, Path]:
-    """A new version name and its empty hidden staging folder."""
+    """A new version name and its empty hidden staging folder, named by the process and a
+    random part so that no other build's staging folder can have its name (mkdir refuses
+    an existing one rather than share it)."""
     releases_dir.mkdir(parents=True, exist_ok=True)
     version = new_version(releases_dir, now)
-    staging = releases_dir / f".staging-{version}"
-    if staging.exists():
-        shutil.rmtree(staging)
+    staging = releases_dir / f"{STAGING_PREFIX}{version}-{os.getpid()}-{secrets.token_hex(4)}"
     staging.mkdir()
     return version, staging
+
+
+# ---------------------------------------------------------------- release guards
+
+def check_sources(result: PipelineResult) -> None:
+    """Refuse a build in which a configured source yields no records: an empty or wrong
+    text would otherwise take its projects out of the release without a word."""
+    empty = []
+    for document in result.documents:
+        if document.content_records():
+            continue
+        stage = STAGES[document.extractor]
+        lines = len(document.extraction.line_accounts)
+        what = "the text is empty or blank" if not lines else f"{lines} non-empty lines"
+        empty.append(f"source {document.path} ({document.extractor} extractor) yields "
+                     f"{stage.content_words}: {what}")
+    if empty:
+        raise ReleaseRefused("; ".join(empty))
+
+
+def published_release(releases_dir: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """release.json of the release `latest` points at, or None and why there is none to
+    compare with (no release yet is not a reason to say anything)."""
+    link = releases_dir / "latest"
+    if not link.exists() and not link.is_symlink():
+        return None, None
+    meta = link / "release.json"
+    if not meta.exists():
+        return None, f"{meta} does not exist"
+    try:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+    except ValueError as error:
+        return None, f"{meta} is not JSON ({error})"
+    if not isinstance(info, dict) or not isinstance(info.get("projects"), int):
+        return None, f"{meta} gives no project count"
+    return info, None
+
+
+def source_records(result: PipelineResult) -> dict[str, int]:
+    """Records extracted per source text, by file name (as in the build report)."""
+    return {d.path.name: len(d.extraction.records) for d in result.documents}
+
+
+def published_source_records(releases_dir: Path, info: dict[str, Any]) -> dict[str, int]:
+    """The same figures of the published release: from its release.json, or for a release
+    made before they were written there, from its build report."""
+    figures = info.get("source_records")
+    if isinstance(figures, dict):
+        return {k: v for k, v in figures.items() if isinstance(v, int)}
+    try:
+        report = json.loads((releases_dir / "latest" / "build-report.json")
+                            .read_text(encoding="utf-8"))
+        return {d["document"]: d["counts"]["records"] for d in report.get("documents", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def check_shrink(result: PipelineResult, releases_dir: Path, max_shrink_percent: float,
+                 notice: Callable[[str], None]) -> None:
+    """Refuse a build whose project count falls by more than `max_shrink_percent` percent
+    against the published release; the message names the sources that gave fewer records."""
+    info, why_not = published_release(releases_dir)
+    if info is None:
+        if why_not:
+            notice(f"note: the shrink guard has no project count to compare with: {why_not}")
+        return
+    before = info["projects"]
+    after = sum(len(d.records) for d in result.documents)
+    if before <= 0 or after >= before:
+        return
+    fall = (before - after) * 100 / before
+    if fall <= max_shrink_percent:
+        return
+    now = source_records(result)
+    then = published_source_records(releases_dir, info)
+    fewer = [f"{name} {then[name]} → {count} records" for name, count in now.items()
+             if name in then and count < then[name]]
+    fewer += [f"{name} (not in this build)" for name in then if name not in now]
+    sources = ("sources with fewer records: " + ", ".join(fewer) if fewer else
+               "records per source now: " + ", ".join(f"{n} {c}" for n, c in now.items()))
+    raise ReleaseRefused(
+        f"the project count would fall from {before} (release {info.get('version', '?')}, "
+        f"which releases/latest points at) to {after}, by {fall:.1f} %, more than "
+        f"limits.max_shrink_percent = {max_shrink_percent:g} %; {sources}")
 
 
 def write_release_info(folder: Path, result: PipelineResult, settings: Settings, version: str,
@@ -281,30 +431,60 @@ def write_release_info(folder: Path, result: PipelineResult, settings: Settings,
         "issued": issued.isoformat().replace("+00:00", "Z"),
         "build": result.build_key, "triples": counts.triples,
         "quads": counts.quads, "projects": projects,
+        "source_records": source_records(result),
         "software_version": __version__, "mapping_version": result.mapping_version,
         "base_uri": settings.base_uri}, indent=2) + "\n", encoding="utf-8")
     return projects
 
 
-def build_release(settings: Settings, progress: Progress | None = None) -> ReleaseResult:
+def build_release(settings: Settings, progress: Progress | None = None, *,
+                  allow_shrink: bool = False,
+                  notice: Callable[[str], None] | None = None) -> ReleaseResult:
     """The whole build: the pipeline maps the texts into graph files; a child process writes
     the dumps from them while this one loads the store, runs the SHACL gate and writes the
     vocabulary, documentation and report; then the metadata, and publication only if the
-    gate passed and every file was written."""
+    guards and the gate passed and every file was written.
+
+    One build at a time per releases folder (BuildRunning otherwise); an operating-system
+    error, reading or writing, becomes ReleaseIOError. `notice` gets the lines a user should
+    read even with --quiet (what was cleaned up)."""
     progress = progress or Progress(quiet=True)
+    notice = notice or log.warning
+    releases_dir = settings.releases_dir
+    try:
+        with build_lock(releases_dir):
+            remove_leftovers(releases_dir, notice)
+            return _build_locked(settings, progress, allow_shrink, notice)
+    except OSError as error:
+        raise ReleaseIOError.of(error, releases_dir) from error
+    except SourceError as error:
+        if isinstance(error.__cause__, OSError):     # a missing or unreadable source file
+            raise ReleaseIOError.of(error.__cause__, releases_dir) from error
+        raise
+
+
+def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
+                  notice: Callable[[str], None]) -> ReleaseResult:
+    """The build proper; only with the lock held are the version name and `latest` ours."""
     releases_dir = settings.releases_dir
     now = datetime.now(timezone.utc).replace(microsecond=0)
     issued = first_issued(releases_dir, now)
     version, staging = open_staging(releases_dir, now)
     jobs: list[DumpJob] = []
 
+    def guard_sources(extracted: PipelineResult) -> None:
+        if not allow_shrink:
+            check_sources(extracted)
+
     def start_writing_dumps(mapped: PipelineResult) -> None:
+        if not allow_shrink:
+            check_shrink(mapped, releases_dir, settings.limits.max_shrink_percent, notice)
         jobs.append(start_dumps(mapped.files.graphs(), staging, staging / ".runs",
                                 prefixes(settings)))
 
     try:
         result = run_pipeline(settings, progress, workdir=staging / ".graphs",
-                              on_mapped=start_writing_dumps)
+                              on_extracted=guard_sources, on_mapped=start_writing_dumps)
         progress.step("validate (SHACL gate)")
         outcome = gate(result, settings)
         if not outcome.conforms and outcome.violations:
@@ -323,10 +503,14 @@ def build_release(settings: Settings, progress: Progress | None = None) -> Relea
         projects = write_release_info(staging, result, settings, version, now, issued, counts)
         write_metadata(staging, settings, version, result.store, issued, now, statistics)
         final = publish(staging, releases_dir, version)
-    except BaseException:
+    except BaseException as error:
         for job in jobs:
             job.cancel()
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, DumpFailed):
+            failure = ReleaseIOError.from_dump_failure(error, releases_dir)
+            if failure is not None:
+                raise failure from error
         raise
     progress.step(f"published {final}")
     return ReleaseResult(final, version, len(result.store), projects, outcome)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 
+from publisher.build_lock import LOCK_NAME
 from publisher.config import PROJECT_ROOT, Source, load_settings
 from publisher.release import BuildFailed, build_release
 
@@ -104,7 +105,8 @@ kds:ImpossibleShape a sh:NodeShape ; sh:targetClass kd:Project ;
     assert "needs kd:doesNotExist" in text
     assert "cat.txt lines 1–6" in text  # the violation names the source span
     assert (settings.releases_dir / "latest").resolve() == good.path.resolve()
-    assert sorted(p.name for p in settings.releases_dir.iterdir()) == sorted(["latest", good.version])
+    left = {p.name for p in settings.releases_dir.iterdir()} - {LOCK_NAME}
+    assert sorted(left) == sorted(["latest", good.version])
 
 
 def test_cli_build_exit_status_and_quiet(tmp_path: Path) -> None:
