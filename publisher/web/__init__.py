@@ -16,8 +16,9 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from publisher.config import Settings, load_settings
-from publisher.store import (NoRelease, QueryRefused, QuerySyntaxError, QueryTimeout, Store,
-                             StoreError, StoreUnavailable, open_store)
+from publisher.store import (NoRelease, QueryMemoryLimit, QueryRefused, QuerySyntaxError,
+                             QueryTimeout, QueryTooComplex, Store, StoreError,
+                             StoreUnavailable, open_store)
 
 MAX_URL_LENGTH = 8192
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -154,6 +155,15 @@ def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(QueryRefused)
     def refused(error: QueryRefused) -> Response:
         return error_response(403, str(error))
+
+    @app.errorhandler(QueryTooComplex)
+    def too_complex(error: QueryTooComplex) -> Response:
+        return error_response(400, str(error))
+
+    @app.errorhandler(QueryMemoryLimit)
+    def memory_limit(error: QueryMemoryLimit) -> Response:
+        return error_response(503, f"Query memory limit exceeded: {error}. Simplify the "
+                                   "query, or add a LIMIT without ORDER BY.")
 
     @app.errorhandler(QueryTimeout)
     def timeout(error: QueryTimeout) -> Response:

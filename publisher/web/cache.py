@@ -1,20 +1,17 @@
 """Answers rendered once per release and replayed.
 
 A release never changes once published, so the same request on the same release gets the
-same bytes. Two layers keep such answers in memory, per process, in bounded LRUs:
+same bytes. One cache per process keeps such answers in a bounded LRU: :func:`answered` /
+:func:`remember` keep a representation (a /doc page in one format and language, a SPARQL
+result) keyed by its ETag — which :func:`publisher.web.common.etag_for` derives from the
+release version — plus the host and path it was asked on, so any request negotiating the
+same representation reuses it. Beyond it, ``ETag`` and ``Cache-Control`` let a reverse
+proxy or a CDN keep answers too.
 
-* inside the app, :func:`answered` / :func:`remember` keep a representation (a /doc page in
-  one format and language, a SPARQL result) keyed by its ETag — which
-  :func:`publisher.web.common.etag_for` derives from the release version — plus the host
-  and path it was asked on, so any request negotiating the same representation reuses it;
-* in front of the app, :class:`FrontCache` (installed by ``publisher serve`` and the WSGI
-  entry point) answers a repeated GET before Flask sees it, keyed by the release version
-  and the request parts answers vary on.
-
-A new release gives new keys, so old answers are never replayed; they age out. The caches
-are derived state only: any process can drop them at any time and processes behind a load
+A new release gives new keys, so old answers are never replayed; they age out. The cache is
+derived state only: any process can drop it at any time and processes behind a load
 balancer need not agree, so the app still scales out. ``PUBLISHER_RESPONSE_CACHE_BYTES``
-(default 64 MiB, 0 turns caching off) is the memory per process, half for each layer.
+(default 64 MiB, 0 turns caching off) is the memory per process.
 """
 from __future__ import annotations
 
@@ -22,10 +19,11 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Iterable
+from typing import Any, Hashable
 
 from flask import Response, current_app, request
-from werkzeug.http import HTTP_STATUS_CODES, parse_etags, unquote_etag
+
+from publisher.web.common import not_modified
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024
@@ -108,7 +106,7 @@ def _key_size(key: Hashable) -> int:
 
 
 def configured_max_bytes(settings: Any) -> int:
-    """Memory per process for both layers: ``PUBLISHER_RESPONSE_CACHE_BYTES`` when set (it
+    """Memory per process for the cache: ``PUBLISHER_RESPONSE_CACHE_BYTES`` when set (it
     overrides the file, as every PUBLISHER_ variable does), else ``limits.response_cache_bytes``,
     else 64 MiB."""
     raw = os.environ.get(_ENVIRONMENT, "").strip()
@@ -128,7 +126,7 @@ def render_cache() -> RenderCache:
     if cache is None:
         settings = extensions["publisher"].settings
         cache = extensions.setdefault(_EXTENSION,
-                                      RenderCache(configured_max_bytes(settings) // 2))
+                                      RenderCache(configured_max_bytes(settings)))
     return cache
 
 
@@ -143,8 +141,6 @@ def request_key(kind: str, etag: str | None, *parts: Hashable) -> tuple | None:
 def answered(etag: str | None, key: tuple | None) -> Response | None:
     """A 304 when the client already holds this representation, else the remembered
     answer, else None (the caller renders it)."""
-    from publisher.web.common import not_modified
-
     unchanged = not_modified(etag)
     return unchanged if unchanged is not None else replay(key)
 
@@ -171,108 +167,3 @@ def remember(key: tuple | None, response: Response) -> Response:
                     if name.lower() in _KEPT)
     render_cache().put(key, Rendered(response.status_code, response.get_data(), headers))
     return response
-
-
-# --------------------------------------------------------------------------- in front of the app
-
-
-#: Request headers that make an answer unsafe to replay from, or to store for others.
-_BYPASS = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_AUTHORIZATION", "HTTP_COOKIE")
-
-
-class FrontCache:
-    """WSGI middleware: identical GET/HEAD requests on the same release are answered from
-    memory without entering Flask.
-
-    Only answers the app itself marked as shareable are kept (status 200, an ``ETag``,
-    ``Cache-Control: public``, a ``Content-Length`` within the entry cap). The key holds
-    the release version and every request part an answer may vary on (host, path, query
-    string, ``Accept``, ``Accept-Language``), so a replay is the answer the app would give.
-    When the store cannot tell its version (down, no release), the app answers.
-    """
-
-    def __init__(self, wsgi_app: Callable, version: Callable[[], str | None],
-                 cache: RenderCache) -> None:
-        self.wsgi_app = wsgi_app
-        self.version = version
-        self.cache = cache
-
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        key = self._key(environ)
-        if key is None:
-            return self.wsgi_app(environ, start_response)
-        entry = self.cache.get(key)
-        if entry is not None:
-            return self._replay(entry, environ, start_response)
-        return self._pass_and_keep(key, environ, start_response)
-
-    def _key(self, environ: dict) -> tuple | None:
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return None
-        if any(name in environ for name in _BYPASS) or self.cache.max_bytes <= 0:
-            return None
-        try:
-            version = self.version()
-        except Exception:  # noqa: BLE001 - the app answers (e.g. 503 when the store is down)
-            return None
-        if version is None:
-            return None
-        return (version, environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
-                environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-                environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT"),
-                environ.get("HTTP_ACCEPT_LANGUAGE"))
-
-    @staticmethod
-    def _replay(entry: Rendered, environ: dict, start_response: Callable) -> list[bytes]:
-        etag = next((value for name, value in entry.headers if name.lower() == "etag"), None)
-        asked = environ.get("HTTP_IF_NONE_MATCH")
-        if etag and asked and parse_etags(asked).contains(unquote_etag(etag)[0]):
-            start_response("304 Not Modified", [(name, value) for name, value in entry.headers
-                                                if name.lower() not in _ENTITY_HEADERS])
-            return []
-        start_response(f"{entry.status} {HTTP_STATUS_CODES.get(entry.status, '')}",
-                       list(entry.headers))
-        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
-
-    def _pass_and_keep(self, key: tuple, environ: dict,
-                       start_response: Callable) -> Iterable[bytes]:
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
-            captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        body = self.wsgi_app(environ, capture)
-        if not self._shareable(captured, environ):
-            return body
-        try:
-            data = b"".join(body)
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-        self.cache.put(key, Rendered(int(captured["status"][:3]), data,
-                                     tuple(captured["headers"])))
-        return [data]
-
-    def _shareable(self, captured: dict[str, Any], environ: dict) -> bool:
-        if not captured.get("status", "").startswith("200") or environ.get(
-                "REQUEST_METHOD") != "GET":
-            return False
-        headers = {name.lower(): value for name, value in captured["headers"]}
-        length = headers.get("content-length", "")
-        return ("etag" in headers and "public" in headers.get("cache-control", "")
-                and "set-cookie" not in headers and length.isdigit()
-                and int(length) <= self.cache.max_entry_bytes)
-
-
-_ENTITY_HEADERS = {"content-type", "content-length", "content-encoding", "content-range"}
-
-
-def install_front_cache(app: Any) -> Any:
-    """Put a :class:`FrontCache` in front of a Flask app made by ``create_app``."""
-    store = app.extensions["publisher"].store
-    settings = app.extensions["publisher"].settings
-    cache = RenderCache(configured_max_bytes(settings) // 2)
-    app.wsgi_app = FrontCache(app.wsgi_app, lambda: store.version, cache)
-    app.extensions["publisher.front-cache"] = cache
-    return app

@@ -9,7 +9,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.exceptions import NotFound
 
-from publisher.store import (LINKED_PREDICATES, check_iri, prefixes_for, rewrite_triples,
+from publisher.vocab import prefixes_for
+from publisher.store import (LINKED_PREDICATES, check_iri, rewrite_triples,
                              serialize_graph)
 from publisher.web import pages
 from publisher.web.cache import answered, remember, request_key

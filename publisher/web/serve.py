@@ -1,12 +1,31 @@
-"""`publisher serve`: the development server, or gunicorn with `--workers N`."""
+"""`publisher serve`: gunicorn with its gevent worker (the default), or `--dev` Werkzeug's.
+
+Why gevent: each connection is a greenlet, not a thread, so slow or idle clients cost a
+socket and a little memory, never a worker's slot; gunicorn bounds the time a client may
+take to send its request headers by ``keepalive`` seconds, and the number of connections per
+worker by ``worker_connections``. Queries do not run in the worker (they run in query
+processes, :mod:`publisher.store.time_limit`), so nothing blocks its event loop for long.
+The master never opens a store: the embedded store's database is loaded by a child process
+before the workers start, and each worker starts its own query processes.
+"""
 from __future__ import annotations
 
+import resource
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from gunicorn.app.base import BaseApplication
+
 from publisher.config import Settings
+from publisher.store import EmbeddedStore, StoreError
+from publisher.web import create_app
+
+#: Connections one worker holds at once (slow and idle ones included).
+WORKER_CONNECTIONS = 1000
+#: Seconds a client may take to send a request's headers, and an idle keep-alive may last.
+HEADER_SECONDS = 5
 
 
 def _has_release(path: Path) -> bool:
@@ -22,11 +41,10 @@ def _no_release_message(path: Path) -> str:
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
-          release: str | Path | None = None, store_url: str | None = None, workers: int = 0,
+          release: str | Path | None = None, store_url: str | None = None, workers: int = 2,
           quiet: bool = False) -> int:
-    """Serve the app; returns an exit status (2: nothing to serve or bad options)."""
-    from publisher.store import StoreError, open_store
-
+    """Serve the app; returns an exit status (2: nothing to serve or bad options).
+    ``workers`` 0 runs the development server."""
     if store_url:
         settings = replace(settings, store_url=store_url)
     release_path = Path(release) if release else settings.releases_dir / "latest"
@@ -41,72 +59,78 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
     if workers < 0:
         sys.stderr.write("error: --workers must be 0 (development server) or more\n")
         return 2
+    version = None
     if embedded:
-        # Load (or find) the database once before the workers start, so they only open it.
+        # The database is loaded (by a child process) before any worker starts.
         try:
-            probe = open_store("embedded", settings, release=release)
-            version = probe.version
-            probe.close()
+            version = EmbeddedStore(settings, release=release).prepare()
         except StoreError as error:
             sys.stderr.write(f"error: {error}\n")
             return 2
-    else:
-        version = None
     if not quiet:
         where = f"http://{host}:{port}/"
-        what = f"release {version}" if version else f"store {settings.store_url}"
-        mode = f"gunicorn, {workers} workers" if workers else "development server"
+        what = f"release {version}" if version else "a remote SPARQL store"
+        mode = f"gunicorn, {workers} gevent workers" if workers else "development server"
         sys.stderr.write(f"serving {what} at {where} ({mode}); base URI {settings.base_uri}\n")
     if workers:
-        return _gunicorn(settings, host, port, release, workers, quiet)
-    from werkzeug.serving import run_simple
+        _open_files_as_allowed()
+        PublisherApplication(settings, host, port, release, workers, quiet).run()
+        return 0
+    from werkzeug.serving import run_simple  # noqa: PLC0415 - the development server only
 
-    app = production_app(settings, release)
-
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    run_simple(host, port, create_app(settings, release=release), threaded=True,
+               use_reloader=False, use_debugger=False)
     return 0
 
 
-def production_app(settings: Settings | None = None, release: str | Path | None = None):
-    """The app as served: ``create_app`` behind the plain-GET SPARQL path and, in front of
-    both, the cache of finished answers."""
-    from publisher.web import create_app
-    from publisher.web.cache import install_front_cache
-    from publisher.web.fast import install_sparql_fast_path
+def _open_files_as_allowed() -> None:
+    """Raise the soft limit of open files to the hard one: every connection is a file."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY
+                                                        else max(soft, 65536), hard))
+        except (ValueError, OSError):
+            pass
 
-    return install_front_cache(install_sparql_fast_path(create_app(settings, release=release)))
+
+def gunicorn_options(settings: Settings, bind: str, workers: int,
+                     quiet: bool) -> dict[str, Any]:
+    """The gunicorn settings of ``publisher serve`` (also for a deployment's own
+    gunicorn command line: the README lists them)."""
+    return {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "gevent",
+        "worker_connections": WORKER_CONNECTIONS,
+        "keepalive": HEADER_SECONDS,
+        # A worker whose event loop is stuck this long is replaced (queries run elsewhere).
+        "timeout": int(settings.limits.query_timeout_seconds) + 30,
+        "graceful_timeout": 10,
+        "preload_app": False,
+        "accesslog": None if quiet else "-",
+        "loglevel": "warning" if quiet else "info",
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
+    }
 
 
-def _gunicorn(settings: Settings, host: str, port: int, release: str | Path | None,
-              workers: int, quiet: bool) -> int:
-    from gunicorn.app.base import BaseApplication
+class PublisherApplication(BaseApplication):
+    """Gunicorn running the app factory in each worker (no preloading: nothing of the
+    app, and no store, exists before the fork)."""
 
-    class PublisherApplication(BaseApplication):
-        """Gunicorn running the app factory in each worker (no preloading: every worker
-        opens the store itself, after the fork)."""
+    def __init__(self, settings: Settings, host: str, port: int,
+                 release: str | Path | None, workers: int, quiet: bool) -> None:
+        self.settings = settings
+        self.release = release
+        self.options = gunicorn_options(settings, f"{host}:{port}", workers, quiet)
+        super().__init__()
 
-        def __init__(self) -> None:
-            self.options: dict[str, Any] = {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "worker_class": "publisher.web.worker.KeepAliveWorker",
-                "threads": 4,
-                "timeout": int(settings.limits.query_timeout_seconds) + 30,
-                "graceful_timeout": 10,
-                "preload_app": False,
-                "accesslog": None if quiet else "-",
-                "loglevel": "warning" if quiet else "info",
-                "limit_request_line": 8190,
-            }
-            super().__init__()
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
 
-        def load_config(self) -> None:
-            for key, value in self.options.items():
-                if key in self.cfg.settings and value is not None:
-                    self.cfg.set(key, value)
-
-        def load(self):
-            return production_app(settings, release)
-
-    PublisherApplication().run()
-    return 0
+    def load(self) -> Any:
+        return create_app(self.settings, release=self.release)

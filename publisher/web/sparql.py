@@ -16,16 +16,16 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEntityTooLarge
 
-from publisher.store import (GRAPH_FORMATS, QueryResult, check_iri, inspect_query,
-                             serialize_graph)
+from publisher.store import (GRAPH_FORMATS, QueryResult, check_iri,
+                             check_query, serialize_graph)
+from publisher.store.query_check import READ_ONLY
 from publisher.web.cache import answered, remember, request_key
 from publisher.web.common import (Publisher, cache_headers, cacheable, etag_for, etag_of,
                                   here, page_globals, publisher, release_version, settings,
                                   store)
 from publisher.web.negotiation import (HTML_OFFERS, RDF_OFFERS, negotiate, not_acceptable)
-from publisher.web.overrun import endable
 
 bp = Blueprint("sparql", __name__)
 
@@ -60,8 +60,6 @@ _FORMAT_ALIASES = {
               "xml": "rdfxml", "rdf/xml": "rdfxml"},
 }
 SD_OFFERS = RDF_OFFERS[:1] + HTML_OFFERS + RDF_OFFERS[1:] + [("application/json", "jsonld")]
-_READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted here. "
-              "Send SELECT, ASK, CONSTRUCT or DESCRIBE queries.")
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
@@ -79,8 +77,21 @@ def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
 
 
 def read_body() -> bytes:
-    """The request body, at most MAX_CONTENT_LENGTH bytes (413 beyond). With a
-    Content-Length werkzeug enforces the cap; a chunked body is read here, counting."""
+    """The request body, at most MAX_CONTENT_LENGTH bytes (413 beyond), or a 400 when it
+    cannot be read (a malformed chunk size makes the server's reader raise its own error
+    type, whichever server it is)."""
+    try:
+        return _read_body()
+    except HTTPException:
+        raise
+    except Exception as error:  # noqa: BLE001 - the server's body reader failed
+        raise BadRequest(f"The request body cannot be read ({type(error).__name__}): send "
+                         "it with a Content-Length, or in valid chunked encoding.") from None
+
+
+def _read_body() -> bytes:
+    """With a Content-Length werkzeug enforces the cap; a chunked body is read here,
+    counting."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None or not limit:
         return request.get_data(cache=True)
@@ -110,7 +121,7 @@ def _protocol_parameters() -> list[tuple[str, str]]:
     if charset and charset.strip().lower().replace("_", "-") not in {"utf-8", "utf8"}:
         raise BadRequest(f"Only UTF-8 is accepted, not charset={charset}.")
     if media == "application/sparql-update":
-        raise Forbidden(_READ_ONLY)
+        raise Forbidden(READ_ONLY)
     if not media:
         raise BadRequest("A POST needs a Content-Type: application/x-www-form-urlencoded "
                          "or application/sparql-query.")
@@ -166,7 +177,7 @@ def endpoint() -> Response:
         return Response(status=204)
     params = _protocol_parameters()
     if any(k == "update" for k, _ in params):
-        raise Forbidden(_READ_ONLY)
+        raise Forbidden(READ_ONLY)
     queries = [v for k, v in params if k == "query"]
     if len(queries) > 1:
         raise BadRequest("More than one query parameter: send exactly one query.")
@@ -178,11 +189,8 @@ def endpoint() -> Response:
     query = queries[0]
     if not query.strip():
         raise BadRequest("The query is empty.")
-    info = inspect_query(query)
-    if info.is_update:
-        raise Forbidden(_READ_ONLY)
-    if info.uses_service and not settings().limits.allow_service:
-        raise Forbidden("SERVICE (federated query) is disabled on this endpoint.")
+    limits = settings().limits
+    info = check_query(query, limits)
     asked = next((v for k, v in params if k in {"format", "output"} and v), None)
     fmt = choose_format(info.result_kind, asked, request.headers.get("Accept"))
     current = here()
@@ -200,28 +208,18 @@ def endpoint() -> Response:
         cached = answered(etag, key)
         if cached is not None:
             return cached
-    failed = request.environ.get(FAILED_QUERY)
-    if failed is not None:
-        raise failed                  # the plain GET path ran it already (publisher.web.fast)
-    limits = settings().limits
-    with endable(current_app._get_current_object(), request.environ):  # type: ignore[attr-defined]
-        result = store().query(query, format=fmt, default_graph_uris=default_graphs,
-                               named_graph_uris=named_graphs, rewrite=current.rewrite,
-                               timeout=limits.query_timeout_seconds, limit=limits.result_limit,
-                               allow_service=limits.allow_service)
+    result = store().query(query, format=fmt, default_graph_uris=default_graphs,
+                           named_graph_uris=named_graphs, rewrite=current.rewrite,
+                           timeout=limits.query_timeout_seconds, limit=limits.result_limit,
+                           allow_service=limits.allow_service)
     return remember(key, Response(result.body, status=200,
                                   headers=result_headers(publisher(), result, etag)))
 
 
 def answer_etag(version: str, query: str, fmt: str | None, default_graphs: list[str],
                 named_graphs: list[str], rewrite: tuple[str, str] | None) -> str:
-    """The ETag of a query's answer on release ``version`` (the plain GET path gives the
-    same one for the same request)."""
+    """The ETag of a query's answer on release ``version``."""
     return etag_of(version, "sparql", query, default_graphs, named_graphs, fmt, rewrite)
-
-
-#: Where the plain GET path leaves the error of a query it ran, for the endpoint to answer.
-FAILED_QUERY = "publisher.sparql.failed"
 
 
 def result_headers(pub: Publisher, result: QueryResult,

@@ -12,7 +12,8 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from publisher.store import LABEL_PREDICATES, PREFIXES, RDF_TYPE
+from publisher.store import LABEL_PREDICATES, RDF_TYPE
+from publisher.vocab import PREFIXES
 from publisher.web import i18n
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

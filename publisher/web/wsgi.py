@@ -1,5 +1,5 @@
-"""WSGI entry point: `gunicorn publisher.web.wsgi:app` (configuration from publisher.toml and
-PUBLISHER_* environment variables), with the front cache of answers installed."""
-from publisher.web.serve import production_app
+"""WSGI entry point for a deployment's own server: `gunicorn -k gevent publisher.web.wsgi:app`
+(configuration from publisher.toml and PUBLISHER_* environment variables)."""
+from publisher.web import create_app
 
-app = production_app()
+app = create_app()

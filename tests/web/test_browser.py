@@ -100,7 +100,7 @@ def hostile_server(tmp_path_factory):
     from test_crawl import write_hostile_release
 
     settings = write_hostile_release(tmp_path_factory.mktemp("hostile-browser"))
-    store = EmbeddedStore(settings, pool_size=1)
+    store = EmbeddedStore(settings)
     live = LiveServer(create_app(settings, store))
     yield live
     live.stop()

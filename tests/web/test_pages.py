@@ -112,7 +112,7 @@ def site(settings):
     from publisher.store import EmbeddedStore
     from publisher.web import create_app
 
-    store = EmbeddedStore(settings, pool_size=1)
+    store = EmbeddedStore(settings)
     app = create_app(settings, store)
 
     class Client:

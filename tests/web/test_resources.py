@@ -148,7 +148,7 @@ def test_base_with_a_path_maps_request_paths(tmp_path):
     base = "https://example.org/kuntadigi/"
     settings = replace(make_settings(tmp_path), base_uri=base)
     write_release(settings.releases_dir, "v1", base=base)
-    store = EmbeddedStore(settings, pool_size=1)
+    store = EmbeddedStore(settings)
     try:
         client = create_app(settings, store).test_client()
         turtle = client.get("/doc/project/kuntien-evaka.ttl").data.decode()

@@ -13,8 +13,10 @@ import pytest
 import rdflib
 
 from fixture_release import BASE, make_settings, write_release
-from publisher.store import (EmbeddedStore, NoRelease, QuerySyntaxError, QueryTimeout,
-                             RemoteStore, StoreUnavailable, inspect_query, open_store)
+from publisher.store import (EmbeddedStore, NoRelease, QueryMemoryLimit, QuerySyntaxError,
+                             QueryTimeout, RemoteStore, StoreBusy, StoreUnavailable,
+                             inspect_query, loader, open_store)
+from publisher.store.query_process import execute
 
 EVAKA = BASE + "id/project/kuntien-evaka"
 PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/Project> }} ORDER BY ?p"
@@ -242,22 +244,25 @@ def test_embedded_timeout_stops_the_query_and_others_keep_going(embedded_store):
     thread.join(10)
     assert 0.9 < timings["heavy"] < 3.0
     assert timings["light"] < 1.0
-    assert embedded_store.pool.killed >= 1
-    embedded_store.query("ASK {}")            # a fresh worker replaces the killed one
+    assert embedded_store.processes.stopped >= 1
+    embedded_store.query("ASK {}")            # a fresh process replaces the killed one
 
 
 def test_embedded_follows_latest_and_is_shared_between_processes(tmp_path):
     settings = make_settings(tmp_path)
-    first = EmbeddedStore(settings, pool_size=1)
+    first = EmbeddedStore(settings)
     with pytest.raises(NoRelease):
         first.select("SELECT * WHERE { ?s ?p ?o }")
     assert first.version is None
     write_release(settings.releases_dir, "v1")
     assert first.version == "v1"
-    second = EmbeddedStore(settings, pool_size=1)    # e.g. another gunicorn worker
+    second = EmbeddedStore(settings)    # e.g. another gunicorn worker
     assert second.version == "v1"
     extra = f'<{BASE}graph/extra> {{ <{BASE}id/project/uusi> a <{BASE}def/Project> . }}\n'
     write_release(settings.releases_dir, "v2", extra_trig=extra)
+    deadline = time.monotonic() + 5          # the old release answers while the new loads
+    while {first.version, second.version} != {"v2"} and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert first.version == "v2" and second.version == "v2"
     assert first.ask(f"<{BASE}id/project/uusi> ?p ?o")
     assert len(list((settings.data_dir / "oxigraph").iterdir())) >= 2
@@ -398,7 +403,7 @@ TRICKY = ('SELECT ?s ?text WHERE { VALUES (?s ?text) { (<urn:a> "{ {{ } <result>
 def test_the_row_bound_is_never_below_the_rows(fmt):
     """The count that lets a capped answer go out unread is an upper bound, whatever the
     literals hold (braces, tags, line breaks, tabs)."""
-    from publisher.store import _most_rows
+    from publisher.store.results import _most_rows
 
     store = ox.Store()
     for rows in (0, 1, 2):
@@ -411,7 +416,7 @@ def test_the_row_bound_is_never_below_the_rows(fmt):
 def test_capped_answers_match_the_counted_ones(store, fmt):
     """Around the limit (one below, at, one above) a SELECT without LIMIT gives the rows,
     count and truncation signal of the counted way, in every format."""
-    from publisher.store import _render_counted
+    from publisher.store.results import render_counted
 
     total = len(rows_of(store.query(ALL, format="json", limit=100000)))
     for limit in (total - 1, total, total + 1):
@@ -420,103 +425,108 @@ def test_capped_answers_match_the_counted_ones(store, fmt):
         assert rows_of(answer) == expected
         assert answer.truncated is (limit < total)
     if isinstance(store, EmbeddedStore):
-        solutions = store._ensure().store.query(ALL, use_default_graph_as_union=True)
-        counted = _render_counted(solutions, fmt, total, None, None)
+        database = ox.Store.read_only(str(store.root / loader.identify(store.release_path).key))
+        solutions = database.query(ALL, use_default_graph_as_union=True)
+        counted = render_counted(solutions, fmt, total, None, None)
         assert rows_of(store.query(ALL, format=fmt, limit=total)) == rows_of(counted)
 
 
 def test_capped_query_ending_in_a_comment_and_its_syntax_errors():
     """The appended LIMIT starts a new line (a final comment cannot swallow it), and a
     syntax error is reported on the text as sent, not on the capped one."""
-    from publisher.store import _execute_job
-
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("1")))
     job = {"sparql": "SELECT * WHERE { ?s ?p ?o } # the end", "format": "json", "limit": 5,
            "cappable": True}
-    assert json.loads(_execute_job(store, job).body)["results"]["bindings"][0]["s"]
+    assert json.loads(execute(store, job).body)["results"]["bindings"][0]["s"]
     broken = {**job, "sparql": "SELECT * WHERE { ?s ?p ?o"}
     with pytest.raises(QuerySyntaxError) as capped:
-        _execute_job(store, broken)
+        execute(store, broken)
     with pytest.raises(QuerySyntaxError) as plain:
-        _execute_job(store, {**broken, "cappable": False})
+        execute(store, {**broken, "cappable": False})
     assert str(capped.value) == str(plain.value)
 
 
-# --------------------------------------------------------------------------- in-process queries
+# --------------------------------------------------------------------------- query processes
 
-def test_inline_evaluator_answers_and_retires_on_an_overrun(tmp_path):
-    """Queries evaluated on threads of this process: answers as the worker processes give
-    them; an overrun ends its request at the limit and asks for the process to retire,
-    while other queries keep being answered beside the runaway one."""
-    from publisher.store import InlineEvaluator, evaluate_queries_in_process
+def test_a_query_past_the_memory_cap_ends_its_process_not_the_caller(tmp_path):
+    """A query that needs more than limits.query_memory_mib dies in its query process
+    (QueryMemoryLimit, naming the limit) within seconds; the next query is answered by a
+    fresh process, and a query of the same shape then waits for the slow-query slot."""
+    from dataclasses import replace
 
     settings = make_settings(tmp_path)
+    settings = replace(settings, limits=replace(settings.limits, query_memory_mib=400))
     write_release(settings.releases_dir, "2024-05-01.1")
-    retired: list[float] = []
-    evaluate_queries_in_process(lambda: retired.append(time.monotonic()))
+    store = EmbeddedStore(settings)
     try:
-        inline = EmbeddedStore(settings)
-    finally:
-        evaluate_queries_in_process(None)
-    pooled = EmbeddedStore(settings)
-    try:
-        assert isinstance(inline.pool, InlineEvaluator)
-        assert not isinstance(pooled.pool, InlineEvaluator)
-        for fmt in ("json", "xml", "csv", "tsv"):
-            assert inline.query(ALL, format=fmt).body == pooled.query(ALL, format=fmt).body
-        with pytest.raises(QuerySyntaxError):
-            inline.query("SELECT ?s WHERE { ?s ?p }")
+        big = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
         start = time.monotonic()
-        with pytest.raises(QueryTimeout):
-            inline.query(HEAVY, timeout=0.5)
-        assert 0.45 < time.monotonic() - start < 2 and len(retired) == 1
-        assert inline.pool.running() == 1                 # the runaway keeps its thread
-        light = time.monotonic()
-        assert not inline.query(PROJECTS, timeout=5).truncated
-        assert time.monotonic() - light < 1.0
+        with pytest.raises(QueryMemoryLimit, match="400 MiB"):
+            store.query(big, timeout=30)
+        assert time.monotonic() - start < 20
+        assert json.loads(store.query("ASK { ?s ?p ?o }", format="json").body)["boolean"]
+        assert store.processes.known_slow(big.replace("?i", "?j"))
     finally:
-        inline.close()
-        pooled.close()
+        store.close()
 
 
-def test_inline_evaluator_ends_the_request_from_its_watchdog():
-    """Where the web layer can end a request (end_request), the query runs in the
-    request's thread: at the deadline the watchdog ends the request and asks for the
-    process to retire; the query's own call then raises QueryTimeout when it returns."""
-    from publisher.store import InlineEvaluator, _execute_job, end_request
+def test_heavy_queries_keep_to_the_slow_slot_and_light_ones_go_on(tmp_path):
+    """A query that keeps its CPU busy past heavy_query_seconds is moved to the one slow
+    slot at the lowest priority; meanwhile light queries are answered at once, and a
+    second query of a known slow shape waits for the slot (503 when it stays taken)."""
+    from dataclasses import replace
 
-    store = ox.Store()
-    for index in range(200):
-        store.add(ox.Quad(ox.NamedNode(f"urn:s{index}"), ox.NamedNode("urn:p"),
-                          ox.Literal(str(index))))
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?p ?d . ?e ?p ?f }"
-    started = time.monotonic()
-    evaluator = InlineEvaluator(2, retire=lambda: events.append(("retire", time.monotonic())))
-    events: list[tuple[str, float]] = []
-    outcome: dict = {}
+    settings = make_settings(tmp_path)
+    settings = replace(settings, limits=replace(settings.limits, heavy_query_seconds=0.3,
+                                                query_processes=2))
+    write_release(settings.releases_dir, "2024-05-01.1")
+    store = EmbeddedStore(settings)
+    outcomes: list[BaseException] = []
 
-    def request() -> None:
-        end_request.set(lambda message: events.append((message, time.monotonic())))
+    def heavy() -> None:
         try:
-            evaluator.run({"sparql": slow, "format": "json", "limit": 10}, 0.4, store)
-        except QueryTimeout as error:
-            outcome["error"] = error
-        outcome["returned"] = time.monotonic()
+            store.query(HEAVY, timeout=4.0)
+        except (QueryTimeout, StoreBusy) as error:
+            outcomes.append(error)
 
-    thread = threading.Thread(target=request)
-    thread.start()
-    time.sleep(0.2)
-    light = evaluator.run({"sparql": "ASK { ?s ?p ?o }", "format": "json", "limit": 10}, 5,
-                          store)
-    assert json.loads(light.body)["boolean"] is True
-    thread.join(30)
-    (message, ended), (what, retired) = events
-    assert "time limit" in message and what == "retire"
-    assert 0.35 < ended - started < 0.9 and retired >= ended
-    assert isinstance(outcome["error"], QueryTimeout) and outcome["returned"] > ended
-    alone = _execute_job(store, {"sparql": slow, "format": "json", "limit": 10})
-    assert json.loads(alone.body)["results"]["bindings"][0]["n"]["value"] == "8000000"
+    try:
+        store.query(PROJECTS)                   # the release is loaded before the clock runs
+        first = threading.Thread(target=heavy)
+        first.start()
+        deadline = time.monotonic() + 3         # past heavy_query_seconds of CPU: slow now
+        while not store.processes.known_slow(HEAVY) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert store.processes.known_slow(HEAVY)
+        for _ in range(5):
+            light = time.monotonic()
+            assert not store.query(PROJECTS, timeout=5).truncated
+            assert time.monotonic() - light < 1.0
+        second = threading.Thread(target=heavy)
+        second.start()
+        second.join(10)
+        first.join(10)
+        assert sorted(type(error).__name__ for error in outcomes) == ["QueryTimeout",
+                                                                       "StoreBusy"]
+    finally:
+        store.close()
+
+
+def test_a_query_process_answers_from_one_database(tmp_path):
+    """After a release switch, processes of the old database are replaced, not reused."""
+    settings = make_settings(tmp_path)
+    write_release(settings.releases_dir, "v1")
+    store = EmbeddedStore(settings)
+    try:
+        store.query("ASK { ?s ?p ?o }")
+        old = {p.process.pid for p in store.processes.light._idle}
+        extra = f'<{BASE}graph/extra> {{ <{BASE}id/project/uusi> a <{BASE}def/Project> . }}\n'
+        write_release(settings.releases_dir, "v2", extra_trig=extra)
+        assert store.load_release(settings.releases_dir / "latest") > 100
+        assert store.ask(f"<{BASE}id/project/uusi> ?p ?o")
+        assert not old & {p.process.pid for p in store.processes.light._idle}
+    finally:
+        store.close()
 
 
 class _CountingStore:
@@ -535,7 +545,6 @@ class _CountingStore:
 def test_capped_select_runs_once_unless_csv_passes_the_limit(rows, fmt, runs):
     """When the quick row bound cannot rule out the limit, the written rows are read back
     and counted, not evaluated again (CSV, which cannot be read back, is run again)."""
-    from publisher.store import _execute_job
 
     store = ox.Store()
     for index in range(rows):
@@ -544,7 +553,7 @@ def test_capped_select_runs_once_unless_csv_passes_the_limit(rows, fmt, runs):
     counting = _CountingStore(store)
     job = {"sparql": "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s", "format": fmt,
            "limit": 10, "cappable": True}
-    result = _execute_job(counting, job)
+    result = execute(counting, job)
     assert counting.queries == runs
     assert result.truncated is (rows > 10)
     listed = result.body.decode()
