@@ -50,7 +50,9 @@ CLIENTS = 4
 WORKERS = max(2, os.cpu_count() or 2)
 SPARQL_JSON = "application/sparql-results+json"
 DOC_FORMATS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "html": "text/html"}
-BARS = {"sparql_median_ratio_max": 1.5, "doc_turtle_rps_min": 1000.0}
+#: Per query of the mix, cold: our median <= max(1.5 x Oxigraph's, Oxigraph's + 0.5 ms).
+BARS = {"sparql_median_ratio_max": 1.5, "sparql_median_extra_ms_max": 0.5,
+        "doc_turtle_rps_min": 1000.0}
 
 
 # --------------------------------------------------------------------------- settings
@@ -195,7 +197,7 @@ def start_prerendered(body_file: Path, content_type: str) -> Server:
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "--pythonpath", str(BENCH),
                "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-               "--worker-class", "publisher.web.worker.KeepAliveWorker", "--threads", "4",
+               "--worker-class", "gevent", "--worker-connections", "1000",
                "--log-level", "warning", "server:prerendered_app()"]
     env = {"BENCH_BODY_FILE": str(body_file), "BENCH_CONTENT_TYPE": content_type,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT),
@@ -560,13 +562,24 @@ def run(release_dir: Path, quick: bool = False) -> dict[str, Any]:
     }
 
 
+def within_bar(ours_ms: float, oxigraph_ms: float) -> bool:
+    """median <= max(1.5 x Oxigraph's, Oxigraph's + 0.5 ms)."""
+    return ours_ms <= max(BARS["sparql_median_ratio_max"] * oxigraph_ms,
+                          oxigraph_ms + BARS["sparql_median_extra_ms_max"])
+
+
 def _bars(sparql: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
     """Where the figures stand against the bars of the issue."""
     cold = max(entry["cold_median_ratio"] for entry in sparql.values())
     warm = max(entry["warm_median_ratio"] for entry in sparql.values())
-    limit = BARS["sparql_median_ratio_max"]
-    return {**BARS, "sparql_worst_cold_median_ratio": cold, "sparql_cold_met": cold <= limit,
-            "sparql_worst_warm_median_ratio": warm, "sparql_warm_met": warm <= limit,
+    missed = {kind: [name for name, entry in sparql.items()
+                     if not within_bar(entry[kind]["median_ms"],
+                                       entry["oxigraph"]["median_ms"])]
+              for kind in ("cold", "warm")}
+    return {**BARS, "sparql_worst_cold_median_ratio": cold,
+            "sparql_cold_missed": missed["cold"], "sparql_cold_met": not missed["cold"],
+            "sparql_worst_warm_median_ratio": warm,
+            "sparql_warm_missed": missed["warm"], "sparql_warm_met": not missed["warm"],
             "doc_turtle_rps": doc["turtle"]["ours_rps"],
             "doc_met": doc["turtle"]["ours_rps"] >= BARS["doc_turtle_rps_min"]}
 
@@ -591,7 +604,7 @@ def _sparql_lines(title: str, entries: dict[str, Any]) -> list[str]:
             + (f" | {entry['floor']['median_ms']:>6.2f} {entry['floor_median_ratio']:>5.2f}"
                if floors else ""))
     if floors:
-        lines.append("floor = gunicorn (our worker) returning the same answer pre-rendered, "
+        lines.append("floor = gunicorn (our gevent worker set-up) returning the same answer pre-rendered, "
                      "no work at all")
     return lines
 
@@ -616,13 +629,14 @@ def table(results: dict[str, Any]) -> str:
                      f"{entry['prerendered_rps']:>10.0f} {entry['ratio']:>6.2f} "
                      f"{entry['ours_median_ms']:>8.2f} {entry['prerendered_median_ms']:>9.2f}")
     bars = results["bars"]
-    limit = bars["sparql_median_ratio_max"]
+    limit, extra = bars["sparql_median_ratio_max"], bars["sparql_median_extra_ms_max"]
     lines += ["",
-              f"bar: SPARQL median <= {limit}x Oxigraph per query: worst cold "
-              f"{bars['sparql_worst_cold_median_ratio']:.2f} "
-              f"({'met' if bars['sparql_cold_met'] else 'NOT met'}), worst warm "
-              f"{bars['sparql_worst_warm_median_ratio']:.2f} "
-              f"({'met' if bars['sparql_warm_met'] else 'NOT met'})",
+              f"bar: SPARQL median <= max({limit}x, +{extra} ms) of Oxigraph's per query: "
+              f"cold {'met' if bars['sparql_cold_met'] else 'NOT met'}"
+              f"{' for ' + ', '.join(bars['sparql_cold_missed']) if bars['sparql_cold_missed'] else ''}"
+              f" (worst ratio {bars['sparql_worst_cold_median_ratio']:.2f}), warm "
+              f"{'met' if bars['sparql_warm_met'] else 'NOT met'} (worst ratio "
+              f"{bars['sparql_worst_warm_median_ratio']:.2f})",
               f"bar: /doc Turtle >= {bars['doc_turtle_rps_min']:.0f} req/s: "
               f"{bars['doc_turtle_rps']:.0f} ({'met' if bars['doc_met'] else 'NOT met'})"]
     return "\n".join(lines)

@@ -45,10 +45,9 @@ class Limits:
     query_max_depth: int = 64
     query_max_operators: int = 1000
     query_processes: int = 3
-    # Admission: a query that ran longer than this, or a client that used more query time
-    # than client_query_seconds in the last minute, waits for the one slow-query slot.
+    # Admission: a query that keeps its CPU busy this long is moved to the one slow-query
+    # slot, and so are later queries of its shape.
     heavy_query_seconds: float = 1.0
-    client_query_seconds: float = 20.0
     # Uploads to /validate and `publisher validate`.
     validation_memory_mib: int = 2048
     parse_max_depth: int = 128
