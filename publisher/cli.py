@@ -47,18 +47,28 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Run the whole pipeline and publish a release if the SHACL gate passes."""
+    """Run the whole pipeline and publish a release if the guards and the SHACL gate pass.
+
+    Exit 1: a failed check (SHACL, DCAT-AP, a release guard), nothing published; exit 2: an
+    unreadable source, an operating-system error (full disk, a folder as a source …) or
+    another build running. Failures print to stderr even with --quiet."""
+    from publisher.build_lock import BuildRunning
     from publisher.extract import SourceError
-    from publisher.release import BuildFailed, CatalogInvalid, build_release
+    from publisher.release import (BuildFailed, CatalogInvalid, ReleaseIOError, ReleaseRefused,
+                                   build_release)
 
     settings = _settings(args)
     progress = Progress(quiet=args.quiet)
     try:
-        result = build_release(settings, progress=progress)
+        result = build_release(settings, progress=progress, allow_shrink=args.allow_shrink,
+                               notice=lambda line: print(line, file=sys.stderr, flush=True))
     except SourceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except (BuildFailed, CatalogInvalid) as failure:
+    except (BuildRunning, ReleaseIOError) as error:
+        print(error.explain(), file=sys.stderr)
+        return 2
+    except (BuildFailed, CatalogInvalid, ReleaseRefused) as failure:
         print(failure.explain(), file=sys.stderr)
         return 1
     print(result.path)
@@ -84,7 +94,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                  profiles=args.profile, input_format=args.input_format,
                                  lang=args.lang, shapes_files=[Path(p) for p in args.shapes],
                                  shapes_format=args.shapes_format,
-                                 limits=ReadLimits(args.max_bytes, args.max_triples))
+                                 limits=ReadLimits(args.max_bytes, args.max_triples,
+                                                   settings.limits.parse_max_depth))
     except UnreadableInput as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -118,7 +129,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from publisher.web.serve import serve
 
     return serve(_settings(args), host=args.host, port=args.port, release=args.release,
-                 store_url=args.store, workers=args.workers, quiet=args.quiet)
+                 store_url=args.store, workers=0 if args.dev else args.workers,
+                 quiet=args.quiet)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,7 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extractor", help="extractor name (default: from the source registry)")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("build", parents=[common], help="build and publish a release")
+    p = sub.add_parser("build", parents=[common], help="build and publish a release",
+                       description="Build a release into releases/<version> and point "
+                                   "releases/latest at it. Exit 0 published; 1 a failed check "
+                                   "(SHACL, a release guard), nothing published; 2 unreadable "
+                                   "input, a disk or file error, or another build running.")
+    p.add_argument("--allow-shrink", action="store_true",
+                   help="publish even if a source yields no records or the project count "
+                        "falls by more than limits.max_shrink_percent (default 20) percent "
+                        "against the release releases/latest points at")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", parents=[common],
@@ -177,8 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--release", help="release folder (default: releases/latest)")
     p.add_argument("--store", help="'embedded' or a SPARQL endpoint URL")
-    p.add_argument("--workers", type=int, default=0,
-                   help="gunicorn workers (0: the development server)")
+    p.add_argument("--workers", type=int, default=2,
+                   help="gunicorn workers (default 2; 0: the development server)")
+    p.add_argument("--dev", action="store_true",
+                   help="Werkzeug's development server instead of gunicorn")
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -3,7 +3,8 @@
 
 pyshacl does the checking; this module chooses the shapes (profiles, or a steward's own
 shapes), reads input in any RDF syntax with errors that name the file, line and column, keeps
-memory bounded (a size and a triple limit), and turns the report into something a data steward
+memory bounded (a size and a triple limit; nesting and entity bounds checked before parsing,
+see publisher.input_bounds), and turns the report into something a data steward
 can act on: grouped by resource, with the shape's message in the language asked, the property
 path, the offending value, counts by severity and, for our own data, the source lines the
 resource came from. The same report is rendered as text, HTML, JSON, Turtle or JSON-LD.
@@ -27,7 +28,8 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
-from publisher.config import Settings
+from publisher.config import Limits, Settings
+from publisher.input_bounds import InputRefused, check_input
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -165,10 +167,12 @@ FORMAT_CHOICES = "|".join(INPUT_FORMATS)
 @dataclass(frozen=True)
 class ReadLimits:
     """How much one validation reads into memory: a million triples took 2.7 GB and 50–75 s
-    with rdflib and pyshacl on the data profile, so half a million is the default."""
+    with rdflib and pyshacl on the data profile, so half a million is the default. Nesting
+    deeper than `max_depth` is refused before parsing (publisher.input_bounds)."""
 
     max_bytes: int = 128 * 1024 * 1024
     max_triples: int = 500_000
+    max_depth: int = Limits.parse_max_depth
 
 
 @dataclass
@@ -285,6 +289,10 @@ def parse_bytes(data: bytes, name: str, fmt: InputFormat, limits: ReadLimits = R
         raise UnreadableInput(f"{name}: the file is empty; give RDF data "
                               f"({', '.join(f.label for f in INPUT_FORMATS.values())})",
                               where=where)
+    try:
+        check_input(data, fmt.name, name, limits.max_depth, limits.max_bytes)
+    except InputRefused as refused:
+        raise _refusal(refused, name, fmt, data[:512], where) from None
     parser = ox.parse(data, format=fmt.rdf_format, base_iri=base_iri or _base_for(name))
     try:
         triples = _triples(parser, name, limits.max_triples, where)
@@ -298,6 +306,18 @@ def parse_bytes(data: bytes, name: str, fmt: InputFormat, limits: ReadLimits = R
         raise UnreadableInput(f"{name}: valid {fmt.label} but without a single triple; "
                               "nothing to validate", where=where)
     return ParsedInput(name, fmt, triples, dict(parser.prefixes or {}))
+
+
+def _refusal(refused: InputRefused, name: str, fmt: InputFormat, head: bytes,
+             where: str) -> UnreadableInput:
+    """A bound of publisher.input_bounds as an UnreadableInput (InputTooLarge for a size),
+    saying what the content looks like when that is not the syntax it was read as."""
+    message = str(refused)
+    looks = sniff(head)
+    if looks and looks != fmt.name:
+        message += f" (The content looks like {_describe_kind(looks)}, not {fmt.label}.)"
+    kind = InputTooLarge if refused.too_large else UnreadableInput
+    return kind(message, where=where, line=refused.line)
 
 
 def _base_for(name: str) -> str:
@@ -459,7 +479,9 @@ def shapes_graph(settings: Settings, profiles: list[str] | None = None,
 
 
 _SPARQL_KEYS = (SH.select, SH.ask, SH.construct, SH.update)
+_QUERY_KEYS = {SH.select: "SELECT", SH.ask: "ASK", SH.construct: "CONSTRUCT"}
 _FORBIDDEN_SPARQL = re.compile(r"\b(SERVICE|LOAD|FROM)\b", re.IGNORECASE)
+MAX_VALUE_SHOWN = 120
 
 
 def check_shapes(graph: Graph, name: str) -> Graph:
@@ -479,7 +501,52 @@ def check_shapes(graph: Graph, name: str) -> Graph:
                 raise UnreadableInput(f"{name}: a SPARQL constraint uses {found.group(1).upper()}"
                                       "; shapes may only query the data being validated",
                                       where="shapes")
+    check_patterns_and_queries(graph, name)
     return graph
+
+
+def check_patterns_and_queries(graph: Graph, name: str) -> None:
+    """Every sh:pattern compiles and every sh:select, sh:ask and sh:construct parses, checked
+    here because pyshacl fails on them with an exception instead of a report."""
+    for node, pattern in graph.subject_objects(SH.pattern):
+        flags = str(graph.value(node, SH.flags) or "").lower()
+        try:
+            re.compile(str(pattern), (re.I if "i" in flags else 0) | (re.M if "m" in flags else 0))
+        except (re.error, OverflowError, RecursionError) as error:
+            raise UnreadableInput(f"{name}: the shape {_holder(graph, node)} has an sh:pattern "
+                                  f"that is not a valid regular expression: {_shown(pattern)} "
+                                  f"({error})", where="shapes") from None
+    for key, form in _QUERY_KEYS.items():
+        for node, text in graph.subject_objects(key):
+            where = f"{name}: the shape {_holder(graph, node)} has an sh:{form.lower()}"
+            try:
+                parsed = parseQuery(str(text))
+            except Exception as error:  # noqa: BLE001 - pyparsing and rdflib raise many kinds
+                detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+                raise UnreadableInput(f"{where} that is not valid SPARQL: {_shown(text)} "
+                                      f"({detail})", where="shapes") from None
+            found = str(getattr(parsed[-1], "name", "")).removesuffix("Query").upper()
+            if found != form:
+                raise UnreadableInput(f"{where} whose query is {found or 'of no known form'}, "
+                                      f"not {form}: {_shown(text)}", where="shapes")
+
+
+def _holder(graph: Graph, node: Node) -> str:
+    """The shape a constraint belongs to, named for a reader: a blank SPARQL constraint by the
+    shape that points at it, a property shape by its node shape and path."""
+    if isinstance(node, BNode) and graph.value(node, SH.path) is None:
+        owner = next(graph.subjects(None, node), None)
+        if owner is not None:
+            return shape_name(owner, graph) or "[]"
+    return shape_name(node, graph) or "[]"
+
+
+def _shown(value: Node) -> str:
+    """A value quoted for a message, shortened."""
+    text = str(value)
+    if len(text) > MAX_VALUE_SHOWN:
+        text = text[:MAX_VALUE_SHOWN - 1] + "…"
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _without_strings(sparql: str) -> str:
@@ -1052,7 +1119,8 @@ def report_html(report: dict[str, Any], lang: str) -> str:
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """One web validation, in a worker process: parse, validate, render what was asked."""
     settings: Settings = job["settings"]
-    limits = ReadLimits(max_bytes=job["max_bytes"], max_triples=job["max_triples"])
+    limits = ReadLimits(max_bytes=job["max_bytes"], max_triples=job["max_triples"],
+                        max_depth=settings.limits.parse_max_depth)
     try:
         inputs = tuple(parse_bytes(d["data"], d["name"], input_format(d["format"]), limits,
                                    base_iri=d.get("base")) for d in job["inputs"])
@@ -1073,9 +1141,23 @@ def _refuse_network(event: str, _args: tuple[Any, ...]) -> None:
         raise PermissionError("validation never uses the network")
 
 
-def worker_main() -> None:  # pragma: no cover - runs in a child process
+def limit_memory(memory_mib: int) -> None:
+    """Cap this process's address space, so a validation that needs more fails here (a
+    MemoryError, or an abort in a native library) instead of exhausting the machine."""
+    import resource
+
+    wanted = int(memory_mib) * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, wanted))
+
+
+def worker_main(memory_mib: int | None = None) -> None:  # pragma: no cover - a child process
     """A validation worker: jobs arrive on stdin and answers leave on stdout, each a pickled
-    message framed by multiprocessing.connection, until stdin closes."""
+    message framed by multiprocessing.connection, until stdin closes. With `memory_mib` the
+    worker caps its own memory first; a job that runs out is answered {"status": "memory"}
+    and the worker ends, so the next job gets a fresh process."""
     import os
     import signal
     import sys
@@ -1083,6 +1165,8 @@ def worker_main() -> None:  # pragma: no cover - runs in a child process
 
     import rdflib.plugins.sparql
 
+    if memory_mib:
+        limit_memory(memory_mib)
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides when we stop
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     sys.addaudithook(_refuse_network)
@@ -1094,11 +1178,19 @@ def worker_main() -> None:  # pragma: no cover - runs in a child process
             job = jobs.recv()
         except (EOFError, OSError):
             return
+        out_of_memory = False
         try:
             answer = run_job(job)
+        except MemoryError:
+            out_of_memory = True
         except Exception as error:  # noqa: BLE001 - reported to the parent as a message
             answer = {"status": "error", "message": f"{type(error).__name__}: {error}"}
+        job = None
+        if out_of_memory:                              # the frames are gone: memory is back
+            answer = {"status": "memory", "memory_mib": memory_mib}
         try:
             answers.send(answer)
         except (OSError, ValueError):
+            return
+        if out_of_memory:
             return

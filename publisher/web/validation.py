@@ -8,14 +8,17 @@ with the same content as `publisher validate`.
 
 Uploads stay in memory (never on disk under a name the client chose) and are limited to
 `limits.upload_max_bytes` (413 above) and a number of triples. Each validation runs in a worker
-process with a deadline: past it the process is killed and replaced, so a heavy validation
-never keeps the server from answering others.
+process with a deadline and a memory cap (`limits.validation_memory_mib`, set by the worker on
+itself): past either the process ends and is replaced, so a heavy validation never keeps the
+server from answering others.
 """
 from __future__ import annotations
 
 import io
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 import threading
@@ -28,7 +31,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
-from publisher.config import Settings
+from publisher.config import Limits, Settings
+from publisher.store import check_iri
 from publisher.validate import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
                                 format_for_media_type, format_for_name, load_profiles,
                                 report_context, sniff)
@@ -132,17 +136,22 @@ class ValidationRefused(Exception):
 # --------------------------------------------------------------------------- worker processes
 
 
-class _Worker:
-    """One validation process (`publisher.validate.worker_main`) and its two pipes."""
+WORKER_CODE = ("import sys; from publisher.validate import worker_main; "
+               "worker_main(int(sys.argv[1]))")
 
-    def __init__(self) -> None:
+
+class _Worker:
+    """One validation process (`publisher.validate.worker_main`) and its two pipes; the
+    memory limit goes on its command line and the worker applies it to itself."""
+
+    def __init__(self, memory_mib: int) -> None:
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
         package_parent = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from publisher.validate import worker_main; worker_main()"],
+            [sys.executable, "-c", WORKER_CODE, str(int(memory_mib))],
             stdin=job_read, stdout=answer_write, env=env, close_fds=True)
         os.close(job_read)
         os.close(answer_write)
@@ -172,8 +181,9 @@ class ValidationWorkers:
     A semaphore bounds how many validations run at once; a request that waits too long for a
     free slot is answered 503, so the web workers stay free for other requests."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, memory_mib: int = Limits.validation_memory_mib) -> None:
         self.size = max(1, size)
+        self.memory_mib = memory_mib
         self._slots = threading.BoundedSemaphore(self.size)
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
@@ -183,7 +193,7 @@ class ValidationWorkers:
         """Start a worker ahead of need (its imports take about a second)."""
         with self._lock:
             if not self._idle:
-                self._idle.append(_Worker())
+                self._idle.append(_Worker(self.memory_mib))
 
     def run(self, job: dict[str, Any], timeout: float, big: bool = False) -> dict[str, Any]:
         if not self._slots.acquire(timeout=min(SLOT_WAIT_SECONDS, timeout)):
@@ -198,17 +208,35 @@ class ValidationWorkers:
         worker = self._take()
         try:
             answer = worker.ask(job, timeout)
-        except (EOFError, OSError) as error:
+        except (EOFError, OSError):
+            try:
+                worker.process.wait(timeout=2)         # it closed its pipe: let it finish dying
+            except subprocess.TimeoutExpired:
+                pass
             worker.stop()
-            raise ValidationRefused(500, f"The validation worker failed: {error}") from None
+            raise ValidationRefused(503, f"The validation stopped: its worker process ended "
+                                         f"({_how_it_ended(worker.process.returncode)}) before "
+                                         "answering, most likely because the validation needed "
+                                         "more than the memory limit of "
+                                         f"{self._memory_limit()}. Validate a smaller part, or "
+                                         "use `publisher validate` on your own machine.") from None
         if answer is None:
             self.killed += 1
             worker.stop()
             raise ValidationRefused(503, f"Validation time limit ({timeout:g} s) exceeded; the "
                                          "validation was stopped. Validate a smaller part, or "
                                          "use `publisher validate` on your own machine.")
+        if answer.get("status") == "memory":
+            worker.stop()
+            raise ValidationRefused(413, f"The validation needed more than the memory limit of "
+                                         f"{self._memory_limit()} and was stopped. Validate a "
+                                         "smaller part, or use `publisher validate` on your own "
+                                         "machine.")
         self._give_back(worker, retire=big or worker.served >= WORKER_JOBS)
         return answer
+
+    def _memory_limit(self) -> str:
+        return f"{self.memory_mib:,} MiB per validation (limits.validation_memory_mib)"
 
     def _take(self) -> _Worker:
         with self._lock:
@@ -217,7 +245,7 @@ class ValidationWorkers:
                 if worker.process.poll() is None:
                     return worker
                 worker.stop()
-        return _Worker()
+        return _Worker(self.memory_mib)
 
     def _give_back(self, worker: _Worker, retire: bool) -> None:
         if retire:
@@ -233,6 +261,16 @@ class ValidationWorkers:
             worker.stop()
 
 
+def _how_it_ended(returncode: int | None) -> str:
+    """A worker's exit status in words: the signal that ended it, or its exit status."""
+    if returncode is not None and returncode < 0:
+        try:
+            return f"signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"signal {-returncode}"
+    return f"exit status {returncode}"
+
+
 def workers() -> ValidationWorkers:
     """The app's validation workers, made on first use."""
     extensions = current_app.extensions
@@ -240,7 +278,8 @@ def workers() -> ValidationWorkers:
         if "validation_workers" not in extensions:
             size = int(os.environ.get("PUBLISHER_VALIDATION_WORKERS",
                                       str(max(1, (os.cpu_count() or 2) // 2))))
-            extensions["validation_workers"] = ValidationWorkers(size)
+            extensions["validation_workers"] = ValidationWorkers(
+                size, settings().limits.validation_memory_mib)
         return extensions["validation_workers"]
 
 
@@ -368,6 +407,30 @@ def _strip_extension(path: str) -> str:
                                                       "json"} else path
 
 
+# A key of our URIs (publisher.keys makes them lowercase ASCII with dashes; document keys and
+# vocabulary terms add digits, capitals and dots): nothing that could end an IRI in a query.
+_KEY = r"[A-Za-z0-9][A-Za-z0-9._~-]{0,199}"
+_RESOURCE_PATH = re.compile(rf"(?:id|doc)/{_KEY}/{_KEY}|graph/{_KEY}|def/{_KEY}"
+                            r"|ontology|catalog|def/?")
+
+
+def _checked_path(rest: str, url: str) -> None:
+    """Refuse (400) a path of ours that is not one of our URI patterns with a plain key, before
+    any part of it goes into a query."""
+    base = settings().base_uri
+    if not _RESOURCE_PATH.fullmatch(rest):
+        raise ValidationRefused(
+            400, f"<{base + rest}> is not a resource URL of this service. A valid address is "
+                 f"{base}id/{{type}}/{{key}} (or doc/), {base}graph/{{key}}, {base}def/{{Term}}, "
+                 f"{base}ontology or {base}catalog, where a type, key or term has only letters, "
+                 "digits and - _ . ~ — for example "
+                 f"{base}id/project/kuntien-evaka or {base}graph/reference.")
+    try:
+        check_iri(base + rest)
+    except ValueError:
+        raise ValidationRefused(400, f"'{url}' is not a usable IRI.") from None
+
+
 def resource_input(url: str) -> tuple[dict[str, Any], str, list[str]]:
     """The triples behind a URL of ours, as a job input; the kind of profile that fits it
     (data, vocabulary, catalogue); and the focus nodes (a single resource, or all)."""
@@ -376,6 +439,7 @@ def resource_input(url: str) -> tuple[dict[str, Any], str, list[str]]:
     iri = _our_iri(url)
     base = settings().base_uri
     rest = _strip_extension(iri[len(base):])
+    _checked_path(rest, url)
     focus: list[str] = []
     if rest in {"ontology", "def", "def/"}:
         triples, kind = ontology_triples(), "vocabulary"

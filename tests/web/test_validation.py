@@ -186,7 +186,29 @@ def test_urls_outside_our_resources_are_refused(client, url: str, words: str) ->
     assert words in json.loads(response.get_data(as_text=True))["message"]
 
 
+@pytest.mark.parametrize("rest", [
+    "graph/reference> { ?s ?p ?o } SERVICE <http://127.0.0.1:9/sparql> { ?a ?b ?c } GRAPH <"
+    + BASE + "graph/reference",
+    "graph/reference> { ?s ?p ?o . ?a ?b ?c . ?d ?e ?f } GRAPH <" + BASE + "graph/reference",
+    "id/project/x> ?p ?o } #", "def/Project%3E",
+])
+def test_a_url_carrying_sparql_is_refused_before_any_query(client, rest: str) -> None:
+    response = post(client, {"url": BASE + rest})
+    message = json.loads(response.get_data(as_text=True))["message"]
+    assert response.status_code == 400 and "A valid address is" in message
+    assert f"{BASE}id/project/kuntien-evaka" in message
+
+
 # --------------------------------------------------------------------------- bad input
+
+
+def test_pasted_data_nested_past_the_limit_is_a_400_with_its_line(client) -> None:
+    deep = '{"@id": "http://e/s",\n "http://e/p": ' + "[" * 200 + '"x"' + "]" * 200 + "}"
+    response = post(client, {"data": deep})
+    body = json.loads(response.get_data(as_text=True))
+    assert response.status_code == 400 and (body["line"], body["where"]) == (2, "data")
+    assert body["message"].startswith("pasted text:2: JSON objects and arrays nest more than 128 "
+                                      "deep")
 
 
 def test_a_parse_error_is_a_400_with_line_and_column(client) -> None:
