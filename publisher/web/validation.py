@@ -449,8 +449,7 @@ def resource_input(url: str) -> tuple[dict[str, Any], str, list[str]]:
     elif rest == "catalog":
         return _catalogue_input(url), "catalogue", []
     elif rest.startswith("graph/"):
-        triples, kind = store().construct(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{base + rest}> {{ ?s ?p ?o }} }}"), "data"
+        triples, kind = store().graph_triples(base + rest), "data"
     elif rest.startswith(("id/", "doc/")):
         iri = base + "id/" + rest.split("/", 1)[1]
         triples, kind, focus = store().describe(iri), "data", [iri]
