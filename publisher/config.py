@@ -140,13 +140,14 @@ def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:
             continue
         env = environ.get(f"PUBLISHER_{f.name.upper()}")
         if env is not None:
-            top[f.name] = _coerce(env, getattr(settings, f.name))
+            top[f.name] = _coerce(env, getattr(Settings(), f.name))
     limits: dict[str, Any] = {}
     for f in fields(Limits):
         env = environ.get(f"PUBLISHER_LIMITS_{f.name.upper()}") or environ.get(
             f"PUBLISHER_{f.name.upper()}")
         if env is not None:
-            limits[f.name] = _coerce(env, getattr(settings.limits, f.name))
+            # the type of the default, not of the file's value (`30` in TOML is an int)
+            limits[f.name] = _coerce(env, getattr(Limits(), f.name))
     if limits:
         top["limits"] = replace(settings.limits, **limits)
     return replace(settings, **top) if top else settings

@@ -54,3 +54,14 @@ def test_a_file_beside_its_own_mappings_or_naming_a_root_uses_them(tmp_path: Pat
     other = tmp_path / "site" / "publisher.toml"
     other.write_text('root = ".."\n', encoding="utf-8")
     assert load_settings(other, environ={}).root == tmp_path
+
+
+def test_environment_values_take_the_type_of_the_default(tmp_path):
+    """`query_timeout_seconds = 30` in the file is an int, but the setting is a float: an
+    override of 2.5 must not fail to parse (it crashed `build` and `serve`)."""
+    config = tmp_path / "publisher.toml"
+    config.write_text("[limits]\nquery_timeout_seconds = 30\nresult_limit = 5\n")
+    settings = load_settings(config, {"PUBLISHER_LIMITS_QUERY_TIMEOUT_SECONDS": "2.5",
+                                      "PUBLISHER_LIMITS_RESULT_LIMIT": "7"})
+    assert settings.limits.query_timeout_seconds == 2.5
+    assert settings.limits.result_limit == 7

@@ -21,6 +21,9 @@ from publisher.store import (NoRelease, QueryMemoryLimit, QueryRefused, QuerySyn
                              StoreUnavailable, open_store)
 
 MAX_URL_LENGTH = 8192
+#: Seconds a client may take for each read of its request body: a body sent a byte at a
+#: time, or a chunk size announced and never sent, must not hold a connection for ever.
+BODY_SECONDS = 10
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST = re.compile(r"(?:[A-Za-z0-9_.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
 log = logging.getLogger("publisher.web")
@@ -103,6 +106,8 @@ def _install_guards(app: Flask) -> None:
             return error_response(400, "An HTTP/1.1 request needs a Host header.")
         if not _HOST.fullmatch(request.host or ""):
             return error_response(400, "The Host header is not a valid host name.")
+        if request.method in ("POST", "PUT", "PATCH"):
+            _bound_body_reads(request.environ)
         declared = request.content_length
         limit = request.max_content_length     # an endpoint may have raised it (uploads)
         if declared is not None and limit and declared > limit:
@@ -131,6 +136,14 @@ def _install_guards(app: Flask) -> None:
         return response
 
 
+def _bound_body_reads(environ: dict) -> None:
+    """Give each read of the body BODY_SECONDS (gunicorn hands the app the connection as
+    ``gunicorn.socket``; under another server its own timeouts apply)."""
+    connection = environ.get("gunicorn.socket")
+    if connection is not None:
+        connection.settimeout(BODY_SECONDS)
+
+
 def _install_error_handlers(app: Flask) -> None:
     from publisher.web.common import error_response
 
@@ -147,6 +160,11 @@ def _install_error_handlers(app: Flask) -> None:
         if available:
             extra["available"] = available
         return error_response(error.code or 500, message, headers, extra)
+
+    @app.errorhandler(TimeoutError)
+    def body_too_slow(error: TimeoutError) -> Response:
+        return error_response(408, f"The request body did not arrive within {BODY_SECONDS} s.",
+                              {"Connection": "close"})
 
     @app.errorhandler(QuerySyntaxError)
     def syntax_error(error: QuerySyntaxError) -> Response:

@@ -82,7 +82,7 @@ def read_body() -> bytes:
     type, whichever server it is)."""
     try:
         return _read_body()
-    except HTTPException:
+    except (HTTPException, TimeoutError):
         raise
     except Exception as error:  # noqa: BLE001 - the server's body reader failed
         raise BadRequest(f"The request body cannot be read ({type(error).__name__}): send "

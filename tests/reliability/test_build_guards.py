@@ -290,16 +290,16 @@ def remove_page(work: Path) -> tuple[Path, str]:
     return path, "No such file or directory [ENOENT]"
 
 
-def lock_page(work: Path) -> tuple[Path, str]:
+def loop_page(work: Path) -> tuple[Path, str]:
+    """A link that leads to itself: an OS error that root meets too (a mode-000 file
+    does not stop root, and CI runs as root)."""
     path = work / "src" / "page.txt"
-    path.chmod(0)
-    return path, "Permission denied [EACCES]"
+    path.unlink()
+    path.symlink_to(path.name)
+    return path, "Too many levels of symbolic links [ELOOP]"
 
 
-@pytest.mark.parametrize("breaks", [
-    make_folder_of_catalogue, remove_page,
-    pytest.param(lock_page, marks=pytest.mark.skipif(
-        os.geteuid() == 0, reason="root reads a file of mode 000"))])
+@pytest.mark.parametrize("breaks", [make_folder_of_catalogue, remove_page, loop_page])
 def test_an_unreadable_source_exits_2_with_one_line(work: Path, breaks) -> None:
     releases = work / "releases"
     before = published(releases)
