@@ -19,7 +19,7 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable
 
 from flask import Response, current_app, request
 
@@ -167,3 +167,11 @@ def remember(key: tuple | None, response: Response) -> Response:
                     if name.lower() in _KEPT)
     render_cache().put(key, Rendered(response.status_code, response.get_data(), headers))
     return response
+
+
+def answer_once(kind: str, etag: str | None, render: Callable[[], Response]) -> Response:
+    """The answer for this request: a 304 or the remembered answer when there is one,
+    else ``render()`` (which sets the caching headers), remembered for the release."""
+    key = request_key(kind, etag)
+    hit = answered(etag, key)
+    return hit if hit is not None else remember(key, render())

@@ -13,8 +13,9 @@ from flask import Blueprint, Response, jsonify, render_template, request, send_f
 from werkzeug.exceptions import NotAcceptable, NotFound
 
 from publisher.store import StoreError, read_release_info, rewrite_triples, serialize_graph
-from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
+from publisher.web.common import (cacheable, etag_for, here, page_globals,
                                   publisher, settings, store)
+from publisher.web.cache import answer_once
 from publisher.web.negotiation import (FORMAT_EXTENSION, GRAPH_DOCUMENT_OFFERS, MEDIA_TYPES,
                                        PAGE_OFFERS, RDF_NAMES, negotiate_or_406, split_extension)
 from publisher.web.views import Index, Labeller, properties_view
@@ -112,10 +113,12 @@ def dumps_redirect() -> Response:
 def listing() -> Response:
     json_path = request.path.endswith(".json")
     folder = publisher().release_dir()
-    etag = etag_for("dumps", str(folder), here().lang, json_path)
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
+    fmt = "json" if json_path else negotiate_or_406(PAGE_OFFERS, request.headers.get("Accept"))
+    etag = etag_for("dumps", str(folder), here().lang, json_path, fmt)
+    return answer_once("dumps", etag, lambda: _listing(folder, etag, fmt, json_path))
+
+
+def _listing(folder: Path | None, etag: str | None, fmt: str, json_path: bool) -> Response:
     versions = []
     if folder is not None:
         for candidate in sorted(_releases_dir().iterdir(), reverse=True):
@@ -130,7 +133,6 @@ def listing() -> Response:
                "release": read_release_info(folder) if folder else None,
                "files": _files(folder, "") if folder else [],
                "versions": versions}
-    fmt = "json" if json_path else negotiate_or_406(PAGE_OFFERS, request.headers.get("Accept"))
     if fmt == "json":
         response = jsonify(context)
     else:
@@ -218,9 +220,13 @@ def _graph_file(filename: str, path: str, title_key: str, ext: str | None) -> Re
         raise NotFound(f"The release has no {filename}.")
     etag = etag_for(filename, str(folder), source.stat().st_mtime_ns, fmt, here().rewrite,
                     here().lang if fmt == "html" else "")
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
+    return answer_once(filename, etag,
+                       lambda: _graph_answer(source, filename, path, title_key, fmt, etag,
+                                             negotiated))
+
+
+def _graph_answer(source: Path, filename: str, path: str, title_key: str, fmt: str,
+                  etag: str | None, negotiated: bool) -> Response:
     try:
         triples = [q.triple for q in ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)]
     except (SyntaxError, OSError) as error:
@@ -313,15 +319,15 @@ def _wants_html(ext: str | None) -> bool:
 
 
 def _profiles_page() -> Response:
+    lang = here().lang
+    etag = etag_for("profiles", lang, here().rewrite, _shapes_stamp())
+    return answer_once("profiles", etag, lambda: _profiles_answer(lang, etag))
+
+
+def _profiles_answer(lang: str, etag: str | None) -> Response:
     from publisher.docs import SEVERITY_NAMES, shape_summaries
     from publisher.validate import load_profiles, profile_shapes
     from publisher.web.validation import vt
-
-    lang = here().lang
-    etag = etag_for("profiles", lang, here().rewrite, _shapes_stamp())
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
 
     def summary(profile: Any) -> dict[str, Any]:
         summaries = shape_summaries(profile_shapes(settings(), profile.name), lang)
@@ -351,11 +357,12 @@ def _shapes_stamp() -> str:
 
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
-    base = settings().base_uri
     etag = etag_for("sitemap", here().rewrite)
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
+    return answer_once("sitemap", etag, lambda: _sitemap(etag))
+
+
+def _sitemap(etag: str | None) -> Response:
+    base = settings().base_uri
     rows = store().select(
         f'SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/") '
         f'&& !CONTAINS(STR(?s), "#")) }} ORDER BY ?s LIMIT 49000')

@@ -14,8 +14,9 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from publisher.store import LABEL_PREDICATES, RDF_TYPE
-from publisher.web.common import (cacheable, etag_for, here, not_modified, page_globals,
+from publisher.web.common import (cacheable, etag_for, here, page_globals,
                                   publisher, safe_link, settings, store)
+from publisher.web.cache import answer_once
 from publisher.web.negotiation import PAGE_OFFERS, negotiate_or_406
 from publisher.web.views import (DCT, OWL, RDFS, SKOS, Index, Labeller, all_literals,
                                  collation_key, derivation_spans, fragment_of, integer,
@@ -246,9 +247,13 @@ def labeller(index: Index) -> Labeller:
     return Labeller(index, here().lang, settings().base_uri, term_labels(), here())
 
 
-def _respond(template: str, context: dict[str, Any], etag: str | None,
+def _page_format(json_path: bool) -> str:
+    """html or json: by the path, else by ``Accept`` (406 when neither fits)."""
+    return "json" if json_path else negotiate_or_406(PAGE_OFFERS, request.headers.get("Accept"))
+
+
+def _respond(template: str, context: dict[str, Any], etag: str | None, fmt: str,
              json_path: bool = False) -> Response:
-    fmt = "json" if json_path else negotiate_or_406(PAGE_OFFERS, request.headers.get("Accept"))
     if fmt == "json":
         response = jsonify(context)
     else:
@@ -318,10 +323,12 @@ SELECT ?d ?title ?language WHERE {{ ?d a <{FOAF}Document>
 @bp.route("/index.json")
 def home() -> Response:
     json_path = request.path.endswith(".json")
-    etag = etag_for("home", here().lang, here().lang_explicit, here().rewrite, json_path)
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
+    fmt = _page_format(json_path)
+    etag = etag_for("home", here().lang, here().lang_explicit, here().rewrite, json_path, fmt)
+    return answer_once("home", etag, lambda: _home(etag, fmt, json_path))
+
+
+def _home(etag: str | None, fmt: str, json_path: bool) -> Response:
     info = publisher().release_info()
     index = project_index()
     counts = {
@@ -343,7 +350,7 @@ def home() -> Response:
                "themes": _concept_counts(index, "themes"),
                "statuses": _concept_counts(index, "status"),
                "documents": _documents(), "base_uri": settings().base_uri}
-    return _respond("home.html", context, etag, json_path)
+    return _respond("home.html", context, etag, fmt, json_path)
 
 
 # --------------------------------------------------------------------------- projects
@@ -476,11 +483,15 @@ def projects() -> Response:
     chosen: dict[str, str | None] = {name: _filter_value(name) for name in FILTERS}
     chosen["q"] = _search_value()
     page = _page_number()
+    fmt = _page_format(json_path)
     etag = etag_for("projects", here().lang, here().lang_explicit, here().rewrite, json_path,
-                    sorted((k, v or "") for k, v in chosen.items()), page)
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
+                    sorted((k, v or "") for k, v in chosen.items()), page, fmt)
+    return answer_once("projects", etag,
+                       lambda: _projects(etag, fmt, json_path, chosen, page))
+
+
+def _projects(etag: str | None, fmt: str, json_path: bool, chosen: dict[str, str | None],
+              page: int) -> Response:
     index = project_index()
     matching = [iri for iri, entry in index.projects.items() if _matches(index, entry, chosen)]
     rows = project_rows(matching)
@@ -490,7 +501,7 @@ def projects() -> Response:
                "active": _active_filters(options, chosen), "count": len(rows),
                "paging": paging, "json_href": list_href(chosen, page, json_path=True),
                "projects": rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]}
-    return _respond("projects.html", context, etag, json_path)
+    return _respond("projects.html", context, etag, fmt, json_path)
 
 
 # --------------------------------------------------------------------------- resource pages

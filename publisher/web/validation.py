@@ -36,8 +36,9 @@ from publisher.store import check_iri
 from publisher.validate import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
                                 format_for_media_type, format_for_name, load_profiles,
                                 report_context, sniff)
-from publisher.web.common import (cacheable, error_response, etag_for, here, not_modified,
+from publisher.web.common import (cacheable, error_response, etag_for, here,
                                   page_globals, publisher, settings, store)
+from publisher.web.cache import answer_once
 from publisher.web.negotiation import HTML_OFFERS, JSON_OFFER, negotiate_or_406
 
 bp = Blueprint("validation", __name__)
@@ -587,10 +588,12 @@ def _form_page() -> Response:
     current = here()
     lang = current.lang
     etag = etag_for("validate-form", lang, current.rewrite)
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
     workers().warm()
+    return answer_once("validate-form", etag, lambda: _form_answer(lang, etag))
+
+
+def _form_answer(lang: str, etag: str | None) -> Response:
+    current = here()
     limits = settings().limits
     profiles = [{"name": p.name, "title": p.title(lang), "description": p.description(lang)}
                 for p in load_profiles(settings()).values()]
