@@ -22,7 +22,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print JSON Lines records (or the line report) for one source text."""
-    from publisher.extract import SourceError, extract_path
+    from publisher.build.extract import SourceError, extract_path
 
     settings = _settings(args)
     try:
@@ -52,9 +52,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     Exit 1: a failed check (SHACL, DCAT-AP, a release guard), nothing published; exit 2: an
     unreadable source, an operating-system error (full disk, a folder as a source …) or
     another build running. Failures print to stderr even with --quiet."""
-    from publisher.build_lock import BuildRunning
-    from publisher.extract import SourceError
-    from publisher.release import (BuildFailed, CatalogInvalid, ReleaseIOError, ReleaseRefused,
+    from publisher.release.lock import BuildRunning
+    from publisher.build.extract import SourceError
+    from publisher.release.publish import (BuildFailed, CatalogInvalid, ReleaseIOError, ReleaseRefused,
                                    build_release)
 
     settings = _settings(args)
@@ -80,7 +80,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     Exit 0 when no result is a violation (warnings and infos never count), 1 with violations,
     2 when an input or a shapes file cannot be used."""
-    from publisher.validate import ReadLimits, UnreadableInput, profiles_text, validate_files
+    from publisher.shacl.validation import ReadLimits, UnreadableInput, profiles_text, validate_files
 
     settings = _settings(args)
     if args.list_profiles:

@@ -1,25 +1,109 @@
-"""One home for names: the namespaces and prefixes every part of the publisher writes."""
+"""One home for names: namespaces, prefixes, URI patterns and the bundled vocabulary files.
+
+Every part of the publisher — build, shacl, release, store, web — takes its namespaces from
+here, so a namespace is written once. Values are plain strings; code that needs rdflib or
+pyoxigraph terms makes them from these.
+"""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import RdfFormat, parse
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCATAP = "http://data.europa.eu/r5r/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "https://schema.org/"
+SCHEMA_HTTP = "http://schema.org/"
+VOID = "http://rdfs.org/ns/void#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+SH = "http://www.w3.org/ns/shacl#"
+SPDX = "http://spdx.org/rdf/terms#"
+ADMS = "http://www.w3.org/ns/adms#"
+VANN = "http://purl.org/vocab/vann/"
+#: The EU Publications Office's authority tables (languages, licences, file types …).
+AUTHORITY = "http://publications.europa.eu/resource/authority/"
+EU_LANGUAGE = AUTHORITY + "language/"
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
+
+RDF_TYPE = RDF + "type"
+
 PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "void": "http://rdfs.org/ns/void#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "sh": "http://www.w3.org/ns/shacl#",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "dcat": DCAT,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "org": ORG,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "void": VOID,
+    "sd": SD,
+    "sh": SH,
 }
+
+#: The base URI the bundled files (ontology, shapes, mappings) are written with; a
+#: deployment's own base URI takes its place when they are read (:func:`rebase`).
+DEFAULT_BASE = "https://data.kuntadigi.example/"
+#: The vocabulary files under ``ontology/``, in the order they are published.
+ONTOLOGY_FILES = ("kuntadigi.ttl", "statuses.ttl", "initiative-kinds.ttl", "themes.ttl",
+                  "eif.ttl")
 
 
 def prefixes_for(base_uri: str) -> dict[str, str]:
     """The common prefixes plus ``kd:`` for the vocabulary of this deployment."""
-    return {"kd": base_uri + "def/", **PREFIXES}
+    return {"kd": vocabulary(base_uri), **PREFIXES}
+
+
+# --------------------------------------------------------------------------- URI patterns
+
+
+def vocabulary(base_uri: str) -> str:
+    """``{base}def/``: the namespace of our own terms."""
+    return base_uri + "def/"
+
+
+def thing(base_uri: str, kind: str, key: str) -> str:
+    """``{base}id/{type}/{key}``: the IRI of a thing."""
+    return f"{base_uri}id/{kind}/{key}"
+
+
+def document(base_uri: str, kind: str, key: str) -> str:
+    """``{base}doc/{type}/{key}``: the document about a thing."""
+    return f"{base_uri}doc/{kind}/{key}"
+
+
+def graph(base_uri: str, name: str) -> str:
+    """``{base}graph/{name}``: a named graph (a source document's key, reference, themes …)."""
+    return f"{base_uri}graph/{name}"
+
+
+# --------------------------------------------------------------------------- bundled files
+
+
+def rebase(text: str, base_uri: str) -> str:
+    """Put the configured base URI in place of the default one in a bundled RDF file."""
+    return text if base_uri == DEFAULT_BASE else text.replace(DEFAULT_BASE, base_uri)
+
+
+def read_bundled_rdf(path: Path, base_uri: str) -> list[Any]:
+    """Parse a bundled Turtle file (ontology, shapes) as pyoxigraph triples, rebased."""
+    text = rebase(path.read_text(encoding="utf-8"), base_uri)
+    return list(parse(text.encode("utf-8"), format=RdfFormat.TURTLE, base_iri=base_uri))

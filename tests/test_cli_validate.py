@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from publisher.config import PROJECT_ROOT
-from validation.expected import fixture
+from tests.shacl.validation.expected import fixture
 
 GOOD = """\
 @prefix kd: <https://data.kuntadigi.example/def/> .

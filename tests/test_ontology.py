@@ -13,7 +13,7 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from publisher.config import PROJECT_ROOT, load_settings
-from publisher.link import reference_quads
+from publisher.build.prepare.link import reference_quads
 
 BASE = "https://data.kuntadigi.example/"
 KD = f"{BASE}def/"
@@ -123,8 +123,8 @@ def test_municipalities_carry_their_official_swedish_names_from_the_code_list() 
 
 
 def test_every_place_an_organisation_is_said_to_be_named_names_it() -> None:
-    from publisher.extract.base import read_source_text
-    from publisher.link import OrganisationRegistry, organisation_records
+    from publisher.build.extract.base import read_source_text
+    from publisher.build.prepare.link import OrganisationRegistry, organisation_records
 
     registry = OrganisationRegistry.load(MAPPINGS / "organisations.toml")
     for organisation in registry.organisations:

@@ -290,7 +290,7 @@ def profile_shapes_file(name: str) -> Response:
     """One profile's shapes as RDF (`/shapes/vocabulary.ttl`); HTML clients go to its summary."""
     from flask import redirect
 
-    from publisher.validate import load_profiles, profile_shapes
+    from publisher.shacl.validation import load_profiles, profile_shapes
 
     profile, fmt = split_extension(name, RDF_NAMES | {"html"})
     if profile not in load_profiles(settings()):
@@ -325,8 +325,8 @@ def _profiles_page() -> Response:
 
 
 def _profiles_answer(lang: str, etag: str | None) -> Response:
-    from publisher.docs import SEVERITY_NAMES, shape_summaries
-    from publisher.validate import load_profiles, profile_shapes
+    from publisher.release.docs import SEVERITY_NAMES, shape_summaries
+    from publisher.shacl.validation import load_profiles, profile_shapes
     from publisher.web.validation import vt
 
     def summary(profile: Any) -> dict[str, Any]:

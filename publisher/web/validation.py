@@ -33,7 +33,7 @@ from werkzeug.formparser import parse_form_data
 
 from publisher.config import Limits, Settings
 from publisher.store import check_iri
-from publisher.validate import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
+from publisher.shacl.validation import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
                                 format_for_media_type, format_for_name, load_profiles,
                                 report_context, sniff)
 from publisher.web.common import (cacheable, error_response, etag_for, here,
@@ -137,12 +137,12 @@ class ValidationRefused(Exception):
 # --------------------------------------------------------------------------- worker processes
 
 
-WORKER_CODE = ("import sys; from publisher.validate import worker_main; "
+WORKER_CODE = ("import sys; from publisher.shacl.validation import worker_main; "
                "worker_main(int(sys.argv[1]))")
 
 
 class _Worker:
-    """One validation process (`publisher.validate.worker_main`) and its two pipes; the
+    """One validation process (`publisher.shacl.validation.worker_main`) and its two pipes; the
     memory limit goes on its command line and the worker applies it to itself."""
 
     def __init__(self, memory_mib: int) -> None:
@@ -408,7 +408,7 @@ def _strip_extension(path: str) -> str:
                                                       "json"} else path
 
 
-# A key of our URIs (publisher.keys makes them lowercase ASCII with dashes; document keys and
+# A key of our URIs (publisher.build.keys makes them lowercase ASCII with dashes; document keys and
 # vocabulary terms add digits, capitals and dots): nothing that could end an IRI in a query.
 _KEY = r"[A-Za-z0-9][A-Za-z0-9._~-]{0,199}"
 _RESOURCE_PATH = re.compile(rf"(?:id|doc)/{_KEY}/{_KEY}|graph/{_KEY}|def/{_KEY}"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from publisher.extract import extract_path
-from publisher.extract.base import read_source_text
-from publisher.extract.catalogue import extract_catalogue
-from publisher.municipalities import default_index
+from publisher.build.extract import extract_path
+from publisher.build.extract.base import read_source_text
+from publisher.build.extract.catalogue import extract_catalogue
+from publisher.build.prepare.municipalities import default_index
 
 PROJECT = Path(__file__).resolve().parents[2]
 GEN_PATH = PROJECT / "bench/gen.py"

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT / "tests" / "web"))
 
-from fixture_release import write_release  # noqa: E402
-from web_support import oxigraph_binary  # noqa: E402
+from tests.support.release import write_release
+from tests.support.servers import oxigraph_binary
 
 
 def _load_bench():

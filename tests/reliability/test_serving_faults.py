@@ -29,10 +29,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "web"))
 
-from fixture_release import BASE, write_release  # noqa: E402
-from web_support import free_port, raw_request  # noqa: E402
+from tests.support.release import BASE, write_release
+from tests.support.servers import free_port, raw_request
 
 SERVER_START_SECONDS = 60
 FIRST_VERSION = "2024-05-01.1"

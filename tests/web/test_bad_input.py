@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from web_support import LiveServer, raw_request
+from tests.support.servers import LiveServer, raw_request
 
 
 def assert_clean(status: int, body: bytes, expected: set[int]) -> None:
@@ -179,7 +179,7 @@ def test_remote_store_slow(settings):
 
 
 def test_no_release_yet(tmp_path):
-    from fixture_release import make_settings
+    from tests.support.release import make_settings
     from publisher.store import EmbeddedStore
     from publisher.web import create_app
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from web_support import LiveServer
+from tests.support.servers import LiveServer
 
 IN_CI = bool(os.environ.get("CI"))
 VENDOR = Path(__file__).resolve().parents[2] / "publisher" / "web" / "static" / "vendor" / "yasgui"

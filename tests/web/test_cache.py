@@ -5,9 +5,9 @@ import urllib.parse
 
 import pytest
 
-from fixture_release import BASE, make_settings, write_release
+from tests.support.release import BASE, make_settings, write_release
 from publisher.web.cache import Rendered, RenderCache, configured_max_bytes, render_cache
-from web_support import free_port
+from tests.support.servers import free_port
 
 EVAKA_DOC = "/doc/project/kuntien-evaka"
 PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/Project> }} ORDER BY ?p"

@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from fixture_release import BASE, make_settings, write_release
-from test_pages import site, write_rich_release
+from tests.support.release import BASE, make_settings, write_release
+from tests.web.test_pages import site, write_rich_release
 
 LONG_NAME = "Pitkänimisenkuntayhtymänhallintokeskuksenpalvelualueenkehittämisyksikönjaosto" * 2
 

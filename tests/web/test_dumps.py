@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import rdflib
 
-from fixture_release import BASE
+from tests.support.release import BASE
 
 VERSION = "2024-05-01.1"
 

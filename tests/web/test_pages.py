@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fixture_release import BASE, make_settings, write_release
+from tests.support.release import BASE, make_settings, write_release
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "publisher" / "web" / "templates"
 

@@ -6,7 +6,7 @@ import json
 import pytest
 import rdflib
 
-from fixture_release import BASE
+from tests.support.release import BASE
 
 KD = rdflib.Namespace(BASE + "def/")
 EVAKA = rdflib.URIRef(BASE + "id/project/kuntien-evaka")
@@ -141,7 +141,7 @@ def test_base_with_a_path_maps_request_paths(tmp_path):
     """A base URI with a path (https://host/kuntadigi/) served at a server's root."""
     from dataclasses import replace
 
-    from fixture_release import make_settings, write_release
+    from tests.support.release import make_settings, write_release
     from publisher.store import EmbeddedStore
     from publisher.web import create_app
 

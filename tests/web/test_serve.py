@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from fixture_release import BASE
+from tests.support.release import BASE
 from publisher.web.serve import serve
-from web_support import (HEAVY, check_protocol_answer, free_port, protocol_cases, raw_request,
+from tests.support.servers import (HEAVY, check_protocol_answer, free_port, protocol_cases, raw_request,
                          run_protocol_case, runaway_beside_light)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +78,7 @@ def test_serve_answers(settings, workers):
 
 
 def test_serve_without_a_release_says_how_to_build_one(tmp_path, capsys):
-    from fixture_release import make_settings
+    from tests.support.release import make_settings
 
     status = serve(make_settings(tmp_path), port=free_port(), quiet=True)
     assert status == 2

@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from web_support import (LiveServer, check_protocol_answer, free_port, protocol_cases,
+from tests.support.servers import (LiveServer, check_protocol_answer, free_port, protocol_cases,
                          run_protocol_case, runaway_beside_light)
-from fixture_release import BASE
+from tests.support.release import BASE
 
 PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/Project> }} ORDER BY ?p"
 EVAKA = BASE + "id/project/kuntien-evaka"

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from fixture_release import BASE
-from web_support import LiveServer
+from tests.support.release import BASE
+from tests.support.servers import LiveServer
 
 from publisher.config import PROJECT_ROOT
-from publisher.validate import validate_files
+from publisher.shacl.validation import validate_files
 
-FIXTURES = PROJECT_ROOT / "tests" / "validation"
+FIXTURES = PROJECT_ROOT / "tests" / "shacl" / "validation"
 SKOS_DEFECTS = (FIXTURES / "skos-defects.ttl").read_text(encoding="utf-8")
 SH_RESULT = URIRef("http://www.w3.org/ns/shacl#result")
 NOTATION_SHAPES = (FIXTURES / "notation-shapes.ttl").read_text(encoding="utf-8")

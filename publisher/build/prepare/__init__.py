@@ -1,0 +1,1 @@
+"""Preparing records for the mapping: linked resources, municipality codes, organisations."""

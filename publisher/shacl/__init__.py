@@ -1,0 +1,1 @@
+"""SHACL: the compiled engine of the build gate, and validation for data stewards."""

@@ -1,0 +1,1 @@
+"""The compiled SHACL engine: shapes become SPARQL queries that Oxigraph runs."""

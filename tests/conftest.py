@@ -1,0 +1,115 @@
+"""The suite's fixtures: a small release, both stores, the app and live servers.
+
+The `store` fixture is parametrised: every test using it (or `app`, `client`, `live`) runs once
+against the embedded pyoxigraph store and once against a real Oxigraph server started on a
+free loopback port (the `oxigraph` binary from the PyPI package of that name).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from publisher.config import Settings
+from tests.support.release import BASE, make_settings, write_release  # noqa: F401
+from tests.support.servers import LiveServer, OxigraphServer, oxigraph_binary
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "browser: runs a headless Chromium (skipped without one "
+                                       "unless CI is set)")
+
+
+@pytest.fixture(scope="session")
+def release_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    write_release(root / "releases")
+    return root
+
+
+@pytest.fixture(scope="session")
+def settings(release_root) -> Settings:
+    return make_settings(release_root)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    binary = oxigraph_binary()
+    if binary is None:
+        if IN_CI:
+            pytest.fail("the oxigraph server binary is missing (pip install oxigraph)")
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    server = OxigraphServer(binary, tmp_path_factory.mktemp("oxigraph-server"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def embedded_store(settings):
+    from publisher.store import EmbeddedStore
+
+    store = EmbeddedStore(settings)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def remote_store(settings, oxigraph_server):
+    from publisher.store import RemoteStore
+
+    store = RemoteStore(oxigraph_server.url, settings)
+    store.load_release(settings.releases_dir / "latest")
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def store(request):
+    return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture(scope="session")
+def app(store, settings):
+    from publisher.web import create_app
+
+    application = create_app(settings, store)
+    application.config["TESTING"] = True
+    return application
+
+
+def _base_client_class():
+    from flask.testing import FlaskClient
+
+    class BaseUriClient(FlaskClient):
+        """Requests go to the base URI's host unless a base_url is given."""
+
+        def open(self, *args, **kwargs):
+            if not (args and isinstance(args[0], str) and "://" in args[0]):
+                kwargs.setdefault("base_url", BASE)
+            return super().open(*args, **kwargs)
+
+    return BaseUriClient
+
+
+@pytest.fixture()
+def client(app):
+    """A test client on the base URI's host: no link rewriting."""
+    return _base_client_class()(app, app.response_class, use_cookies=False)
+
+
+@pytest.fixture()
+def local_client(app):
+    """A test client on another host (http://localhost/): links are rewritten."""
+    return app.test_client(use_cookies=False)
+
+
+@pytest.fixture(scope="session")
+def live(app):
+    """The app behind a real HTTP server (werkzeug, threaded) on a free loopback port."""
+    server = LiveServer(app)
+    yield server
+    server.stop()

@@ -1,0 +1,94 @@
+"""Ontology documentation: every own term with its three languages; data escaped."""
+from rdflib import Graph
+
+from publisher.config import PROJECT_ROOT
+from publisher.release.docs import ontology_html, shapes_html
+
+
+def test_every_term_documented_in_three_languages() -> None:
+    graph = Graph()
+    for name in ("kuntadigi.ttl", "statuses.ttl"):
+        graph.parse(PROJECT_ROOT / "ontology" / name)
+    page = ontology_html(graph)
+    for term in ("Project", "Municipality", "leadOrganisation", "partnerMunicipality", "firstLine"):
+        assert f'id="{term}"' in page
+    assert "Digitalisaatiohanke" in page and "Digitaliseringsprojekt" in page
+    assert "Päättynyt" in page and "Avslutat" in page and "Ended" in page
+    assert "schema:Project" in page
+
+
+def test_values_from_rdf_are_escaped() -> None:
+    graph = Graph().parse(data="""
+@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<http://e/> a owl:Ontology ; rdfs:label "<script>alert(1)</script>"@en .
+<http://e/C> a owl:Class ; rdfs:label "C & <b>"@en .""", format="turtle")
+    page = ontology_html(graph)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "C &amp; &lt;b&gt;" in page
+
+
+def test_shapes_summary_lists_node_shapes_and_messages() -> None:
+    shapes = Graph().parse(PROJECT_ROOT / "shapes" / "kuntadigi.ttl")
+    page = shapes_html(shapes, "profile")
+    assert 'id="ProjectShape"' in page
+    assert "A project has exactly one status" in page
+
+
+def _ontology_page(lang: str) -> str:
+    graph = Graph()
+    for path in sorted((PROJECT_ROOT / "ontology").glob("*.ttl")):
+        graph.parse(path)
+    return ontology_html(graph, lang=lang)
+
+
+def test_ontology_page_in_finnish_and_swedish() -> None:
+    fi, sv = _ontology_page("fi"), _ontology_page("sv")
+    assert '<html lang="fi">' in fi and "<h2 id=\"classes\">Luokat</h2>" in fi
+    assert "määrittelyjoukko" in fi and "arvojoukko" in fi and ">luokka<" in fi
+    assert "<h2 id=\"properties\">Egenskaper</h2>" in sv and "värdemängd" in sv
+
+
+def test_every_own_term_has_domain_and_range_rows() -> None:
+    page = _ontology_page("en")
+    section = page.split('id="leadOrganisation"', 1)[1].split("</section>", 1)[0]
+    assert "<th>domain</th>" in section and "<th>range</th>" in section
+    assert section.count('<th>label <span class="lang">') == 3
+
+
+def _summaries(name: str, lang: str = "en") -> dict:
+    from publisher.config import load_settings
+    from publisher.release.docs import shape_summaries
+    from publisher.shacl.validation import profile_shapes
+
+    return {s["id"]: s for s in shape_summaries(profile_shapes(load_settings(environ={}), name), lang)}
+
+
+def test_shape_summaries_give_each_check_with_its_message_in_the_language_asked() -> None:
+    concept = _summaries("vocabulary", "sv")["ConceptShape"]
+    assert concept["targets"] == ["skos:Concept"] and concept["label"] == "Begrepp"
+    names = {c["name"]: c for c in concept["checks"]}
+    assert names["kdq:BroaderCycle"]["message"].startswith("Cykel i överbegreppsrelationerna")
+    assert names["kdq:ConceptLabelMissing"]["message"] == "Föredragen term saknas på språket …"
+    assert names["kdq:ConceptPrefLabelUnique"]["path"] == "skos:prefLabel"
+    warnings = _summaries("vocabulary")["ConceptDocumentationShape"]
+    assert {c["severity"] for c in warnings["checks"]} == {"Warning"}
+
+
+def test_the_official_shapes_are_summarised_one_row_per_property() -> None:
+    distribution = _summaries("dcat-ap-3")["dcat:DistributionShape"]
+    assert distribution["targets"] == ["dcat:Distribution"]
+    access = [c for c in distribution["checks"] if c["path"] == "dcat:accessURL"]
+    assert len(access) == 1
+    assert "sh:minCount 1" in access[0]["constraints"] and "access URL" in access[0]["message"]
+    paths = [c["path"] for c in distribution["checks"]]
+    assert len(paths) == len(set(paths))
+
+
+def test_shapes_page_escapes_messages() -> None:
+    shapes = Graph().parse(data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+<http://e/S> a sh:NodeShape ; sh:targetClass <http://e/C> ;
+    sh:property [ sh:path <http://e/p> ; sh:minCount 1 ; sh:message "<img src=x onerror=alert(1)>"@en ] .
+""", format="turtle")
+    page = shapes_html(shapes)
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
