@@ -24,7 +24,7 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from publisher.dumps import GZIP_LEVEL  # noqa: E402
+from publisher.release.dumps import GZIP_LEVEL  # noqa: E402
 
 FORMATS = (("data.trig", RdfFormat.TRIG), ("data.ttl", RdfFormat.TURTLE),
            ("data.rdf", RdfFormat.RDF_XML), ("data.jsonld", RdfFormat.JSON_LD))

@@ -34,7 +34,7 @@ What the text imitates, all in the shapes the real catalogue uses:
 
 People are synthetic, built from syllable lists; municipality names come from the
 reference list and every written form is checked against the municipality index
-(``publisher.municipalities``) before it is used. Titles carry a distinguishing
+(``publisher.build.prepare.municipalities``) before it is used. Titles carry a distinguishing
 token (a syllable word, unique per record), so keys stay unique at any size.
 
 The output is a pure function of (records, seed): same bytes for the same arguments.
@@ -54,8 +54,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
-from publisher.keys import slugify
-from publisher.municipalities import MunicipalityIndex, default_index
+from publisher.build.keys import slugify
+from publisher.build.prepare.municipalities import MunicipalityIndex, default_index
 
 DEFAULT_RECORDS = 142
 DEFAULT_SEED = 4

@@ -27,8 +27,8 @@ from rdflib import Graph
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from publisher.config import load_settings  # noqa: E402
-from publisher.release import gate_store  # noqa: E402
-from publisher.validate import (ValidationOutcome, ontology_graph, report_results,  # noqa: E402
+from publisher.release.publish import gate_store  # noqa: E402
+from publisher.shacl.validation import (ValidationOutcome, ontology_graph, report_results,  # noqa: E402
                                 shapes_graph)
 
 
