@@ -28,8 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from publisher.config import load_settings  # noqa: E402
 from publisher.release.publish import gate_store  # noqa: E402
-from publisher.shacl.validation import (ValidationOutcome, ontology_graph, report_results,  # noqa: E402
-                                shapes_graph)
+from publisher.shacl import Outcome, ontology_graph, report_results, shapes_graph  # noqa: E402
 
 
 def release_settings(release_dir: Path):
@@ -38,7 +37,7 @@ def release_settings(release_dir: Path):
     return dataclasses.replace(load_settings(), base_uri=info["base_uri"])
 
 
-def run_gate(release_dir: Path) -> tuple[float, ValidationOutcome]:
+def run_gate(release_dir: Path) -> tuple[float, Outcome]:
     """Our gate, as `publisher build` runs it, on the release loaded into pyoxigraph."""
     settings = release_settings(release_dir)
     store = pyoxigraph.Store()
@@ -48,7 +47,7 @@ def run_gate(release_dir: Path) -> tuple[float, ValidationOutcome]:
     return time.perf_counter() - started, outcome
 
 
-def run_pyshacl(release_dir: Path) -> tuple[float, ValidationOutcome]:
+def run_pyshacl(release_dir: Path) -> tuple[float, Outcome]:
     """`pyshacl.validate` with the same shapes on the same triples, nothing else."""
     settings = release_settings(release_dir)
     data = Graph()                      # data.nt.gz: the union of the graphs, as triples
@@ -60,10 +59,10 @@ def run_pyshacl(release_dir: Path) -> tuple[float, ValidationOutcome]:
                                            inference="none", advanced=True,
                                            allow_warnings=True)
     seconds = time.perf_counter() - started
-    return seconds, ValidationOutcome(bool(conforms), report_results(report, "en", shapes), report)
+    return seconds, Outcome(bool(conforms), report_results(report, "en", shapes), report)
 
 
-def result_keys(outcome: ValidationOutcome) -> list[list[str | None]]:
+def result_keys(outcome: Outcome) -> list[list[str | None]]:
     """The results as sorted comparable rows (focus, path, value, severity, message, shape)."""
     return sorted([r.focus, r.path, r.value, r.severity, r.message, r.shape]
                   for r in outcome.results)

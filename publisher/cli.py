@@ -22,7 +22,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print JSON Lines records (or the line report) for one source text."""
-    from publisher.build.extract import SourceError, extract_path
+    from publisher.build.extract import SourceError
+    from publisher.build.sources import extract_path
 
     settings = _settings(args)
     try:
@@ -80,7 +81,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     Exit 0 when no result is a violation (warnings and infos never count), 1 with violations,
     2 when an input or a shapes file cannot be used."""
-    from publisher.shacl.validation import ReadLimits, UnreadableInput, profiles_text, validate_files
+    from publisher.shacl import ReadLimits, UnreadableInput, profiles_text, validate_files
 
     settings = _settings(args)
     if args.list_profiles:

@@ -28,6 +28,7 @@ SCHEMA_HTTP = "http://schema.org/"
 VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
+ENTAILMENT = "http://www.w3.org/ns/entailment/"
 SH = "http://www.w3.org/ns/shacl#"
 SPDX = "http://spdx.org/rdf/terms#"
 ADMS = "http://www.w3.org/ns/adms#"
@@ -70,6 +71,12 @@ ONTOLOGY_FILES = ("kuntadigi.ttl", "statuses.ttl", "initiative-kinds.ttl", "them
 def prefixes_for(base_uri: str) -> dict[str, str]:
     """The common prefixes plus ``kd:`` for the vocabulary of this deployment."""
     return {"kd": vocabulary(base_uri), **PREFIXES}
+
+
+def mapping_prefixes(base_uri: str) -> dict[str, str]:
+    """The prefixes every mapping file (``mappings/*.mapping.toml``) writes with: those of
+    :func:`prefixes_for`, but ``schema:`` is the http namespace the published data uses."""
+    return {**prefixes_for(base_uri), "schema": SCHEMA_HTTP}
 
 
 # --------------------------------------------------------------------------- URI patterns

@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
 
+from publisher.build.extract.base import read_source_text
+from publisher.build.mapping import load_mapping
+from publisher.build.prepare.organisations import OrganisationRegistry
+from publisher.build.reference import MAPPING_FILE, codelist_records, organisation_records
 from publisher.config import PROJECT_ROOT, load_settings
-from publisher.build.prepare.link import reference_quads
 
 BASE = "https://data.kuntadigi.example/"
 KD = f"{BASE}def/"
@@ -104,7 +107,9 @@ def test_municipalities_carry_their_official_swedish_names_from_the_code_list() 
     settings = replace(load_settings(environ={}), base_uri=BASE)
     graph = NamedNode(f"{BASE}graph/reference")
     store = Store()
-    store.extend(reference_quads(settings, graph))
+    mapping = load_mapping(MAPPINGS / MAPPING_FILE, BASE)
+    for record in codelist_records(settings):
+        store.extend(mapping.quads(record, graph, {}))
     with (MAPPINGS / "reference" / "municipalities.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 309
@@ -123,9 +128,6 @@ def test_municipalities_carry_their_official_swedish_names_from_the_code_list() 
 
 
 def test_every_place_an_organisation_is_said_to_be_named_names_it() -> None:
-    from publisher.build.extract.base import read_source_text
-    from publisher.build.prepare.link import OrganisationRegistry, organisation_records
-
     registry = OrganisationRegistry.load(MAPPINGS / "organisations.toml")
     for organisation in registry.organisations:
         assert organisation.named_in, organisation.key

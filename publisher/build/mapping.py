@@ -15,9 +15,11 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
+from publisher.vocab import RDF_TYPE, XSD, mapping_prefixes
+
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-RDF_TYPE_TEXT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE_TEXT = f"<{RDF_TYPE}>"
+XSD_STRING = XSD + "string"
 
 # --------------------------------------------------------------- N-Triples terms as text
 # The canonical forms pyoxigraph itself writes, so the text of a build's output does not
@@ -242,8 +244,7 @@ class RecordMapping:
         with path.open("rb") as handle:
             table = tomllib.load(handle)
         self.version: str = str(table.get("version", "0"))
-        self.prefixes = {k: v.replace("{base}", base)
-                         for k, v in table.get("prefixes", {}).items()}
+        self.prefixes = self._prefixes(table.get("prefixes", {}))
         self.nodes = {name: self._node(name, spec)
                       for name, spec in table.get("nodes", {}).items()}
         record = table.get("record", {})
@@ -264,6 +265,17 @@ class RecordMapping:
         self._check()
 
     # ------------------------------------------------------------ parsing
+    def _prefixes(self, own: Mapping[str, str]) -> dict[str, str]:
+        """The publisher's prefixes (`publisher.vocab.mapping_prefixes`), one table for every
+        mapping file, plus the file's own `[prefixes]` (never one of those again)."""
+        prefixes = mapping_prefixes(self.base)
+        for name, namespace in own.items():
+            if name in prefixes:
+                raise MappingError(f"{self.path.name}: [prefixes] {name}: the publisher already "
+                                   f"defines it (publisher/vocab.py); use it without declaring it")
+            prefixes[name] = namespace.replace("{base}", self.base)
+        return prefixes
+
     def expand(self, curie: str, where: str) -> NamedNode:
         """Expand `prefix:local` with the file's prefixes (full IRIs pass through)."""
         if curie.startswith(("http://", "https://", "urn:")):

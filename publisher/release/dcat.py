@@ -34,10 +34,11 @@ from urllib.parse import urlsplit
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 
+from publisher.config import PROJECT_ROOT, Settings
+from publisher.shacl import drop_dangling_property_shapes, validate
+
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
-
-    from publisher.config import Settings
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -845,8 +846,6 @@ def _shapes(files: tuple[tuple[str, int, int], ...]) -> tuple[Graph, int]:
     graph as ill-formed; as they constrain nothing, dropping the dangling references changes
     no result. Returns the graph and the number of references dropped.
     """
-    from publisher.shacl.validation import drop_dangling_property_shapes
-
     graph = Graph()
     for path, _, _ in files:
         graph.parse(path, format="turtle")
@@ -856,21 +855,17 @@ def _shapes(files: tuple[tuple[str, int, int], ...]) -> tuple[Graph, int]:
 def _shapes_dir(settings: "Settings | None") -> Path:
     if settings is not None:
         return Path(settings.shapes_dir) / SHAPES_SUBDIR
-    from publisher.config import PROJECT_ROOT
     return PROJECT_ROOT / "shapes" / SHAPES_SUBDIR
 
 
 def _run(name: str, files: tuple[str, ...], data: Graph, shapes_dir: Path,
          gate: bool) -> ValidationRun:
-    from pyshacl import validate
-
     paths = tuple(str(shapes_dir / f) for f in files)
     for path in paths:
         if not Path(path).is_file():
             raise CatalogError(f"shapes file missing: shapes/{SHAPES_SUBDIR}/{Path(path).name}")
     shapes, dropped = _shapes(_file_keys(Path(p) for p in paths))
-    _, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                            allow_warnings=True, abort_on_first=False, meta_shacl=False)
+    report = validate(data, shapes).report_graph
     counts = {SH.Violation: 0, SH.Warning: 0, SH.Info: 0}
     waived = 0
     messages = []
@@ -914,8 +909,6 @@ def _waived_source(shapes: Graph, source: object) -> bool:
 
 def validation_data(graph: Graph, settings: "Settings | None" = None) -> Graph:
     """The catalogue plus what the reference tables say about the concepts it uses."""
-    from publisher.config import Settings
-
     data = Graph()
     for triple in graph:
         data.add(triple)

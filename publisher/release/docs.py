@@ -6,14 +6,17 @@ concepts. Everything from the RDF is escaped.
 """
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Iterable
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+# SEVERITY_NAMES and shape_summaries are read from here by publisher/web/dumps.py until the
+# web layer imports them from publisher.shacl.
+from publisher.shacl import SEVERITY_NAMES, shape_summaries
+from publisher.shacl.summaries import anchor, by_language
+
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 LANGUAGES = ("fi", "sv", "en")
 HEADINGS = {
@@ -45,14 +48,11 @@ def _text(value: Node | None) -> str:
     return escape(str(value)) if value is not None else ""
 
 
-def _by_language(graph: Graph, subject: Node, predicate: URIRef) -> dict[str, str]:
-    return {value.language: str(value) for value in graph.objects(subject, predicate)
-            if isinstance(value, Literal) and value.language}
 
 
 def _label(graph: Graph, node: Node, lang: str = "en") -> str:
     for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
-        labels = _by_language(graph, node, predicate)
+        labels = by_language(graph, node, predicate)
         if labels:
             return labels.get(lang) or labels.get("en") or next(iter(labels.values()))
     return graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else str(node)
@@ -65,12 +65,10 @@ def _link(graph: Graph, node: Node) -> str:
     return _text(node)
 
 
-def _anchor(node: Node) -> str:
-    return escape(str(node).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
 def _multilingual_rows(graph: Graph, node: Node, predicate: URIRef, heading: str) -> str:
-    values = _by_language(graph, node, predicate)
+    values = by_language(graph, node, predicate)
     return "".join(f'<tr><th>{heading} <span class="lang">{lang}</span></th>'
                    f'<td lang="{lang}">{escape(values[lang])}</td></tr>'
                    for lang in LANGUAGES if lang in values)
@@ -78,7 +76,7 @@ def _multilingual_rows(graph: Graph, node: Node, predicate: URIRef, heading: str
 
 def _definition_predicate(graph: Graph, node: Node) -> URIRef:
     """skos:definition where the term has one, else rdfs:comment."""
-    return SKOS.definition if _by_language(graph, node, SKOS.definition) else RDFS.comment
+    return SKOS.definition if by_language(graph, node, SKOS.definition) else RDFS.comment
 
 
 def _term_section(graph: Graph, node: URIRef, kind: str, examples: Graph | None,
@@ -97,7 +95,7 @@ def _term_section(graph: Graph, node: URIRef, kind: str, examples: Graph | None,
     example = _example(examples, node, kind) if examples is not None else None
     if example:
         rows.append(f"<tr><th>{heading('example')}</th><td><code>{escape(example)}</code></td></tr>")
-    return (f'<section class="term" id="{_anchor(node)}"><h3>{escape(_label(graph, node, lang))} '
+    return (f'<section class="term" id="{anchor(node)}"><h3>{escape(_label(graph, node, lang))} '
             f'<span class="lang">{escape(heading(kind))}</span></h3><table>{"".join(rows)}</table></section>')
 
 
@@ -126,7 +124,7 @@ def ontology_html(graph: Graph, examples: Graph | None = None, lang: str = "en")
     graph.bind("schema", "http://schema.org/", override=True, replace=True)
     ontology = next(graph.subjects(RDF.type, OWL.Ontology), None)
     title = _label(graph, ontology, lang) if ontology is not None else "Vocabulary"
-    description = _by_language(graph, ontology, DCTERMS.description) if ontology is not None else {}
+    description = by_language(graph, ontology, DCTERMS.description) if ontology is not None else {}
     version = graph.value(ontology, OWL.versionInfo) if ontology is not None else None
     classes = _typed(graph, [OWL.Class, RDFS.Class])
     properties = _typed(graph, [OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
@@ -151,125 +149,18 @@ def ontology_html(graph: Graph, examples: Graph | None = None, lang: str = "en")
     for scheme in schemes:
         concepts = sorted(set(graph.subjects(SKOS.inScheme, scheme)), key=str)
         items = "".join(
-            f'<li id="{_anchor(c)}"><code>{escape(str(c))}</code>: '
+            f'<li id="{anchor(c)}"><code>{escape(str(c))}</code>: '
             + " · ".join(f'<span lang="{code}">{escape(v)}</span>'
-                         for code, v in sorted(_by_language(graph, c, SKOS.prefLabel).items()))
+                         for code, v in sorted(by_language(graph, c, SKOS.prefLabel).items()))
             + "".join(f'<br><small lang="{code}">{escape(v)}</small>'
-                      for code, v in sorted(_by_language(graph, c, SKOS.definition).items()))
+                      for code, v in sorted(by_language(graph, c, SKOS.definition).items()))
             + "</li>" for c in concepts)
-        parts.append(f'<section class="term" id="{_anchor(scheme)}"><h3>{escape(_label(graph, scheme, lang))}</h3>'
+        parts.append(f'<section class="term" id="{anchor(scheme)}"><h3>{escape(_label(graph, scheme, lang))}</h3>'
                      f"<table>{_multilingual_rows(graph, scheme, SKOS.prefLabel, HEADINGS['label'][lang])}"
                      f"{_multilingual_rows(graph, scheme, SKOS.definition, HEADINGS['definition'][lang])}</table>"
                      f"<ul>{items}</ul></section>")
     parts.append("</body></html>\n")
     return "".join(parts)
-
-
-# The constraint parameters shown for a property shape, in this order.
-SHAPE_PARAMETERS = ("minCount", "maxCount", "class", "datatype", "nodeKind", "node", "pattern",
-                    "in", "hasValue", "languageIn", "uniqueLang", "minLength", "maxLength",
-                    "minInclusive", "maxInclusive", "qualifiedMinCount", "qualifiedMaxCount")
-SEVERITY_NAMES = {"Violation": {"fi": "virhe", "sv": "fel", "en": "violation"},
-                  "Warning": {"fi": "varoitus", "sv": "varning", "en": "warning"},
-                  "Info": {"fi": "huomautus", "sv": "information", "en": "info"}}
-
-
-def _in_language(graph: Graph, node: Node, predicate: URIRef, lang: str) -> str:
-    """The text in `lang` (else English, else untagged); message variables shown as "…"."""
-    values = _by_language(graph, node, predicate)
-    plain = next((str(v) for v in graph.objects(node, predicate)
-                  if isinstance(v, Literal) and not v.language), "")
-    return re.sub(r"\{[?$]\w+\}", "…", values.get(lang) or values.get("en") or plain)
-
-
-def _severity(graph: Graph, node: Node, inherited: str) -> str:
-    value = graph.value(node, SH.severity)
-    return str(value).rsplit("#", 1)[-1] if value is not None else inherited
-
-
-def _parameter_text(graph: Graph, value: Node) -> str:
-    if isinstance(value, URIRef):
-        return graph.namespace_manager.normalizeUri(value)
-    if isinstance(value, Literal):
-        return str(value)
-    items = list(graph.items(value)) if graph.value(value, RDF.first) is not None else []
-    return "(" + " ".join(_parameter_text(graph, i) for i in items) + ")" if items else "[…]"
-
-
-def _constraints(graph: Graph, shape: Node) -> str:
-    """A property shape's constraints in brief: "sh:minCount 1 · sh:class dcterms:Location"."""
-    parts = [f"{name} {_parameter_text(graph, value)}" for name in SHAPE_PARAMETERS
-             for value in graph.objects(shape, SH[name])]
-    return " · ".join(f"sh:{part}" for part in parts)
-
-
-def _property_check(graph: Graph, prop: Node, severity: str, lang: str) -> dict[str, str]:
-    from publisher.shacl.validation import path_text
-
-    message = _in_language(graph, prop, SH.message, lang)
-    about = " — ".join(x for x in (_in_language(graph, prop, SH.name, lang),
-                                     _in_language(graph, prop, SH.description, lang)) if x)
-    return {"kind": "property", "path": path_text(graph.value(prop, SH.path), graph, graph) or "",
-            "message": message or about, "constraints": _constraints(graph, prop),
-            "severity": _severity(graph, prop, severity), "name": _short_name(graph, prop)}
-
-
-def _sparql_check(graph: Graph, sparql: Node, severity: str, lang: str) -> dict[str, str]:
-    return {"kind": "SPARQL", "path": "", "message": _in_language(graph, sparql, SH.message, lang),
-            "constraints": "", "severity": _severity(graph, sparql, severity),
-            "name": _short_name(graph, sparql)}
-
-
-def _merged(checks: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Checks of one path with one message and severity as one row (the official DCAT-AP
-    shapes give each constraint of a property a shape of its own)."""
-    rows: dict[tuple[str, str, str, str], dict[str, str]] = {}
-    for check in checks:
-        key = (check["kind"], check["path"], check["message"], check["severity"])
-        if key in rows and check["kind"] == "property":
-            row = rows[key]
-            row["constraints"] = " · ".join(x for x in (row["constraints"], check["constraints"]) if x)
-            row["name"] = row["name"] or check["name"]
-        else:
-            rows[key if check["kind"] == "property" else key + (str(len(rows)),)] = dict(check)
-    return list(rows.values())
-
-
-def _shape_label(shapes: Graph, shape: URIRef, lang: str) -> str:
-    labels = _by_language(shapes, shape, RDFS.label)
-    return labels.get(lang) or labels.get("en") or _anchor(shape)
-
-
-def _short_name(shapes: Graph, node: Node) -> str:
-    """A prefixed name, or "" where there is none (long generated IRIs say nothing)."""
-    short = shapes.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else ""
-    return "" if short.startswith("<") else short
-
-
-def shape_summaries(shapes: Graph, lang: str = "en") -> list[dict]:
-    """Each node shape with its targets and its checks (path, message in `lang`, constraints,
-    severity): what a steward reads to know what a profile asks."""
-    nodes = {s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
-    nodes |= {s for s in shapes.subjects(SH.targetClass, None) if isinstance(s, URIRef)}
-    summaries = []
-    for shape in sorted(nodes, key=str):
-        severity = _severity(shapes, shape, "Violation")
-        targets = [shapes.namespace_manager.normalizeUri(t) if isinstance(t, URIRef) else str(t)
-                   for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-                   for t in sorted(shapes.objects(shape, p), key=str)]
-        checks = [_property_check(shapes, p, severity, lang)
-                  for p in sorted(shapes.objects(shape, SH.property),
-                                  key=lambda p: (str(shapes.value(p, SH.path)), str(p)))]
-        checks += [_sparql_check(shapes, q, severity, lang)
-                   for q in sorted(shapes.objects(shape, SH.sparql), key=str)]
-        if any(shapes.value(shape, SH[name]) is not None for name in SHAPE_PARAMETERS):
-            checks.insert(0, {"kind": "node", "path": "", "constraints": _constraints(shapes, shape),
-                              "message": _in_language(shapes, shape, SH.message, lang),
-                              "severity": severity, "name": ""})
-        summaries.append({"id": _anchor(shape), "iri": str(shape), "name": _short_name(shapes, shape),
-                          "label": _shape_label(shapes, shape, lang), "targets": targets,
-                          "severity": severity, "checks": _merged(checks)})
-    return summaries
 
 
 def shapes_html(shapes: Graph, title: str = "SHACL shapes", lang: str = "en") -> str:

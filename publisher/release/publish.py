@@ -5,7 +5,7 @@ gate and wrote every file is renamed to `releases/<version>/`, and only then doe
 `latest` symlink move (an atomic rename). A failed or interrupted build leaves the
 published release untouched.
 
-Before any of that a build takes the releases folder's lock (`publisher/build_lock.py`),
+Before any of that a build takes the releases folder's lock (`publisher/release/lock.py`),
 removes what killed builds left there, and is refused if a source text yields nothing or the
 project count falls too far against the published release (a cut or empty text must not
 replace good data; `allow_shrink` overrides).
@@ -34,14 +34,14 @@ from publisher import __version__
 from publisher.release.lock import LINK_PREFIX, STAGING_PREFIX, build_lock, remove_leftovers
 from publisher.config import Settings
 from publisher.vocab import ONTOLOGY_FILES, read_bundled_rdf, rebase
-from publisher.release.dcat import DatasetStatistics, compute_statistics
+from publisher.release.dcat import (DatasetStatistics, build_catalog, build_void,
+                                    compute_statistics, validate_catalog, write_checksums)
+from publisher.release.docs import ontology_html, shapes_html
 from publisher.release.dumps import DumpCounts, DumpFailed, DumpJob, start_dumps
 from publisher.build.extract import SourceError
-from publisher.build.pipeline import STAGES, PipelineResult, run_pipeline
+from publisher.build.pipeline import PipelineResult, run_pipeline
 from publisher.progress import Progress
-from publisher.shacl.compiled.engine import UnsupportedShapes, validate_store
-from publisher.shacl.validation import (ValidationOutcome, ontology_graph, shapes_graph, to_rdflib,
-                                validate_graph)
+from publisher.shacl import Outcome, shapes_graph, to_rdflib, validate
 
 log = logging.getLogger("publisher.release.publish")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -66,7 +66,7 @@ PREFIXES = {
 class BuildFailed(Exception):
     """The SHACL gate found violations: nothing was published."""
 
-    def __init__(self, outcome: ValidationOutcome, staging: Path | None = None) -> None:
+    def __init__(self, outcome: Outcome, staging: Path | None = None) -> None:
         super().__init__(f"{len(outcome.violations)} SHACL violation(s)")
         self.outcome = outcome
         self.staging = staging
@@ -138,7 +138,7 @@ class ReleaseResult:
     version: str
     triples: int
     projects: int
-    outcome: ValidationOutcome
+    outcome: Outcome
 
 
 def prefixes(settings: Settings) -> dict[str, str]:
@@ -157,47 +157,18 @@ def new_version(releases_dir: Path, now: datetime) -> str:
 
 # ---------------------------------------------------------------- the gate
 
-def gate_store(store: Store, settings: Settings) -> ValidationOutcome:
+def gate_store(store: Store, settings: Settings) -> Outcome:
     """Validate every graph of the store (data, reference data and vocabulary together) with
-    the data profile: by the compiled engine on the store itself, or by pyshacl on an rdflib
-    copy if the shapes use something the engine does not compile (the reports are equal)."""
-    shapes = shapes_graph(settings, ["kuntadigi"])
-    try:
-        return validate_store(store, shapes)
-    except UnsupportedShapes as reason:
-        log.warning("SHACL gate through pyshacl: %s", reason)
-    data = to_rdflib(q.triple for q in store)
-    return validate_graph(data, shapes, ontology_graph(settings))
-
-
-def gate(result: PipelineResult, settings: Settings) -> ValidationOutcome:
-    """The SHACL gate of a build; each focus is located in the source texts."""
-    outcome = gate_store(result.store, settings)
-    outcome.sources = source_spans(result, {r.focus for r in outcome.results}, settings)
+    the data profile, each focus located in the source texts the data records."""
+    outcome = validate(store, shapes_graph(settings, ["kuntadigi"]), base_uri=settings.base_uri)
+    for shape, reason in outcome.by_pyshacl.items():
+        log.warning("SHACL gate through pyshacl: %s: %s", shape, reason)
     return outcome
 
 
-def source_spans(result: PipelineResult, focuses: set[str],
-                 settings: Settings) -> dict[str, str]:
-    """For each focus IRI: the source document and lines of the project(s) it belongs to."""
-    projects: dict[str, str] = {}
-    for document in result.documents:
-        for record in document.records:
-            iri = f"{settings.base_uri}id/project/{record['key']}"
-            projects[iri] = (f"{document.path.name} lines "
-                             f"{record.get('first_line')}–{record.get('last_line')}")
-    spans: dict[str, str] = {}
-    for focus in focuses:
-        owner = focus.split("#", 1)[0]
-        if owner in projects:
-            spans[focus] = projects[owner]
-        elif focus.startswith(("http://", "https://")):
-            referrers = {projects[owner_of] for q in
-                         result.store.quads_for_pattern(None, None, NamedNode(focus), None)
-                         if (owner_of := q.subject.value.split("#", 1)[0]) in projects}
-            if referrers:
-                spans[focus] = "; ".join(sorted(referrers))
-    return spans
+def gate(result: PipelineResult, settings: Settings) -> Outcome:
+    """The SHACL gate of a build."""
+    return gate_store(result.store, settings)
 
 
 # ---------------------------------------------------------------- writing
@@ -235,8 +206,6 @@ def example_triples(store: Store, ontology: RdfGraph) -> list[Any]:
 
 def write_documentation(folder: Path, store: Store) -> None:
     """The vocabulary and the data profile as HTML pages, with examples from this release."""
-    from publisher.release.docs import ontology_html, shapes_html
-
     ontology = RdfGraph().parse(folder / "ontology.ttl", format="turtle")
     examples = to_rdflib(example_triples(store, ontology))
     (folder / "ontology.html").write_text(ontology_html(ontology, examples), encoding="utf-8")
@@ -245,7 +214,7 @@ def write_documentation(folder: Path, store: Store) -> None:
                                         encoding="utf-8")
 
 
-def write_report(folder: Path, result: PipelineResult, outcome: ValidationOutcome) -> None:
+def write_report(folder: Path, result: PipelineResult, outcome: Outcome) -> None:
     """The build report: every source line accounted for, every problem, the gate's counts."""
     report = {
         "build": result.build_key,
@@ -302,8 +271,6 @@ def write_metadata(folder: Path, settings: Settings, version: str, store: Store,
                    issued: datetime, modified: datetime,
                    statistics: DatasetStatistics | None = None) -> None:
     """DCAT-AP catalogue (gated by the official shapes), VoID and checksums, in that order."""
-    from publisher.release.dcat import build_catalog, build_void, validate_catalog, write_checksums
-
     statistics = statistics or dataset_statistics(store, settings)
     catalog = build_catalog(settings, version, folder, issued, modified, statistics)
     conforms, report = validate_catalog(catalog, settings)
@@ -348,7 +315,7 @@ def check_sources(result: PipelineResult) -> None:
     for document in result.documents:
         if document.content_records():
             continue
-        stage = STAGES[document.extractor]
+        stage = document.family
         lines = len(document.extraction.line_accounts)
         what = "the text is empty or blank" if not lines else f"{lines} non-empty lines"
         empty.append(f"source {document.path} ({document.extractor} extractor) yields "

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from publisher.build.extract import extract_path
 from publisher.build.extract.base import read_source_text
 from publisher.build.extract.catalogue import extract_catalogue
 from publisher.build.prepare.municipalities import default_index
+from publisher.build.sources import extract_path
 
 PROJECT = Path(__file__).resolve().parents[2]
 GEN_PATH = PROJECT / "bench/gen.py"

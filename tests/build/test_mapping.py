@@ -2,14 +2,16 @@
 mapping on a hand-written record."""
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Store
 
 from publisher.config import PROJECT_ROOT
-from publisher.build.prepare.link import DocumentContext, prepare_record
 from publisher.build.mapping import MappingError, load_mapping
+from publisher.build.prepare.catalogue import prepare_record
+from publisher.build.prepare.context import DocumentContext
 
 BASE = "https://example.test/"
 G = NamedNode(BASE + "graph/doc")
@@ -73,6 +75,32 @@ def test_unknown_prefix_names_file_and_node(tmp_path: Path) -> None:
 iri = "{base}x"
 properties = [ { predicate = "nope:p", value = "{a}" } ]
 """, r"m.toml: \[nodes.thing\] property 1: unknown prefix")
+
+
+def test_the_publishers_prefixes_need_no_declaration(tmp_path: Path) -> None:
+    mapping = load_mapping(write(tmp_path, """
+[nodes.thing]
+iri = "{base}id/thing/{key}"
+classes = ["kd:Project"]
+properties = [ { predicate = "schema:funding", iri = "{base}id/programme/p" } ]
+"""), BASE)
+    assert {(q.predicate.value, q.object.value) for q in mapping.quads({"key": "a"}, G, {})} == {
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", KD + "Project"),
+        ("http://schema.org/funding", BASE + "id/programme/p")}
+
+
+def test_a_file_may_not_declare_one_of_the_publishers_prefixes_again(tmp_path: Path) -> None:
+    refused_when_read(tmp_path, """
+[prefixes]
+dcterms = "http://purl.org/dc/terms/"
+[nodes.thing]
+iri = "{base}x"
+""", r"m.toml: \[prefixes\] dcterms: the publisher already defines it")
+
+
+def test_no_mapping_file_repeats_the_prefix_table() -> None:
+    for path in (PROJECT_ROOT / "mappings").glob("*.mapping.toml"):
+        assert "prefixes" not in tomllib.loads(path.read_text(encoding="utf-8")), path.name
 
 
 def test_unknown_node_reference(tmp_path: Path) -> None:

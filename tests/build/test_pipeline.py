@@ -9,7 +9,7 @@ import pytest
 from pyoxigraph import Store
 
 from publisher.config import PROJECT_ROOT, load_settings
-from publisher.build.pipeline import STAGES, run_pipeline
+from publisher.build.pipeline import run_pipeline
 from publisher.release.publish import gate
 
 BASE = "https://data.kuntadigi.example/"
@@ -42,11 +42,6 @@ def ask(store: Store, where: str) -> bool:
 def select(store: Store, query: str) -> list[tuple]:
     return [tuple(None if v is None else v.value for v in row)
             for row in store.query(PREFIXES + query, use_default_graph_as_union=True)]
-
-
-def test_a_stage_per_extractor():
-    assert STAGES["catalogue"].mapping_file == "catalogue.mapping.toml"
-    assert STAGES["page"].mapping_file == "page.mapping.toml"
 
 
 def test_evaka_is_one_resource_with_both_languages_and_both_sources(built):

@@ -8,7 +8,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from publisher.config import PROJECT_ROOT
-from publisher.build.extract import extract_path, read_source_text
+from publisher.build.extract import read_source_text
+from publisher.build.sources import extract_path
 from publisher.build.themes import (TITLE_ROLES, TextLine, ThemeRulesError, ThemeText, assign,
                               assign_all, load_theme_rules, report)
 

@@ -11,8 +11,8 @@ from pyoxigraph import Store
 
 from publisher.config import PROJECT_ROOT
 from publisher.release.dumps import DumpFailed, start_dumps
-from publisher.build.extract import extract_path
-from publisher.build.pipeline import DocumentResult, PipelineResult
+from publisher.build.pipeline import PipelineResult
+from publisher.build.sources import DocumentResult, extract_path
 from publisher.release.publish import (ReleaseIOError, ReleaseRefused, check_shrink, check_sources,
                                open_staging)
 

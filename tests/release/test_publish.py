@@ -103,7 +103,7 @@ kds:ImpossibleShape a sh:NodeShape ; sh:targetClass kd:Project ;
         build_release(settings)
     text = failure.value.explain()
     assert "needs kd:doesNotExist" in text
-    assert "cat.txt lines 1–6" in text  # the violation names the source span
+    assert "(Source: cat 1–6)" in text  # the violation names the source document and lines
     assert (settings.releases_dir / "latest").resolve() == good.path.resolve()
     left = {p.name for p in settings.releases_dir.iterdir()} - {LOCK_NAME}
     assert sorted(left) == sorted(["latest", good.version])

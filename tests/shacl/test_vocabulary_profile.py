@@ -8,7 +8,7 @@ import pytest
 from rdflib import RDF, Graph, Namespace
 
 from publisher.config import PROJECT_ROOT, load_settings
-from publisher.shacl.validation import shapes_graph, validate_files, validate_graph
+from publisher.shacl import shapes_graph, validate, validate_files
 from tests.shacl.validation.expected import expected, fixture, found
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -28,15 +28,10 @@ ex:{name} a skos:Concept ; skos:inScheme ex:s ;
 """
 
 
-@pytest.fixture(scope="module")
-def settings():
-    return load_settings(environ={})
-
-
 def check(turtle: str, languages=("fi", "sv", "en")):
     settings = replace(load_settings(environ={}), required_languages=languages)
     data = Graph().parse(data=PREFIXES + turtle, format="turtle")
-    return validate_graph(data, shapes_graph(settings, ["vocabulary"]))
+    return validate(data, shapes_graph(settings, ["vocabulary"]))
 
 
 def messages(outcome, severity="Violation") -> str:
@@ -177,8 +172,8 @@ def test_required_languages_are_configurable() -> None:
 
 def test_messages_in_finnish_and_swedish(settings) -> None:
     data = Graph().parse(data=PREFIXES + 'ex:a a skos:Concept ; skos:inScheme ex:s .', format="turtle")
-    fi = validate_graph(data, shapes_graph(settings, ["vocabulary"]), lang="fi")
-    sv = validate_graph(data, shapes_graph(settings, ["vocabulary"]), lang="sv")
+    fi = validate(data, shapes_graph(settings, ["vocabulary"]), lang="fi")
+    sv = validate(data, shapes_graph(settings, ["vocabulary"]), lang="sv")
     assert "Suositettava termi puuttuu kieleltä sv" in messages(fi)
     assert "Föredragen term saknas på språket en" in messages(sv)
 

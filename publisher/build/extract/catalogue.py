@@ -22,58 +22,10 @@ The work is split into three passes, each a handful of small functions:
 1. `classify_line` gives every line a kind (status, marker, partners, list item …);
 2. `segment` groups the lines into record drafts, remembering each line's role;
 3. `build_record` reads the fields of a draft (partners, contacts, description …).
-The word lists live in `mappings/catalogue-rules.toml` (see `rules.py`).
+The word lists live in `mappings/catalogue-rules.toml` (see `catalogue_rules.py`).
 
-Record fields (one JSON object per record, in source order)
------------------------------------------------------------
-``title``            str | null — the title line without its "N." prefix; null when the
-                     record has none (it starts with its status line or its text).
-``number``           int | null — the "N." of the title; numbering restarts per lead.
-``language``         "fi" | "sv" — the language of the title and description.
-``ended``            bool — a status line ("HANKE ON PÄÄTTYNYT.") is present.
-``status_text``      str | null — that status line as written.
-``lead_organisation`` {"name": str, "code": str | null} | null — the organisation of the
-                     first contact person; a municipality by its official Finnish name
-                     and three-digit code ("Maalahden kunta" → {"name": "Maalahti",
-                     "code": "475"}), another organisation by its name as written with
-                     code null. Without a contact person it is read from the numbering
-                     (N. after N-1. of the same group), a contact address (mikkeli.fi),
-                     the title or the text; ``lead_organisation_source`` says which
-                     ("contact", "numbering", "contact-domain", "title", "description",
-                     null).
-``partner_municipalities`` [{"name", "code"}] — official name and code of every municipality
-                     named as a partner ("Muut kunnat:", "Mukana …", members of a joint
-                     authority in parentheses), once each, in order, without the lead.
-``partner_organisations`` [str] — the other partners as written ("Savon ICT-palvelut Oy",
-                     "Kuusiokuntien sosiaali- ja terveyskuntayhtymä, KuusSote").
-``partners_as_written`` [{"as_written", "line", "code", "method", ["member_of"]}] — every
-                     partner mention with its line and how it was linked (exact, swedish,
-                     inflected, suffixed, near-miss, or null when it is no municipality).
-``contacts``         [{"name", "organisation"}] — the contact people in order;
-                     ``organisation`` is written as in the text ("Maalahden kunta"); the
-                     person entries of ``contact_points`` add the official municipality
-                     name (``organisation``) and ``organisation_code`` for linking.
-``contact_points``   [{"kind": "person" | "url" | "email" | "link-text" | "unreadable",
-                     "line", …}] — everything the contact block lists, people included.
-``urls``             [str] — links written anywhere in the record, as written, once each;
-                     ``urls_normalised`` the same with "https://" before a bare "www.".
-``emails``           [str] — e-mail addresses, "x(a)y.fi" written as "x@y.fi".
-``link_texts``       [str] — link texts standing for a contact ("Hankkeen nettisivut").
-``description``      [block] — the text before the first heading. A block is either
-                     {"type": "paragraph", "text": str} (hard-wrapped lines joined with
-                     single spaces) or {"type": "list", "ordered": bool, "items": [str]}
-                     ("- " and "• " lists are unordered; "1." and "a)" lists ordered; an
-                     item is the text after its marker).
-``sections``         [{"heading": str, "items": [block]}] — each heading as written
-                     ("Mikä muuttuu?", "Hankkeen tuotokset:") with the blocks up to the
-                     next heading, in the same block shape as the description.
-``source``           {"document": file name, "first_line": int, "last_line": int} —
-                     1-based and inclusive: from the record's first line (status line or
-                     title) to its last contact or link line (or its last partner line
-                     when a partner list follows the contacts).
-``key``              str — the record's URI key (unique in the document).
-``complete``         bool — false when the record could not be finished (the report
-                     lists it with its lines).
+The records (one JSON object per record, in source order) are `CatalogueRecord` of the
+record contract, `publisher/build/records.py`, documented there field by field.
 """
 from __future__ import annotations
 

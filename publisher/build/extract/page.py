@@ -20,7 +20,8 @@ figures) and the report says so.
 Records carry a `type`: document, initiative, person, figure or concept. Each has a
 `source` line span; initiatives and figures also a list of `spans`, one per place the
 page presents them. People and figures refer to initiatives by record index
-(`initiative_refs`), resolved to URIs by the pipeline after merging.
+(`initiative_refs`), resolved to URIs after merging. The fields of each kind are the record
+contract's (`PageRecord`, `InitiativeRecord`, … in `publisher/build/records.py`).
 """
 from __future__ import annotations
 

@@ -1,1 +1,2 @@
-"""The compiled SHACL engine: shapes become SPARQL queries that Oxigraph runs."""
+"""The compiled SHACL engine: shapes become SPARQL queries that Oxigraph runs, one module per
+constraint family as in pySHACL."""

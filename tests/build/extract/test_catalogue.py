@@ -12,13 +12,12 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from publisher.build.extract import (EXTRACTORS, Extraction, Problem, SourceError, extract_path,
-                               read_source_text)
+from publisher.build.extract import Extraction, Problem, SourceError, read_source_text
 from publisher.build.extract.catalogue import ends_sentence, extract_catalogue
+from publisher.build.sources import extract_path
 
 PROJECT = Path(__file__).resolve().parents[3]
 CATALOGUE = PROJECT / "mappings/sources/004_f0ab20c46da3f21c.txt"
@@ -629,19 +628,6 @@ def test_read_source_text_handles_bom_crlf_and_missing_final_newline(tmp_path):
     path = tmp_path / "crlf.txt"
     path.write_bytes("\ufeffA\r\nB\r\nC".encode("utf-8"))
     assert read_source_text(path) == ["A", "B", "C"]
-
-
-def test_extractor_is_chosen_from_the_source_registry(tmp_path):
-    path = tmp_path / "sivu.txt"
-    path.write_text("Otsikko\nTeksti.\n", encoding="utf-8")
-    settings = SimpleNamespace(sources=[SimpleNamespace(path=path, extractor="page")])
-    ex = extract_path(path, settings)
-    assert ex.extractor == "page" and [r["type"] for r in ex.records] == ["document"]
-    assert extract_path(path, None).extractor == "catalogue"
-    assert extract_path(path, settings, extractor="catalogue").extractor == "catalogue"
-    with pytest.raises(SourceError):
-        extract_path(path, extractor="nonexistent")
-    assert {"catalogue", "page"} <= set(EXTRACTORS)
 
 
 # ------------------------------------------------------------------- building blocks

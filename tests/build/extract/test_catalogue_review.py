@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from publisher.build.extract import Extraction, extract_path
+from publisher.build.extract import Extraction
 from publisher.build.extract.catalogue import extract_catalogue
+from publisher.build.sources import extract_path
 
 PROJECT = Path(__file__).resolve().parents[3]
 CATALOGUE = PROJECT / "mappings/sources/004_f0ab20c46da3f21c.txt"

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from publisher.build.extract import Extraction, extract_path
+from publisher.build.extract import Extraction
 from publisher.build.extract.page import classify, extract_page, iso_date
 from publisher.build.extract.page_rules import load_page_rules
+from publisher.build.sources import extract_path
 
 PROJECT = Path(__file__).resolve().parents[3]
 SOURCES = PROJECT / "mappings/sources"
