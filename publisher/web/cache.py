@@ -1,37 +1,63 @@
-"""Answers rendered once per release and replayed.
+"""HTTP caching tied to the release: ETags, the headers that let clients and proxies keep an
+answer, 304s, and the one answer cache of the process.
 
 A release never changes once published, so the same request on the same release gets the
-same bytes. One cache per process keeps such answers in a bounded LRU: :func:`answered` /
-:func:`remember` keep a representation (a /doc page in one format and language, a SPARQL
-result) keyed by its ETag — which :func:`publisher.web.common.etag_for` derives from the
-release version — plus the host and path it was asked on, so any request negotiating the
-same representation reuses it. Beyond it, ``ETag`` and ``Cache-Control`` let a reverse
-proxy or a CDN keep answers too.
+same bytes. One cache per process keeps such answers in a bounded LRU, keyed by their ETag
+— which :func:`etag_of` derives from the release version — plus the host and path they were
+asked on, so any request negotiating the same representation reuses them. Beyond it,
+``ETag`` and ``Cache-Control`` let a reverse proxy or a CDN keep answers too.
 
 A new release gives new keys, so old answers are never replayed; they age out. The cache is
 derived state only: any process can drop it at any time and processes behind a load
 balancer need not agree, so the app still scales out. ``PUBLISHER_RESPONSE_CACHE_BYTES``
 (default 64 MiB, 0 turns caching off) is the memory per process.
+
+Framework-neutral: Flask routes use it through :mod:`publisher.web.answers`, the SPARQL
+protocol function (:mod:`publisher.web.sparql_protocol`) directly.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable
+from typing import Any, Hashable, Iterable
 
-from flask import Response, current_app, request
-
-from publisher.web.common import not_modified
+from werkzeug.http import parse_etags
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024
+#: Seconds a client or a proxy may keep an answer of the release without asking again.
+CACHE_SECONDS = 300
 _ENVIRONMENT = "PUBLISHER_RESPONSE_CACHE_BYTES"
-_EXTENSION = "publisher.render-cache"
 #: Headers of a rendered answer worth replaying (the rest is added per request).
 _KEPT = {"content-type", "etag", "cache-control", "last-modified", "vary", "link",
          "content-location", "x-result-truncated", "x-result-limit"}
+
+
+def etag_of(version: str, *parts: Any) -> str:
+    """The ETag of a representation of release ``version`` described by ``parts``."""
+    seed = "\x1f".join([version, *[str(p) for p in parts]])
+    return hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+
+def not_modified_headers(etag: str) -> list[tuple[str, str]]:
+    """The headers of a 304 for ``etag``: the ETag and how long to keep the answer."""
+    return [("ETag", f'"{etag}"'), ("Cache-Control", f"public, max-age={CACHE_SECONDS}")]
+
+
+def cache_headers(etag: str, last_modified: str | None) -> list[tuple[str, str]]:
+    """What makes an answer of the release cacheable: its ETag, max-age, Last-Modified."""
+    headers = not_modified_headers(etag)
+    if last_modified:
+        headers.append(("Last-Modified", last_modified))
+    return headers
+
+
+def unchanged(etag: str | None, method: str, if_none_match: str | None) -> bool:
+    """Whether the client's If-None-Match already names this representation (then: 304)."""
+    return bool(etag) and method in {"GET", "HEAD"} and parse_etags(if_none_match).contains(etag)
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,12 @@ class Rendered:
     status: int
     body: bytes
     headers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, status: int, body: bytes, headers: Iterable[tuple[str, str]]) -> Rendered:
+        """An answer with only the headers worth replaying."""
+        return cls(status, body, tuple((name, value) for name, value in headers
+                                       if name.lower() in _KEPT))
 
     @property
     def size(self) -> int:
@@ -117,61 +149,3 @@ def configured_max_bytes(settings: Any) -> int:
             raise ValueError(f"{_ENVIRONMENT}={raw!r} is not a number of bytes") from None
     configured = getattr(getattr(settings, "limits", None), "response_cache_bytes", None)
     return configured if isinstance(configured, int) else DEFAULT_MAX_BYTES
-
-
-def render_cache() -> RenderCache:
-    """The app's cache, made on first use from its settings."""
-    extensions = current_app.extensions
-    cache = extensions.get(_EXTENSION)
-    if cache is None:
-        settings = extensions["publisher"].settings
-        cache = extensions.setdefault(_EXTENSION,
-                                      RenderCache(configured_max_bytes(settings)))
-    return cache
-
-
-def request_key(kind: str, etag: str | None, *parts: Hashable) -> tuple | None:
-    """The key of this request's answer: the ETag (release and representation), the host
-    and path it was asked on (links in pages depend on them), and ``parts``."""
-    if not etag:
-        return None
-    return (kind, etag, request.host_url, request.full_path, *parts)
-
-
-def answered(etag: str | None, key: tuple | None) -> Response | None:
-    """A 304 when the client already holds this representation, else the remembered
-    answer, else None (the caller renders it)."""
-    unchanged = not_modified(etag)
-    return unchanged if unchanged is not None else replay(key)
-
-
-def replay(key: tuple | None) -> Response | None:
-    """The remembered answer for ``key``, or None."""
-    if key is None:
-        return None
-    entry = render_cache().get(key)
-    if entry is None:
-        return None
-    response = Response(entry.body, status=entry.status)
-    response.headers.clear()
-    for name, value in entry.headers:
-        response.headers.add(name, value)
-    return response
-
-
-def remember(key: tuple | None, response: Response) -> Response:
-    """Keep a successful, complete answer for ``key``; returns the response unchanged."""
-    if key is None or response.status_code != 200 or response.direct_passthrough:
-        return response
-    headers = tuple((name, value) for name, value in response.headers.items()
-                    if name.lower() in _KEPT)
-    render_cache().put(key, Rendered(response.status_code, response.get_data(), headers))
-    return response
-
-
-def answer_once(kind: str, etag: str | None, render: Callable[[], Response]) -> Response:
-    """The answer for this request: a 304 or the remembered answer when there is one,
-    else ``render()`` (which sets the caching headers), remembered for the release."""
-    key = request_key(kind, etag)
-    hit = answered(etag, key)
-    return hit if hit is not None else remember(key, render())

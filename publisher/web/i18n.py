@@ -4,6 +4,9 @@ Every interface text exists in all three languages (a test reads the templates a
 labels of our own terms come from the ontology, these only cover terms we reuse."""
 from __future__ import annotations
 
+from publisher.vocab import (DCAT, DCTERMS, EU_LANGUAGE, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA,
+                             SCHEMA_HTTP, SKOS, VANN, VCARD)
+
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "fi"
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
@@ -302,20 +305,6 @@ def error_title(status: int, lang: str) -> str | None:
     return text(key, lang) if key in _TEXTS else None
 
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-PROV = "http://www.w3.org/ns/prov#"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "http://schema.org/"
-VANN = "http://purl.org/vocab/vann/"
-EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-
 # Labels of external terms that appear on the pages (own terms take theirs from the ontology).
 _TERMS: dict[str, tuple[str, str, str]] = {
     # classes
@@ -326,9 +315,9 @@ _TERMS: dict[str, tuple[str, str, str]] = {
     VCARD + "Kind": ("yhteystieto", "kontakt", "contact"),
     FOAF + "Document": ("asiakirja", "dokument", "document"),
     FOAF + "Agent": ("toimija", "aktör", "agent"),
-    SCHEMA + "WebPage": ("verkkosivu", "webbsida", "web page"),
-    SCHEMA + "Article": ("artikkeli", "artikel", "article"),
-    SCHEMA + "BlogPosting": ("blogikirjoitus", "blogginlägg", "blog post"),
+    SCHEMA_HTTP + "WebPage": ("verkkosivu", "webbsida", "web page"),
+    SCHEMA_HTTP + "Article": ("artikkeli", "artikel", "article"),
+    SCHEMA_HTTP + "BlogPosting": ("blogikirjoitus", "blogginlägg", "blog post"),
     PROV + "Derivation": ("lähdeviite", "källhänvisning", "derivation"),
     PROV + "Activity": ("toiminto", "aktivitet", "activity"),
     PROV + "Entity": ("entiteetti", "entitet", "entity"),
@@ -372,21 +361,21 @@ _TERMS: dict[str, tuple[str, str, str]] = {
     SKOS + "exactMatch": ("täsmällinen vastine", "exakt motsvarighet", "exact match"),
     SKOS + "relatedMatch": ("liittyvä vastine", "relaterad motsvarighet", "related match"),
     SKOS + "notation": ("koodi", "kod", "notation"),
-    DCT + "title": ("otsikko", "titel", "title"),
-    DCT + "description": ("kuvaus", "beskrivning", "description"),
-    DCT + "identifier": ("tunniste", "identifierare", "identifier"),
-    DCT + "language": ("kieli", "språk", "language"),
-    DCT + "subject": ("aihe", "ämne", "subject"),
-    DCT + "publisher": ("julkaisija", "utgivare", "publisher"),
-    DCT + "creator": ("tekijä", "skapare", "creator"),
-    DCT + "extent": ("laajuus", "omfång", "extent"),
-    DCT + "modified": ("muokattu", "ändrad", "modified"),
-    DCT + "issued": ("julkaistu", "utgiven", "issued"),
-    DCT + "date": ("päivämäärä", "datum", "date"),
-    DCT + "isPartOf": ("osa kokonaisuutta", "del av", "is part of"),
-    DCT + "hasPart": ("osa", "har del", "has part"),
-    DCT + "license": ("lisenssi", "licens", "licence"),
-    DCT + "source": ("lähde", "källa", "source"),
+    DCTERMS + "title": ("otsikko", "titel", "title"),
+    DCTERMS + "description": ("kuvaus", "beskrivning", "description"),
+    DCTERMS + "identifier": ("tunniste", "identifierare", "identifier"),
+    DCTERMS + "language": ("kieli", "språk", "language"),
+    DCTERMS + "subject": ("aihe", "ämne", "subject"),
+    DCTERMS + "publisher": ("julkaisija", "utgivare", "publisher"),
+    DCTERMS + "creator": ("tekijä", "skapare", "creator"),
+    DCTERMS + "extent": ("laajuus", "omfång", "extent"),
+    DCTERMS + "modified": ("muokattu", "ändrad", "modified"),
+    DCTERMS + "issued": ("julkaistu", "utgiven", "issued"),
+    DCTERMS + "date": ("päivämäärä", "datum", "date"),
+    DCTERMS + "isPartOf": ("osa kokonaisuutta", "del av", "is part of"),
+    DCTERMS + "hasPart": ("osa", "har del", "has part"),
+    DCTERMS + "license": ("lisenssi", "licens", "licence"),
+    DCTERMS + "source": ("lähde", "källa", "source"),
     DCAT + "contactPoint": ("yhteyshenkilö", "kontaktperson", "contact point"),
     FOAF + "page": ("verkkosivu", "webbsida", "web page"),
     FOAF + "name": ("nimi", "namn", "name"),
@@ -405,18 +394,18 @@ _TERMS: dict[str, tuple[str, str, str]] = {
     VCARD + "hasURL": ("verkkosivu", "webbadress", "web address"),
     VCARD + "role": ("tehtävä", "roll", "role"),
     ORG + "memberOf": ("organisaatio", "organisation", "member of"),
-    SCHEMA + "about": ("aihe", "handlar om", "about"),
-    SCHEMA + "author": ("kirjoittaja", "författare", "author"),
-    SCHEMA + "startDate": ("alkaa", "startdatum", "start date"),
-    SCHEMA + "endDate": ("päättyy", "slutdatum", "end date"),
-    SCHEMA + "funder": ("rahoittaja", "finansiär", "funder"),
-    SCHEMA + "funding": ("rahoitus", "finansiering", "funding"),
-    SCHEMA + "genre": ("laji", "genre", "genre"),
-    SCHEMA + "keywords": ("avainsanat", "nyckelord", "keywords"),
-    SCHEMA + "knowsAbout": ("asiantuntemus", "sakkunskap", "knows about"),
-    SCHEMA + "unitText": ("yksikkö", "enhet", "unit"),
-    SCHEMA + "value": ("arvo", "värde", "value"),
-    SCHEMA + "name": ("nimi", "namn", "name"),
+    SCHEMA_HTTP + "about": ("aihe", "handlar om", "about"),
+    SCHEMA_HTTP + "author": ("kirjoittaja", "författare", "author"),
+    SCHEMA_HTTP + "startDate": ("alkaa", "startdatum", "start date"),
+    SCHEMA_HTTP + "endDate": ("päättyy", "slutdatum", "end date"),
+    SCHEMA_HTTP + "funder": ("rahoittaja", "finansiär", "funder"),
+    SCHEMA_HTTP + "funding": ("rahoitus", "finansiering", "funding"),
+    SCHEMA_HTTP + "genre": ("laji", "genre", "genre"),
+    SCHEMA_HTTP + "keywords": ("avainsanat", "nyckelord", "keywords"),
+    SCHEMA_HTTP + "knowsAbout": ("asiantuntemus", "sakkunskap", "knows about"),
+    SCHEMA_HTTP + "unitText": ("yksikkö", "enhet", "unit"),
+    SCHEMA_HTTP + "value": ("arvo", "värde", "value"),
+    SCHEMA_HTTP + "name": ("nimi", "namn", "name"),
     VANN + "preferredNamespacePrefix": ("suositeltu etuliite", "rekommenderat prefix",
                                         "preferred namespace prefix"),
     VANN + "preferredNamespaceUri": ("nimiavaruus", "namnrymd", "namespace"),
@@ -429,8 +418,8 @@ _TERMS: dict[str, tuple[str, str, str]] = {
 
 def _with_https_schema(terms: dict[str, tuple[str, str, str]]) -> dict[str, tuple[str, str, str]]:
     """schema.org terms are written with both http and https in the wild."""
-    extra = {"https://schema.org/" + iri[len(SCHEMA):]: row for iri, row in terms.items()
-             if iri.startswith(SCHEMA)}
+    extra = {SCHEMA + iri[len(SCHEMA_HTTP):]: row for iri, row in terms.items()
+             if iri.startswith(SCHEMA_HTTP)}
     return {**terms, **extra}
 
 

@@ -13,9 +13,7 @@ failure that says what to install.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -24,63 +22,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import IN_CI, browser_binaries, console_errors, new_driver
+from tests.support.hostile import write_hostile_release
 from tests.support.servers import LiveServer
 
-IN_CI = bool(os.environ.get("CI"))
 VENDOR = Path(__file__).resolve().parents[2] / "publisher" / "web" / "static" / "vendor" / "yasgui"
-
-
-def _browser() -> tuple[str | None, str | None]:
-    binary = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
-                   if shutil.which(name)), None)
-    return binary, shutil.which("chromedriver")
-
-
-def _missing() -> str | None:
-    binary, driver = _browser()
-    if binary is None:
-        return "chromium is not installed"
-    if driver is None:
-        return "chromedriver is not installed"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed"
-    return None
-
-
-MISSING = _missing()
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(_browser()[0] is None and not IN_CI,
+    pytest.mark.skipif(browser_binaries()[0] is None and not IN_CI,
                        reason="chromium is not installed (the browser tests run whenever CI "
                               "is set)"),
 ]
-
-
-def _driver(language: str = "fi"):
-    if MISSING is not None:
-        pytest.fail(f"cannot run the browser tests: {MISSING} (Debian: apt-get install "
-                    "chromium chromium-driver; pip install selenium)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary, chromedriver = _browser()
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    profile = tempfile.mkdtemp(prefix="kuntadigi-chromium-")
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-                     f"--lang={language}", "--window-size=1280,1000"):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": language})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
-    driver.set_page_load_timeout(30)
-    driver.profile_dir = profile
-    return driver
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +49,6 @@ def hostile_server(tmp_path_factory):
     """The fixture data plus resources whose texts are markup, scripts and very long names."""
     from publisher.store import EmbeddedStore
     from publisher.web import create_app
-    from test_crawl import write_hostile_release
 
     settings = write_hostile_release(tmp_path_factory.mktemp("hostile-browser"))
     store = EmbeddedStore(settings)
@@ -109,15 +60,10 @@ def hostile_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    driver = _driver("fi")
+    driver = new_driver("fi")
     yield driver
     driver.quit()
     shutil.rmtree(driver.profile_dir, ignore_errors=True)
-
-
-def console_errors(driver) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] in ("SEVERE", "ERROR")]
 
 
 def internal_links(driver, origin: str) -> set[str]:

@@ -6,7 +6,8 @@ import urllib.parse
 import pytest
 
 from tests.support.release import BASE, make_settings, write_release
-from publisher.web.cache import Rendered, RenderCache, configured_max_bytes, render_cache
+from publisher.web.answers import render_cache
+from publisher.web.cache import Rendered, RenderCache, configured_max_bytes
 from tests.support.servers import free_port
 
 EVAKA_DOC = "/doc/project/kuntien-evaka"

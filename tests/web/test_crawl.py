@@ -1,64 +1,44 @@
-"""A crawler over the fixture site: every link and every #fragment on the pages resolves, and
-every page is well formed for people and assistive technology (a language, a title, one h1,
-no skipped heading levels, unique ids, named links and form fields, no inline script). The
-same crawl runs over a site whose data holds markup, javascript: links and very long names:
-everything from the data is escaped and nothing of it runs."""
+"""What crawlers meet. The sitemap, robots.txt and /health; and a crawler over the fixture
+site: every link and every #fragment on the pages resolves, and every page is well formed for
+people and assistive technology (a language, a title, one h1, no skipped heading levels,
+unique ids, named links and form fields, no inline script). The same crawl runs over a site
+whose data holds markup, javascript: links and very long names: everything from the data is
+escaped and nothing of it runs."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from tests.support.release import BASE, make_settings, write_release
+from tests.support.hostile import write_hostile_release
+from tests.support.release import BASE
 from tests.web.test_pages import site, write_rich_release
 
-LONG_NAME = "Pitkänimisenkuntayhtymänhallintokeskuksenpalvelualueenkehittämisyksikönjaosto" * 2
-
-HOSTILE = """
-<{base}graph/hostile> {{
-  <{base}id/project/hostile> a kd:Project ;
-    dcterms:title "<script>alert('title')</script> Vaarallinen \\"hanke\\" & <b>lihava</b>"@fi ;
-    rdfs:label "<script>alert('title')</script> Vaarallinen \\"hanke\\" & <b>lihava</b>"@fi ;
-    dcterms:description "Kuvaus <img src=x onerror=alert(1)> ja <a href='javascript:alert(2)'>linkki</a>\\n- <i>kohta</i>\\n- toinen\\n\\n</div></main><script>alert(3)</script>"@fi ;
-    kd:catalogueNumber 7 ; kd:status <{base}id/status/ongoing> ;
-    kd:leadOrganisation <{base}id/organisation/998> ;
-    kd:partnerMunicipality <{base}id/organisation/049> ;
-    foaf:page <javascript:alert(4)>, <data:text/html,alert(5)>, <https://example.org/a?b=1&c=%3Cx%3E> ;
-    dcat:contactPoint <{base}id/person/eve> ;
-    dcterms:subject <{base}id/theme/onlyenglish> ;
-    prov:wasDerivedFrom <{base}id/document/004-f0ab20c46da3f21c> ;
-    prov:qualifiedDerivation <{base}id/project/hostile#derivation> .
-  <{base}id/project/hostile#derivation> a prov:Derivation ;
-    prov:entity <{base}id/document/004-f0ab20c46da3f21c> ; kd:firstLine 1 ; kd:lastLine 2 ;
-    kd:sourceText "<script>alert(6)</script>\\n<style>body{{display:none}}</style>" .
-  <{base}id/project/{long_key}> a kd:Project ; dcterms:title "{long}"@fi ;
-    kd:status <{base}id/status/ended> ; kd:leadOrganisation <{base}id/organisation/998> .
-  <{base}id/organisation/998> a org:Organization, kd:Municipality ;
-    skos:prefLabel "{long}"@fi ; dcterms:identifier "998" ;
-    kd:municipalityCode <javascript:alert(7)> ;
-    kd:region <http://uri.suomi.fi/codelist/jhs/maakunta_1_20240101/code/01> .
-  <{base}id/person/eve> a vcard:Individual ; vcard:fn "Eve <i onmouseover=alert(8)>Evil</i>" ;
-    vcard:organization-name "</dd><script>alert(9)</script>"@fi ;
-    vcard:hasEmail <javascript:alert(10)> ; vcard:hasTelephone "<script>alert(11)</script>" .
-  <{base}id/theme/onlyenglish> a skos:Concept ; skos:prefLabel "Only <em>in</em> English"@en ;
-    skos:definition "Defined \\"only\\" in English."@en .
-}}
-"""
+VERSION = "2024-05-01.1"
 
 
-def write_hostile_release(root: Path):
-    """A release of the fixture data plus resources whose texts are markup and scripts;
-    returns its settings."""
-    settings = make_settings(root)
-    long_key = "pitka-" + "x" * 150
-    write_release(settings.releases_dir, extra_trig=HOSTILE.format(
-        base=BASE, long=LONG_NAME, long_key=long_key))
-    return settings
+def test_sitemap_and_robots(client):
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.mimetype == "application/xml"
+    root = ET.fromstring(sitemap.data)
+    locations = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert f"{BASE}doc/project/kuntien-evaka" in locations
+    assert f"{BASE}doc/organisation/049" in locations
+    assert not any("#" in loc for loc in locations)
+    robots = client.get("/robots.txt").data.decode()
+    assert "Sitemap: https://data.kuntadigi.example/sitemap.xml" in robots
+
+
+def test_health(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok" and response.json["version"] == VERSION
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 @dataclass

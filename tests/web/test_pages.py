@@ -523,7 +523,7 @@ def test_interface_texts_exist_in_three_languages():
     from publisher.web import i18n
 
     used = set()
-    for template in TEMPLATES.glob("*.html"):
+    for template in TEMPLATES.rglob("*.html"):
         used |= set(re.findall(r"""\bt\(\s*['"]([a-z0-9_]+)['"]""", template.read_text()))
     assert len(used) > 60
     missing = sorted(key for key in used if not i18n.has_text(key))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
+from tests.support.browser import IN_CI, browser_binaries, console_errors, new_driver
 from tests.support.release import BASE
 from tests.support.servers import LiveServer
 
@@ -411,12 +412,9 @@ def test_the_shapes_rdf_and_each_profile_as_rdf(client) -> None:
 # --------------------------------------------------------------------------- in a browser
 
 
-def _browser_or_skip():
-    import test_browser
-
-    if test_browser._browser()[0] is None and not test_browser.IN_CI:
+def _browser_or_skip() -> None:
+    if browser_binaries()[0] is None and not IN_CI:
         pytest.skip("chromium is not installed (the browser tests run whenever CI is set)")
-    return test_browser
 
 
 def wait_for(driver, selector: str):
@@ -429,8 +427,8 @@ def wait_for(driver, selector: str):
 
 @pytest.mark.browser
 def test_the_form_in_a_browser(limited) -> None:
-    helpers = _browser_or_skip()
-    driver = helpers._driver("sv")
+    _browser_or_skip()
+    driver = new_driver("sv")
     try:
         driver.get(limited.url + "/validate")
         assert driver.find_element("css selector", "h1").text == "Validering"
@@ -441,7 +439,7 @@ def test_the_form_in_a_browser(limited) -> None:
         assert summary == "Uppfyller inte formerna: Fel 14 · Varningar 2 · Informationer 0"
         rows = driver.find_elements("css selector", ".validation-report table.results tbody tr")
         assert len(rows) == 16
-        assert helpers.console_errors(driver) == []
+        assert console_errors(driver) == []
         driver.find_element("link text", "Ny validering").click()
         wait_for(driver, "#v-url")
         driver.find_element("id", "v-url").send_keys("http://elsewhere.test/data.ttl")

@@ -1,24 +1,29 @@
 """Dereferenceable URIs: `/id/…` → 303 → `/doc/…`, served as HTML, page JSON or RDF by
-`Accept` (q-values, `Vary: Accept`) or by extension; the vocabulary at `/def/…`, `/ontology`."""
+`Accept` (q-values, `Vary: Accept`) or by extension; the release's metadata resources at
+`/dataset…` and `/graph/…`; the vocabulary at `/def/…`, `/ontology`."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.exceptions import NotFound
 
-from publisher.vocab import prefixes_for
-from publisher.store import (LINKED_PREDICATES, check_iri, rewrite_triples,
-                             serialize_graph)
-from publisher.web import pages
-from publisher.web.cache import answered, remember, request_key
-from publisher.web.common import (cacheable, etag_for, here, page_globals,
-                                  publisher, settings, store)
+from publisher.store import LINKED_PREDICATES, check_iri, rewrite_triples, serialize_graph
+from publisher.vocab import prefixes_for, thing
+from publisher.web.answers import answered, cacheable, etag_for, remember, request_key
+from publisher.web.context import here, page_globals, settings, store
 from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
                                        RDF_NAMES, negotiate_or_406, split_extension)
-from publisher.web.views import Index, resource_view
+from publisher.web.pages.labels import Index
+from publisher.web.pages.parts import labeller
+from publisher.web.pages.properties import resource_view
+from publisher.web.pages.release_data import metadata_triples, ontology_triples
+from publisher.web.pages.resource import resource_page
+from publisher.web.pages.terms import kd
+from publisher.web.pages.vocabulary import term_page, vocabulary_page
 
 bp = Blueprint("resources", __name__)
 
@@ -52,6 +57,14 @@ def _rdf_response(triples: list[ox.Triple], fmt: str) -> Response:
     return Response(body, content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
 
 
+def _page(template: str, context: dict[str, Any], fmt: str, path: str) -> Response:
+    """A page of a resource as its JSON or as HTML (with links to its other formats)."""
+    if fmt == "json":
+        return jsonify(context)
+    return Response(render_template(template, **page_globals(), **context,
+                                    formats=_format_links(path)), mimetype="text/html")
+
+
 def _finish(response: Response, etag: str | None, negotiated: bool, fmt: str,
             path: str) -> Response:
     vary = ["Accept"] if negotiated else []
@@ -82,7 +95,7 @@ def document(kind: str, name: str) -> Response:
     key, ext = split_extension(name)
     _checked(kind, key)
     fmt, negotiated = _representation(ext)
-    iri = check_iri(f"{settings().base_uri}id/{kind}/{key}")
+    iri = check_iri(thing(settings().base_uri, kind, key))
     current = here()
     etag = etag_for("doc", iri, fmt, current.lang if fmt in {"html", "json"} else "",
                     current.rewrite)
@@ -101,13 +114,8 @@ def document(kind: str, name: str) -> Response:
     if fmt in RDF_NAMES:
         response = _rdf_response(index.triples, fmt)
     else:
-        template, context = pages.resource_page(iri, index)
-        if fmt == "json":
-            response = jsonify(context)
-        else:
-            response = Response(render_template(template, **page_globals(), **context,
-                                                formats=_format_links(path)),
-                                mimetype="text/html")
+        template, context = resource_page(iri, index)
+        response = _page(f"resources/{template}", context, fmt, path)
     return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
 
 
@@ -124,8 +132,6 @@ def _format_links(path: str) -> list[dict[str, str]]:
 def _metadata_description(iri: str) -> Index:
     """What catalog.ttl and void.ttl say about `iri` (and its `#` parts), with the labels of
     what it links to."""
-    from publisher.web.dumps import metadata_triples
-
     triples = metadata_triples()
     own = [t for t in triples if isinstance(t.subject, ox.NamedNode)
            and (t.subject.value == iri or t.subject.value.startswith(iri + "#"))]
@@ -168,38 +174,17 @@ def metadata_resource(name: str | None = None, ext: str | None = None) -> Respon
     if fmt in RDF_NAMES:
         response = _rdf_response(graph_triples or index.triples, fmt)
     else:
-        context = {"page": "resource", "resource": resource_view(iri, pages.labeller(index))}
+        context = {"page": "resource", "resource": resource_view(iri, labeller(index))}
         if area == "graph":
-            document = settings().base_uri + "id/document/" + key
+            document = thing(settings().base_uri, "document", key)
             context["graph"] = {"triples": len(graph_triples),
                                 "document": current.href(document)
                                 if store().ask(f"<{document}> ?p ?o") else None}
-        if fmt == "json":
-            response = jsonify(context)
-        else:
-            response = Response(render_template("resource.html", **page_globals(), **context,
-                                                formats=_format_links(path)),
-                                mimetype="text/html")
+        response = _page("resources/resource.html", context, fmt, path)
     return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
 
 
 # --------------------------------------------------------------------------- vocabulary
-
-
-def ontology_triples() -> list[ox.Triple]:
-    """The vocabulary: the ontology graph, or every `{base}def/…` description if it is absent."""
-    base = settings().base_uri
-
-    def compute() -> list[ox.Triple]:
-        triples = store().construct(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{base}graph/ontology> {{ ?s ?p ?o }} }}")
-        if not triples:
-            triples = store().construct(
-                f'CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && '
-                f'STRSTARTS(STR(?s), "{base}def/")) }}')
-        return triples
-
-    return publisher().cached("ontology", store().version, compute)
 
 
 @bp.route("/def")
@@ -228,13 +213,8 @@ def vocabulary(ext: str | None = None) -> Response:
     if fmt in RDF_NAMES:
         response = _rdf_response(triples, fmt)
     else:
-        context = pages.vocabulary_page(Index(triples))
-        if fmt == "json":
-            response = jsonify(context)
-        else:
-            response = Response(render_template("vocabulary.html", **page_globals(), **context,
-                                                formats=_format_links("ontology")),
-                                mimetype="text/html")
+        context = vocabulary_page(Index(triples))
+        response = _page("resources/vocabulary.html", context, fmt, "ontology")
     return remember(cache_key, _finish(response, etag, negotiated, fmt, "ontology"))
 
 
@@ -243,7 +223,7 @@ def term(name: str) -> Response:
     key, ext = split_extension(name)
     _checked(key)
     fmt, negotiated = _representation(ext)
-    iri = f"{settings().base_uri}def/{key}"
+    iri = kd(key)
     current = here()
     etag = etag_for("term", iri, fmt, current.lang if fmt in {"html", "json"} else "",
                     current.rewrite)
@@ -260,12 +240,7 @@ def term(name: str) -> Response:
         own = [t for t in vocabulary_index.triples if t.subject == node]
         response = _rdf_response(own, fmt)
     else:
-        context = pages.term_page(iri, vocabulary_index)
-        if fmt == "json":
-            response = jsonify(context)
-        else:
-            response = Response(render_template("term.html", **page_globals(), **context,
-                                                formats=_format_links(path)),
-                                mimetype="text/html")
+        context = term_page(iri, vocabulary_index)
+        response = _page("resources/term.html", context, fmt, path)
     return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
 

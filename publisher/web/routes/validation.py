@@ -36,10 +36,11 @@ from publisher.store import check_iri
 from publisher.shacl.validation import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
                                 format_for_media_type, format_for_name, load_profiles,
                                 report_context, sniff)
-from publisher.web.common import (cacheable, error_response, etag_for, here,
-                                  page_globals, publisher, settings, store)
-from publisher.web.cache import answer_once
+from publisher.web.answers import answer_once, cacheable, etag_for
+from publisher.web.context import here, page_globals, publisher, settings, store
+from publisher.web.errors import error_response
 from publisher.web.negotiation import HTML_OFFERS, JSON_OFFER, negotiate_or_406
+from publisher.web.pages.release_data import ontology_triples
 
 bp = Blueprint("validation", __name__)
 
@@ -148,7 +149,7 @@ class _Worker:
     def __init__(self, memory_mib: int) -> None:
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
-        package_parent = str(Path(__file__).resolve().parents[2])
+        package_parent = str(Path(__file__).resolve().parents[3])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
@@ -435,8 +436,6 @@ def _checked_path(rest: str, url: str) -> None:
 def resource_input(url: str) -> tuple[dict[str, Any], str, list[str]]:
     """The triples behind a URL of ours, as a job input; the kind of profile that fits it
     (data, vocabulary, catalogue); and the focus nodes (a single resource, or all)."""
-    from publisher.web.resources import ontology_triples
-
     iri = _our_iri(url)
     base = settings().base_uri
     rest = _strip_extension(iri[len(base):])
@@ -543,7 +542,7 @@ def _answer(answer: dict[str, Any], fmt: str) -> Response:
         raise ValidationRefused(500, f"The validation failed: {answer.get('message')}")
     report = answer["report"]
     if fmt == "html":
-        body = render_template("validate_result.html", **page_globals(), page="validate",
+        body = render_template("validation/result.html", **page_globals(), page="validate",
                                vt=lambda key, **v: vt(key, here().lang, **v),
                                **report_context(report, report["lang"]))
         response = Response(body, mimetype="text/html")
@@ -599,7 +598,7 @@ def _form_answer(lang: str, etag: str | None) -> Response:
                 for p in load_profiles(settings()).values()]
     example = current.local(settings().base_uri + "ontology")
     body = render_template(
-        "validate.html", **page_globals(), page="validate", profiles=profiles,
+        "validation/form.html", **page_globals(), page="validate", profiles=profiles,
         formats=list(INPUT_FORMATS.values()), report_languages=LANGUAGES,
         vt=lambda key, **v: vt(key, lang, **v), example_url=example,
         limit_mib=f"{limits.upload_max_bytes / 1048576:g}", max_triples=f"{MAX_TRIPLES:,}",

@@ -1,10 +1,9 @@
-"""Dumps and metadata: listing, files (media types, Content-Length, ETag, Range), catalogue,
-VoID, shapes, sitemap, robots.txt, health."""
+"""The release's files: dump listings, files (media types, Content-Length, ETag, Range),
+catalogue, VoID, shapes."""
 from __future__ import annotations
 
 import gzip
 import hashlib
-import xml.etree.ElementTree as ET
 
 import pytest
 import rdflib
@@ -115,22 +114,3 @@ def test_catalog_links_follow_the_host(local_client, client):
 
 def test_void_is_the_same_at_well_known(client):
     assert client.get("/void").data == client.get("/.well-known/void").data
-
-
-def test_sitemap_and_robots(client):
-    sitemap = client.get("/sitemap.xml")
-    assert sitemap.mimetype == "application/xml"
-    root = ET.fromstring(sitemap.data)
-    locations = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert f"{BASE}doc/project/kuntien-evaka" in locations
-    assert f"{BASE}doc/organisation/049" in locations
-    assert not any("#" in loc for loc in locations)
-    robots = client.get("/robots.txt").data.decode()
-    assert "Sitemap: https://data.kuntadigi.example/sitemap.xml" in robots
-
-
-def test_health(client):
-    response = client.get("/health")
-    assert response.status_code == 200
-    assert response.json["status"] == "ok" and response.json["version"] == VERSION
-    assert response.headers["Cache-Control"] == "no-store"

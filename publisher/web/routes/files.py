@@ -1,0 +1,224 @@
+"""The release's files: `/dumps/` (listings, files with Range and ETag), `/catalog`, `/void`,
+`/.well-known/void` and `/shapes` (the data profile as RDF; as HTML every validation
+profile summarised)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, send_file
+from werkzeug.exceptions import NotAcceptable, NotFound
+
+from publisher.release.docs import SEVERITY_NAMES, shape_summaries
+from publisher.shacl.validation import load_profiles, profile_shapes
+from publisher.store import StoreError, read_release_info, rewrite_triples, serialize_graph
+from publisher.vocab import DCAT, DCTERMS, FOAF, SH, SPDX, VOID, XSD
+from publisher.web.answers import answer_once, cacheable, etag_for
+from publisher.web.context import here, page_globals, publisher, settings
+from publisher.web.negotiation import (FORMAT_EXTENSION, GRAPH_DOCUMENT_OFFERS, MEDIA_TYPES,
+                                       PAGE_OFFERS, RDF_NAMES, negotiate_or_406, split_extension)
+from publisher.web.pages.graph_file import described_resources
+from publisher.web.release_files import (checksums, is_file_name, listed_files, media_type,
+                                         release_folder, versions)
+from publisher.web.routes.validation import vt
+
+bp = Blueprint("files", __name__)
+
+
+@bp.route("/dumps")
+def dumps_redirect() -> Response:
+    return redirect(here().page("dumps/"), code=301)
+
+
+@bp.route("/dumps/")
+@bp.route("/dumps.json")
+def listing() -> Response:
+    json_path = request.path.endswith(".json")
+    folder = publisher().release_dir()
+    fmt = "json" if json_path else negotiate_or_406(PAGE_OFFERS, request.headers.get("Accept"))
+    etag = etag_for("dumps", str(folder), here().lang, json_path, fmt)
+    return answer_once("dumps", etag, lambda: _listing(folder, etag, fmt, json_path))
+
+
+def _listing(folder: Path | None, etag: str | None, fmt: str, json_path: bool) -> Response:
+    context = {"page": "dumps",
+               "release": read_release_info(folder) if folder else None,
+               "files": listed_files(folder, "") if folder else [],
+               "versions": versions(folder) if folder else []}
+    if fmt == "json":
+        response = jsonify(context)
+    else:
+        response = Response(render_template("files/dumps.html", **page_globals(), **context),
+                            mimetype="text/html")
+    return cacheable(response, etag, [] if json_path else ["Accept", "Accept-Language"])
+
+
+@bp.route("/dumps/<version>/")
+def version_listing(version: str) -> Response:
+    folder = release_folder(version)
+    context = {"page": "dumps", "release": read_release_info(folder),
+               "files": listed_files(folder, f"{version}/"), "versions": []}
+    fmt = negotiate_or_406(PAGE_OFFERS, request.headers.get("Accept"))
+    if fmt == "json":
+        return jsonify(context)
+    return Response(render_template("files/dumps.html", **page_globals(), **context),
+                    mimetype="text/html")
+
+
+def _send(folder: Path, name: str) -> Response:
+    if not is_file_name(name):
+        raise NotFound(f"No file {name!r} in this release.")
+    path = folder / name
+    if not path.is_file():
+        raise NotFound(f"No file {name!r} in release {folder.name}.")
+    etag = checksums(folder).get(name) or f"{folder.name}-{name}-{path.stat().st_size}"
+    response = send_file(path, mimetype=media_type(name), conditional=True, etag=etag,
+                         max_age=3600, download_name=name, as_attachment=False)
+    response.headers["Accept-Ranges"] = "bytes"
+    if media_type(name).startswith("text/") and "charset" not in response.headers.get(
+            "Content-Type", ""):
+        response.headers["Content-Type"] = media_type(name) + "; charset=utf-8"
+    return response
+
+
+@bp.route("/dumps/<name>")
+def latest_file(name: str) -> Response:
+    return _send(release_folder(None), name)
+
+
+@bp.route("/dumps/<version>/<name>")
+def version_file(version: str, name: str) -> Response:
+    return _send(release_folder(version), name)
+
+
+# --------------------------------------------------------------------------- metadata graphs
+
+
+def _graph_file(filename: str, path: str, title_key: str, ext: str | None) -> Response:
+    fmt = None
+    if ext is not None:
+        _, fmt = split_extension("x." + ext, RDF_NAMES | {"html"})
+        if fmt is None:
+            raise NotFound()
+    negotiated = fmt is None
+    if fmt is None:
+        fmt = negotiate_or_406(GRAPH_DOCUMENT_OFFERS, request.headers.get("Accept"))
+    folder = release_folder(None)
+    source = folder / filename
+    if not source.is_file():
+        raise NotFound(f"The release has no {filename}.")
+    etag = etag_for(filename, str(folder), source.stat().st_mtime_ns, fmt, here().rewrite,
+                    here().lang if fmt == "html" else "")
+    return answer_once(filename, etag,
+                       lambda: _graph_answer(source, filename, path, title_key, fmt, etag,
+                                             negotiated))
+
+
+def _graph_answer(source: Path, filename: str, path: str, title_key: str, fmt: str,
+                  etag: str | None, negotiated: bool) -> Response:
+    try:
+        triples = [q.triple for q in ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)]
+    except (SyntaxError, OSError) as error:
+        raise StoreError(f"{filename} of the release cannot be read: {error}") from None
+    if fmt in RDF_NAMES:
+        body = serialize_graph(rewrite_triples(triples, here().rewrite), fmt,
+                               prefixes={"dcat": DCAT, "dcterms": DCTERMS, "void": VOID,
+                                         "foaf": FOAF, "xsd": XSD, "spdx": SPDX, "sh": SH})
+        media = MEDIA_TYPES[fmt]
+        response = Response(body, content_type=media + (
+            "; charset=utf-8" if media.startswith("text/") else ""))
+    else:
+        resources = described_resources(triples)
+        formats = [{"name": label, "href": here().page(f"{path}.{FORMAT_EXTENSION[f]}"),
+                    "type": MEDIA_TYPES[f]}
+                   for f, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"),
+                                    ("rdfxml", "RDF/XML"), ("ntriples", "N-Triples"))]
+        response = Response(render_template("files/graph.html", **page_globals(),
+                                            resources=resources, heading_key=title_key,
+                                            formats=formats, page="graph"),
+                            mimetype="text/html")
+    vary = ["Accept"] if negotiated else []
+    return cacheable(response, etag, vary)
+
+
+@bp.route("/catalog")
+@bp.route("/catalog.<ext>")
+def catalog(ext: str | None = None) -> Response:
+    return _graph_file("catalog.ttl", "catalog", "catalog", ext)
+
+
+@bp.route("/void")
+@bp.route("/void.<ext>")
+@bp.route("/.well-known/void")
+def void(ext: str | None = None) -> Response:
+    return _graph_file("void.ttl", "void", "void", ext)
+
+
+@bp.route("/shapes")
+@bp.route("/shapes.<ext>")
+def shapes(ext: str | None = None) -> Response:
+    """HTML: every validation profile with a readable summary of its checks; RDF: the data
+    profile of the release (shapes.ttl)."""
+    if _wants_html(ext):
+        return _profiles_page()
+    return _graph_file("shapes.ttl", "shapes", "shapes", ext)
+
+
+@bp.route("/shapes/<name>")
+def profile_shapes_file(name: str) -> Response:
+    """One profile's shapes as RDF (`/shapes/vocabulary.ttl`); HTML clients go to its summary."""
+    profile, fmt = split_extension(name, RDF_NAMES | {"html"})
+    if profile not in load_profiles(settings()):
+        raise NotFound(f"No validation profile {profile!r}: see {here().page('shapes')}.")
+    if fmt is None:
+        fmt = negotiate_or_406(GRAPH_DOCUMENT_OFFERS, request.headers.get("Accept"))
+    if fmt == "html":
+        return redirect(here().page("shapes") + f"#profile-{profile}", code=303)
+    graph = profile_shapes(settings(), profile)
+    body = graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml",
+                                   "ntriples": "nt"}[fmt])
+    media = MEDIA_TYPES[fmt]
+    response = Response(body, content_type=media + (
+        "; charset=utf-8" if media.startswith("text/") else ""))
+    return cacheable(response, etag_for("profile-shapes", profile, fmt, _shapes_stamp()),
+                     ["Accept"])
+
+
+def _wants_html(ext: str | None) -> bool:
+    if ext is not None:
+        return split_extension("x." + ext, RDF_NAMES | {"html"})[1] == "html"
+    try:
+        return negotiate_or_406(GRAPH_DOCUMENT_OFFERS, request.headers.get("Accept")) == "html"
+    except NotAcceptable:
+        return False        # the RDF route answers the 406 with what is offered
+
+
+def _profiles_page() -> Response:
+    lang = here().lang
+    etag = etag_for("profiles", lang, here().rewrite, _shapes_stamp())
+    return answer_once("profiles", etag, lambda: _profiles_answer(lang, etag))
+
+
+def _profiles_answer(lang: str, etag: str | None) -> Response:
+    def summary(profile: Any) -> dict[str, Any]:
+        summaries = shape_summaries(profile_shapes(settings(), profile.name), lang)
+        return {"name": profile.name, "title": profile.title(lang), "files": profile.files,
+                "description": profile.description(lang), "shapes": summaries,
+                "check_count": sum(len(s["checks"]) for s in summaries)}
+
+    def compute() -> list[dict[str, Any]]:
+        return [summary(p) for p in load_profiles(settings()).values()]
+
+    profiles = publisher().cached(f"profiles:{lang}", _shapes_stamp(), compute)
+    body = render_template("files/profiles.html", **page_globals(), page="shapes",
+                           profiles=profiles, severity_names=SEVERITY_NAMES,
+                           vt=lambda key, **v: vt(key, lang, **v),
+                           formats=[{"name": "Turtle", "href": here().page("shapes.ttl"),
+                                     "type": "text/turtle"}])
+    return cacheable(Response(body, mimetype="text/html"), etag, ["Accept", "Accept-Language"])
+
+
+def _shapes_stamp() -> str:
+    folder = settings().shapes_dir
+    return "|".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(folder.rglob("*.t*")))

@@ -1,0 +1,224 @@
+"""The SPARQL 1.1 Protocol, read-only, framework-neutral: a request in, an answer out.
+
+:func:`answer` takes what any web framework can give (method, URL, headers, query string, a
+way to read the body) and returns the status, headers and body, so the Flask route (and any
+other front) is a thin adapter and the endpoint exists once. Refusals are raised as
+werkzeug HTTP exceptions and :mod:`publisher.store` errors, for the caller's error handlers.
+
+GET `query=`, POST form-encoded, POST `application/sparql-query`; `default-graph-uri` and
+`named-graph-uri` honoured; results by `Accept` (q-values) or `format=`/`output=`. Updates are
+refused (403), SERVICE is refused unless `limits.allow_service`, a syntax error is a 400 with
+the parser's message, the time limit a 503, and the result limit cuts the answer with
+`X-Result-Truncated: true`. GET answers carry an ETag of the release and are remembered for
+the release (:mod:`publisher.web.cache`); POST answers are `no-store`.
+"""
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+from typing import Callable, Mapping, Protocol
+
+from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.http import parse_options_header
+
+from publisher.store import QueryResult, check_iri, check_query
+from publisher.store.query_check import READ_ONLY
+from publisher.web.cache import (Rendered, RenderCache, cache_headers, etag_of,
+                                 not_modified_headers, unchanged)
+from publisher.web.negotiation import negotiate, not_acceptable
+from publisher.web.state import Publisher
+
+SOLUTION_OFFERS = [
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+    ("application/json", "json"),
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+]
+GRAPH_OFFERS = [
+    ("text/turtle", "turtle"),
+    ("application/n-triples", "ntriples"),
+    ("application/ld+json", "jsonld"),
+    ("application/rdf+xml", "rdfxml"),
+    ("application/x-turtle", "turtle"),
+    ("text/n3", "turtle"),
+    ("text/plain", "ntriples"),
+    ("application/json", "jsonld"),
+    ("application/xml", "rdfxml"),
+    ("text/xml", "rdfxml"),
+]
+# format=/output= names (and full media types) → results format per kind
+_FORMAT_ALIASES = {
+    "solutions": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv",
+                  "tsv": "tsv"},
+    "graph": {"turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples",
+              "n-triples": "ntriples", "nt": "ntriples", "jsonld": "jsonld",
+              "json-ld": "jsonld", "json": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml",
+              "xml": "rdfxml", "rdf/xml": "rdfxml"},
+}
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """What the protocol reads of an HTTP request, whichever framework received it."""
+
+    method: str
+    url: str                            # as asked: the answer cache keeps answers per URL
+    headers: Mapping[str, str]          # looked up case-insensitively (Accept, Content-Type…)
+    query_string: bytes
+    read_body: Callable[[], bytes]      # called only when the protocol needs the body
+
+
+class HostMapping(Protocol):
+    """How the host answering maps onto the base URI (:class:`publisher.web.context.Here`)."""
+
+    @property
+    def rewrite(self) -> tuple[str, str] | None: ...
+
+    def to_base(self, url: str) -> str: ...
+
+
+def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
+           cache: RenderCache) -> Rendered | None:
+    """The answer to a query, or None when a GET asks none (the caller describes the
+    service). Relative IRIs resolve against the endpoint; IRIs of the host answering are
+    read as the base URI's."""
+    params = _protocol_parameters(request)
+    if any(k == "update" for k, _ in params):
+        raise Forbidden(READ_ONLY)
+    queries = [v for k, v in params if k == "query"]
+    if len(queries) > 1:
+        raise BadRequest("More than one query parameter: send exactly one query.")
+    if not queries:
+        if request.method == "POST":
+            raise BadRequest("No query: send it as the 'query' parameter or as an "
+                             "application/sparql-query body.")
+        return None
+    query = queries[0]
+    if not query.strip():
+        raise BadRequest("The query is empty.")
+    limits = pub.settings.limits
+    info = check_query(query, limits)
+    asked = next((v for k, v in params if k in {"format", "output"} and v), None)
+    fmt = choose_format(info.result_kind, asked, request.headers.get("Accept"))
+    rewrite = site.rewrite
+    if rewrite is not None:
+        base, root = rewrite
+        query = query.replace(root, base)
+    default_graphs = _graphs(params, "default-graph-uri", site)
+    named_graphs = _graphs(params, "named-graph-uri", site)
+    etag = key = None
+    if request.method in {"GET", "HEAD"}:
+        version = pub.store.version
+        if version is not None:
+            etag = answer_etag(version, query, fmt, default_graphs, named_graphs, rewrite)
+        if etag is not None:
+            if unchanged(etag, request.method, request.headers.get("If-None-Match")):
+                return Rendered(304, b"", tuple(not_modified_headers(etag)))
+            key = ("sparql", etag, request.url)
+            hit = cache.get(key)
+            if hit is not None:
+                return hit
+    result = pub.store.query(query, format=fmt, default_graph_uris=default_graphs,
+                             named_graph_uris=named_graphs, rewrite=rewrite,
+                             timeout=limits.query_timeout_seconds, limit=limits.result_limit,
+                             allow_service=limits.allow_service)
+    found = Rendered.of(200, result.body, result_headers(pub, result, etag))
+    if key is not None:
+        cache.put(key, found)
+    return found
+
+
+def answer_etag(version: str, query: str, fmt: str | None, default_graphs: list[str],
+                named_graphs: list[str], rewrite: tuple[str, str] | None) -> str:
+    """The ETag of a query's answer on release ``version``."""
+    return etag_of(version, "sparql", query, default_graphs, named_graphs, fmt, rewrite)
+
+
+def result_headers(pub: Publisher, result: QueryResult,
+                   etag: str | None) -> list[tuple[str, str]]:
+    """The headers of a query result: its media type, the truncation signal, and caching
+    tied to the release for GET (POST answers, without an ETag, are not stored)."""
+    media = result.media_type
+    headers = [("Content-Type",
+                f"{media}; charset=utf-8" if media != "application/ld+json" else media)]
+    if result.truncated:
+        headers += [("X-Result-Truncated", "true"), ("X-Result-Limit", str(result.limit))]
+    headers += (cache_headers(etag, pub.last_modified()) if etag
+                else [("Cache-Control", "no-store")])
+    headers.append(("Vary", "Accept"))
+    return headers
+
+
+def choose_format(kind: str | None, asked: str | None, accept: str | None) -> str | None:
+    """The results format from format=/output= or the Accept header; None when the kind is
+    unknown; 406 when nothing offered fits."""
+    if kind is None:
+        return None
+    family = "graph" if kind == "graph" else "solutions"
+    offers = GRAPH_OFFERS if family == "graph" else SOLUTION_OFFERS
+    if asked:
+        key = asked.strip().lower()
+        name = _FORMAT_ALIASES[family].get(key) or dict(offers).get(key.split(";")[0].strip())
+        if name is None:
+            raise not_acceptable(offers)
+        return name
+    name = negotiate(offers, accept)
+    if name is None:
+        raise not_acceptable(offers)
+    return name
+
+
+def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """Decode `a=b&c=d` strictly: invalid UTF-8 (raw or percent-encoded) is a 400."""
+    try:
+        text = raw.decode("utf-8")
+        return urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8",
+                                      errors="strict", max_num_fields=1000)
+    except UnicodeDecodeError:
+        raise BadRequest(f"The {where} is not valid UTF-8.") from None
+    except ValueError as error:
+        raise BadRequest(f"The {where} cannot be read: {error}") from None
+
+
+def _protocol_parameters(request: ProtocolRequest) -> list[tuple[str, str]]:
+    """All protocol parameters of the request, wherever the protocol puts them."""
+    url_params = _pairs(request.query_string, "query string")
+    if request.method != "POST":
+        return url_params
+    media, options = parse_options_header(request.headers.get("Content-Type", ""))
+    media = media.lower()
+    charset = options.get("charset")
+    if charset and charset.strip().lower().replace("_", "-") not in {"utf-8", "utf8"}:
+        raise BadRequest(f"Only UTF-8 is accepted, not charset={charset}.")
+    if media == "application/sparql-update":
+        raise Forbidden(READ_ONLY)
+    if not media:
+        raise BadRequest("A POST needs a Content-Type: application/x-www-form-urlencoded "
+                         "or application/sparql-query.")
+    body = request.read_body()
+    if media == "application/x-www-form-urlencoded":
+        return url_params + _pairs(body, "request body")
+    if media == "application/sparql-query":
+        if any(k == "query" for k, _ in url_params):
+            raise BadRequest("The query is both in the body and in the URL.")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("The query in the request body is not valid UTF-8.") from None
+        return url_params + [("query", text)]
+    raise BadRequest(f"Unsupported Content-Type {media}: use application/x-www-form-urlencoded "
+                     "or application/sparql-query.")
+
+
+def _graphs(params: list[tuple[str, str]], name: str, site: HostMapping) -> list[str]:
+    graphs = []
+    for key, value in params:
+        if key == name:
+            try:
+                graphs.append(check_iri(site.to_base(value.strip())))
+            except ValueError:
+                raise BadRequest(f"{name} is not an IRI: {value!r}") from None
+    return graphs
