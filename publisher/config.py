@@ -48,7 +48,8 @@ class Limits:
     # Admission: a query that keeps its CPU busy this long is moved to the one slow-query
     # slot, and so are later queries of its shape.
     heavy_query_seconds: float = 1.0
-    # Uploads to /validate and `publisher validate`.
+    # Uploads to /validate and `publisher validate`; 0 processes: half the CPUs.
+    validation_processes: int = 0
     validation_memory_mib: int = 2048
     parse_max_depth: int = 128
     # How long /health and the release check wait for a remote store.
@@ -101,6 +102,14 @@ def _coerce(value: str, like: Any) -> Any:
     return value
 
 
+def _coerce_named(name: str, value: str, like: Any) -> Any:
+    """:func:`_coerce`, with an error that names the variable."""
+    try:
+        return _coerce(value, like)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a {type(like).__name__}") from None
+
+
 def _resolve(root: Path, value: str | Path) -> Path:
     path = Path(value)
     return path if path.is_absolute() else root / path
@@ -138,16 +147,17 @@ def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:
     for f in fields(Settings):
         if f.name in {"limits", "sources", "root", "required_languages"}:
             continue
-        env = environ.get(f"PUBLISHER_{f.name.upper()}")
+        name = f"PUBLISHER_{f.name.upper()}"
+        env = environ.get(name)
         if env is not None:
-            top[f.name] = _coerce(env, getattr(Settings(), f.name))
+            top[f.name] = _coerce_named(name, env, getattr(Settings(), f.name))
     limits: dict[str, Any] = {}
     for f in fields(Limits):
-        env = environ.get(f"PUBLISHER_LIMITS_{f.name.upper()}") or environ.get(
-            f"PUBLISHER_{f.name.upper()}")
-        if env is not None:
+        name = next((n for n in (f"PUBLISHER_LIMITS_{f.name.upper()}",
+                                 f"PUBLISHER_{f.name.upper()}") if environ.get(n)), None)
+        if name is not None:
             # the type of the default, not of the file's value (`30` in TOML is an int)
-            limits[f.name] = _coerce(env, getattr(Limits(), f.name))
+            limits[f.name] = _coerce_named(name, environ[name], getattr(Limits(), f.name))
     if limits:
         top["limits"] = replace(settings.limits, **limits)
     return replace(settings, **top) if top else settings

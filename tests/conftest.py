@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.config import Settings
+from publisher.config import Settings, load_settings
 from tests.support.release import BASE, make_settings, write_release  # noqa: F401
 from tests.support.servers import LiveServer, OxigraphServer, oxigraph_binary
 
@@ -113,3 +113,9 @@ def live(app):
     server = LiveServer(app)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def project_settings() -> Settings:
+    """The project's own settings (its shapes, ontology and texts), without the environment."""
+    return load_settings(environ={})

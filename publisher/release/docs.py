@@ -12,8 +12,6 @@ from typing import Iterable
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-# SEVERITY_NAMES and shape_summaries are read from here by publisher/web/dumps.py until the
-# web layer imports them from publisher.shacl.
 from publisher.shacl import SEVERITY_NAMES, shape_summaries
 from publisher.shacl.summaries import anchor, by_language
 

@@ -15,7 +15,7 @@ from publisher.shacl.profiles import (Profile, check_profiles, default_profile,
                                       drop_dangling_property_shapes, load_profiles,
                                       ontology_graph, profile_shapes, profiles_text,
                                       shapes_graph)
-from publisher.shacl.render import counts_line, report_context, report_html
+from publisher.shacl.render import REPORT_TEMPLATES, counts_line, report_context, report_html
 from publisher.shacl.report import path_text, report_results, shape_name
 from publisher.shacl.sources import source_lines
 from publisher.shacl.stewards import ValidationRequest, validate_files, validate_request
@@ -23,7 +23,7 @@ from publisher.shacl.summaries import shape_summaries
 from publisher.shacl.validator import validate
 
 __all__ = [
-    "INPUT_FORMATS", "LANGUAGES", "SEVERITIES", "SEVERITY_NAMES", "InputFormat", "InputTooLarge",
+    "INPUT_FORMATS", "LANGUAGES", "REPORT_TEMPLATES", "SEVERITIES", "SEVERITY_NAMES", "InputFormat", "InputTooLarge",
     "Outcome", "ParsedInput", "Profile", "ReadLimits", "Result", "UnreadableInput",
     "ValidationRequest", "check_profiles", "counts_line", "data_graph", "default_profile",
     "drop_dangling_property_shapes", "format_for_media_type", "format_for_name", "input_format",

@@ -244,7 +244,7 @@ def check_rdfxml(data: bytes, name: str, max_depth: int, max_bytes: int) -> None
 
 
 def check_input(data: bytes, syntax: str, name: str, max_depth: int, max_bytes: int) -> None:
-    """The bounds of one syntax (a name of `publisher.shacl.validation.INPUT_FORMATS`)."""
+    """The bounds of one syntax (a name of `publisher.shacl.INPUT_FORMATS`)."""
     if syntax in {"turtle", "trig", "ntriples", "nquads"}:
         check_turtle(data, name, max_depth)
     elif syntax == "jsonld":

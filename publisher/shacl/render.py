@@ -11,7 +11,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from publisher.shacl.messages import SEVERITIES, report_text
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The report templates (the web page includes them too).
+REPORT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def counts_line(report: dict[str, Any], lang: str) -> str:
@@ -49,7 +50,7 @@ def report_text_page(report: dict[str, Any], lang: str) -> str:
 def template_environment() -> Environment:
     """The Jinja environment of the report templates (`templates/` beside this module): the
     standalone page, and the fragment and style a web page may include."""
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)),
+    return Environment(loader=FileSystemLoader(str(REPORT_TEMPLATES)),
                        autoescape=select_autoescape(["html"]))
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from publisher.config import Settings, load_settings
+from publisher.shacl import REPORT_TEMPLATES
 from publisher.store import Store, open_store
 from publisher.web.errors import install_error_handlers
 from publisher.web.guards import install_guards
@@ -35,6 +37,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # the SHACL report's own templates, included by the /validate result page as shacl/…
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(
+        {"shacl": FileSystemLoader(str(REPORT_TEMPLATES))})])
     rewrite = settings.rewrite_links if rewrite_links is None else rewrite_links
     app.extensions["publisher"] = Publisher(settings, store, release_path, rewrite)
     for blueprint in (sparql.bp, resources.bp, site.bp, files.bp, crawl.bp, validation.bp):

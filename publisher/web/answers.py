@@ -6,7 +6,7 @@ from typing import Any, Callable, Hashable
 
 from flask import Response, current_app, request
 
-from publisher.web.cache import (Rendered, RenderCache, cache_headers, configured_max_bytes,
+from publisher.web.cache import (Rendered, RenderCache, cache_headers,
                                  etag_of, not_modified_headers, unchanged)
 from publisher.web.context import publisher, store
 
@@ -56,7 +56,7 @@ def render_cache() -> RenderCache:
     if cache is None:
         settings = extensions["publisher"].settings
         cache = extensions.setdefault(_EXTENSION,
-                                      RenderCache(configured_max_bytes(settings)))
+                                      RenderCache(settings.limits.response_cache_bytes))
     return cache
 
 

@@ -18,7 +18,6 @@ protocol function (:mod:`publisher.web.sparql_protocol`) directly.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024
 #: Seconds a client or a proxy may keep an answer of the release without asking again.
 CACHE_SECONDS = 300
-_ENVIRONMENT = "PUBLISHER_RESPONSE_CACHE_BYTES"
 #: Headers of a rendered answer worth replaying (the rest is added per request).
 _KEPT = {"content-type", "etag", "cache-control", "last-modified", "vary", "link",
          "content-location", "x-result-truncated", "x-result-limit"}
@@ -135,17 +133,3 @@ class RenderCache:
 def _key_size(key: Hashable) -> int:
     parts = key if isinstance(key, tuple) else (key,)
     return 64 + sum(len(part) if isinstance(part, (str, bytes)) else 16 for part in parts)
-
-
-def configured_max_bytes(settings: Any) -> int:
-    """Memory per process for the cache: ``PUBLISHER_RESPONSE_CACHE_BYTES`` when set (it
-    overrides the file, as every PUBLISHER_ variable does), else ``limits.response_cache_bytes``,
-    else 64 MiB."""
-    raw = os.environ.get(_ENVIRONMENT, "").strip()
-    if raw:
-        try:
-            return int(raw)
-        except ValueError:
-            raise ValueError(f"{_ENVIRONMENT}={raw!r} is not a number of bytes") from None
-    configured = getattr(getattr(settings, "limits", None), "response_cache_bytes", None)
-    return configured if isinstance(configured, int) else DEFAULT_MAX_BYTES

@@ -61,7 +61,7 @@ class Server:
                  "", "[limits]"] + [f"{key} = {value!r}" for key, value in limits.items()]
         config.write_text("\n".join(lines) + "\n", encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
-        env.update(PYTHONPATH=str(ROOT), PUBLISHER_VALIDATION_WORKERS="1")
+        env.update(PYTHONPATH=str(ROOT), PUBLISHER_LIMITS_VALIDATION_PROCESSES="1")
         self.log = (root / f"{name}.log").open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "publisher.cli", "--config", str(config), "--quiet", "serve",

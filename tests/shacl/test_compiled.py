@@ -140,39 +140,39 @@ def used_components(shapes: Graph) -> set[str]:
 # ------------------------------------------------------------------ the real build
 
 @pytest.fixture(scope="module")
-def build(settings: Settings) -> PipelineResult:
-    return run_pipeline(settings)
+def build(project_settings: Settings) -> PipelineResult:
+    return run_pipeline(project_settings)
 
 
 @pytest.mark.parametrize("profile", ["kuntadigi", "dcat-ap-3"])
-def test_the_data_of_a_build_gives_the_report_pyshacl_gives(build: PipelineResult, settings: Settings,
+def test_the_data_of_a_build_gives_the_report_pyshacl_gives(build: PipelineResult, project_settings: Settings,
                                                            profile: str) -> None:
-    mine, _ = same_as_pyshacl(build.store, shapes_graph(settings, [profile]))
+    mine, _ = same_as_pyshacl(build.store, shapes_graph(project_settings, [profile]))
     if profile == "kuntadigi":
         assert mine.conforms and mine.counts["Warning"] > 0
 
 
-def test_our_vocabulary_passes_its_profile_as_with_pyshacl(settings: Settings) -> None:
-    mine, _ = same_as_pyshacl(store_of(ontology=settings), shapes_graph(settings, ["vocabulary"]))
+def test_our_vocabulary_passes_its_profile_as_with_pyshacl(project_settings: Settings) -> None:
+    mine, _ = same_as_pyshacl(store_of(ontology=project_settings), shapes_graph(project_settings, ["vocabulary"]))
     assert mine.conforms and mine.counts["Violation"] == 0
 
 
 # ------------------------------------------------------------------ a synthetic catalogue
 
 @pytest.fixture(scope="module")
-def synthetic_build(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> PipelineResult:
+def synthetic_build(project_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> PipelineResult:
     out = tmp_path_factory.mktemp("gen3000")
     subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "gen.py"), "--records", "3000",
                     "--out", str(out)], check=True, capture_output=True)
     text = next(out.glob("catalogue-3000*.txt"))
-    return run_pipeline(replace(settings, sources=(Source(path=text, extractor="catalogue"),)))
+    return run_pipeline(replace(project_settings, sources=(Source(path=text, extractor="catalogue"),)))
 
 
 @pytest.mark.timeout(240)     # the long one: about 180 000 triples through pyshacl too
 def test_a_catalogue_of_3000_records_gives_the_report_pyshacl_gives(synthetic_build: PipelineResult,
-                                                                   settings: Settings) -> None:
+                                                                   project_settings: Settings) -> None:
     assert len(synthetic_build.store) > 150_000
-    mine, _ = same_as_pyshacl(synthetic_build.store, shapes_graph(settings, ["kuntadigi"]), workers=2)
+    mine, _ = same_as_pyshacl(synthetic_build.store, shapes_graph(project_settings, ["kuntadigi"]), workers=2)
     assert mine.results and mine.conforms
 
 
@@ -211,17 +211,17 @@ def test_ill_typed_literals_fail_their_datatype() -> None:
 
 @pytest.mark.parametrize("profile,fixture", [
     ("kuntadigi", "kuntadigi-defects.ttl"), ("vocabulary", "vocabulary-defects.ttl")])
-def test_every_component_of_a_profile_is_broken_by_its_fixture(settings: Settings, profile: str,
+def test_every_component_of_a_profile_is_broken_by_its_fixture(project_settings: Settings, profile: str,
                                                                fixture: str) -> None:
-    shapes = shapes_graph(settings, [profile])
-    store = store_of(FIXTURES / fixture, ontology=settings if profile == "kuntadigi" else None)
+    shapes = shapes_graph(project_settings, [profile])
+    store = store_of(FIXTURES / fixture, ontology=project_settings if profile == "kuntadigi" else None)
     mine, _ = same_as_pyshacl(store, shapes)
     assert not mine.conforms
     assert components(mine) == used_components(shapes)
 
 
-def test_the_dcat_ap_components_are_broken_by_a_fixture(settings: Settings) -> None:
-    shapes = shapes_graph(settings, ["dcat-ap-3"])
+def test_the_dcat_ap_components_are_broken_by_a_fixture(project_settings: Settings) -> None:
+    shapes = shapes_graph(project_settings, ["dcat-ap-3"])
     mine, _ = same_as_pyshacl(store_of(FIXTURES / "dcat-defects.ttl"), shapes)
     assert components(mine) == used_components(shapes)
 
@@ -235,9 +235,9 @@ def validation_fixtures() -> list[tuple[str, Path]]:
 
 
 @pytest.mark.parametrize("profile,path", validation_fixtures(), ids=lambda v: getattr(v, "name", v))
-def test_the_validation_fixtures_give_the_report_pyshacl_gives(settings: Settings, profile: str,
+def test_the_validation_fixtures_give_the_report_pyshacl_gives(project_settings: Settings, profile: str,
                                                                path: Path) -> None:
-    same_as_pyshacl(store_of(path), shapes_graph(settings, [profile]))
+    same_as_pyshacl(store_of(path), shapes_graph(project_settings, [profile]))
 
 
 def test_a_store_keeps_non_negative_integers_as_integers() -> None:
@@ -262,9 +262,9 @@ def test_sparql_constraints_give_pyshacl_results_and_messages() -> None:
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_messages_come_in_the_language_asked(settings: Settings, lang: str) -> None:
+def test_messages_come_in_the_language_asked(project_settings: Settings, lang: str) -> None:
     store = store_of(FIXTURES / "vocabulary-defects.ttl")
-    mine, _ = same_as_pyshacl(store, shapes_graph(settings, ["vocabulary"]), lang=lang)
+    mine, _ = same_as_pyshacl(store, shapes_graph(project_settings, ["vocabulary"]), lang=lang)
     assert mine.results
 
 
@@ -331,7 +331,7 @@ def test_a_feature_that_is_not_compiled_is_refused_by_name(name: str, shapes_tex
         assert "ex:S" in reason
 
 
-def test_comparing_a_blank_node_is_refused_as_pyshacl_refuses_it(settings: Settings) -> None:
+def test_comparing_a_blank_node_is_refused_as_pyshacl_refuses_it(project_settings: Settings) -> None:
     shapes = Graph().parse(data=PREFIXES + "ex:S a sh:NodeShape ; sh:targetClass ex:T ; "
                            "sh:property [ sh:path ex:start ; sh:lessThan ex:end ] .", format="turtle")
     store = ox.Store()

@@ -125,16 +125,16 @@ def test_a_million_blank_nodes_are_refused_quickly_within_bounded_memory(tmp_pat
         read_path(path)
 
 
-def test_blank_nodes_nested_to_the_limit_are_read_and_validated(settings, tmp_path: Path) -> None:
-    depth = settings.limits.parse_max_depth
+def test_blank_nodes_nested_to_the_limit_are_read_and_validated(project_settings, tmp_path: Path) -> None:
+    depth = project_settings.limits.parse_max_depth
     nested = ("<http://example.test/a> <http://example.test/p> "
               + "[ <http://example.test/p> " * depth + "1" + " ]" * depth + " .")
-    outcome = validate_files([write(tmp_path, "nested.ttl", nested)], settings,
+    outcome = validate_files([write(tmp_path, "nested.ttl", nested)], project_settings,
                              profiles=["vocabulary"])
     assert outcome.conforms and outcome.inputs == ((str(tmp_path / "nested.ttl"), depth + 1),)
     deeper = nested.replace("[", "[ [ <http://example.test/p> ", 1).replace("]", "] ]", 1)
     with pytest.raises(UnreadableInput, match="nest more than 128 deep"):
-        validate_files([write(tmp_path, "deeper.ttl", deeper)], settings, profiles=["vocabulary"])
+        validate_files([write(tmp_path, "deeper.ttl", deeper)], project_settings, profiles=["vocabulary"])
 
 
 def test_a_remote_json_ld_context_is_never_fetched(tmp_path: Path) -> None:

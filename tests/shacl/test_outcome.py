@@ -9,8 +9,8 @@ from rdflib import Graph
 from publisher.shacl import Outcome, Result, validate_files
 from tests.shacl.support import BAD_PROJECT, write
 
-def test_results_grouped_by_resource_with_path_value_counts_and_sources(settings, tmp_path: Path) -> None:
-    outcome = validate_files([write(tmp_path, "bad.ttl", BAD_PROJECT)], settings)
+def test_results_grouped_by_resource_with_path_value_counts_and_sources(project_settings, tmp_path: Path) -> None:
+    outcome = validate_files([write(tmp_path, "bad.ttl", BAD_PROJECT)], project_settings)
     grouped = outcome.by_resource()
     project = "https://data.kuntadigi.example/id/project/x"
     assert list(grouped) == [project]

@@ -7,24 +7,24 @@ import pytest
 
 from publisher.shacl import UnreadableInput, load_profiles, profile_shapes, shapes_graph
 
-def test_every_profile_has_files_a_title_and_a_description_in_three_languages(settings) -> None:
-    profiles = load_profiles(settings)
+def test_every_profile_has_files_a_title_and_a_description_in_three_languages(project_settings) -> None:
+    profiles = load_profiles(project_settings)
     assert list(profiles) == ["kuntadigi", "vocabulary", "dcat-ap-3"]
     for profile in profiles.values():
-        assert all((settings.shapes_dir / name).is_file() for name in profile.files)
+        assert all((project_settings.shapes_dir / name).is_file() for name in profile.files)
         for lang in ("fi", "sv", "en"):
             assert profile.titles[lang] and len(profile.descriptions[lang]) > 40
         assert len(set(profile.descriptions.values())) == 3      # really translated
-        assert len(profile_shapes(settings, profile.name)) > 50
+        assert len(profile_shapes(project_settings, profile.name)) > 50
 
 
-def test_an_unknown_profile_is_refused_with_the_choices(settings) -> None:
+def test_an_unknown_profile_is_refused_with_the_choices(project_settings) -> None:
     with pytest.raises(UnreadableInput, match="choose from kuntadigi, vocabulary, dcat-ap-3"):
-        shapes_graph(settings, ["qskos"])
+        shapes_graph(project_settings, ["qskos"])
 
 
-def test_the_shapes_of_a_profile_follow_the_base_uri(settings) -> None:
-    other = replace(settings, base_uri="https://data.example.fi/")
+def test_the_shapes_of_a_profile_follow_the_base_uri(project_settings) -> None:
+    other = replace(project_settings, base_uri="https://data.example.fi/")
     subjects = {str(s) for s in profile_shapes(other, "kuntadigi").subjects()}
     assert any(s.startswith("https://data.example.fi/def/shapes/") for s in subjects)
     assert not any(s.startswith("https://data.kuntadigi.example/") for s in subjects)

@@ -11,8 +11,8 @@ from publisher.shacl import validate_files
 from tests.shacl.support import SKOS, write
 from tests.shacl.validation.expected import fixture
 
-def test_the_report_in_every_format_says_the_same(settings, tmp_path: Path) -> None:
-    outcome = validate_files([fixture("skos-defects.ttl")], settings, profiles=["vocabulary"],
+def test_the_report_in_every_format_says_the_same(project_settings, tmp_path: Path) -> None:
+    outcome = validate_files([fixture("skos-defects.ttl")], project_settings, profiles=["vocabulary"],
                              lang="fi")
     report = json.loads(outcome.render("json"))
     assert report["counts"] == outcome.counts and report["lang"] == "fi"
@@ -29,9 +29,9 @@ def test_the_report_in_every_format_says_the_same(settings, tmp_path: Path) -> N
     assert "&#34;Terveys&#34;@fi" in html or "&quot;Terveys&quot;@fi" in html
 
 
-def test_html_report_escapes_what_comes_from_the_data(settings, tmp_path: Path) -> None:
+def test_html_report_escapes_what_comes_from_the_data(project_settings, tmp_path: Path) -> None:
     nasty = SKOS.replace('"A"@sv', '"A"@sv ; skos:altLabel "<script>alert(1)</script>"')
-    outcome = validate_files([write(tmp_path, "nasty.ttl", nasty)], settings, profiles=["vocabulary"])
+    outcome = validate_files([write(tmp_path, "nasty.ttl", nasty)], project_settings, profiles=["vocabulary"])
     html = outcome.render("html")
     assert outcome.violations
     assert "<script>alert" not in html and html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2

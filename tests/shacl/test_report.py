@@ -8,22 +8,22 @@ from publisher.shacl import validate_files
 from tests.shacl.support import BAD_PROJECT, write
 from tests.shacl.validation.expected import fixture
 
-def test_a_blank_focus_node_is_named_by_the_resource_it_belongs_to(settings, tmp_path: Path) -> None:
+def test_a_blank_focus_node_is_named_by_the_resource_it_belongs_to(project_settings, tmp_path: Path) -> None:
     data = BAD_PROJECT + "<https://data.kuntadigi.example/id/project/x> kd:section [ a kd:Section ] .\n"
-    outcome = validate_files([write(tmp_path, "section.ttl", data)], settings)
+    outcome = validate_files([write(tmp_path, "section.ttl", data)], project_settings)
     labels = {r.focus_label for r in outcome.results if r.focus_label}
     assert labels == {"<https://data.kuntadigi.example/id/project/x> › kd:section"}
 
-def test_shapes_without_a_message_get_one_in_the_language_asked(settings) -> None:
-    fi = validate_files([fixture("dcat-defects.ttl")], settings, profiles=["dcat-ap-3"], lang="fi")
-    sv = validate_files([fixture("dcat-defects.ttl")], settings, profiles=["dcat-ap-3"], lang="sv")
+def test_shapes_without_a_message_get_one_in_the_language_asked(project_settings) -> None:
+    fi = validate_files([fixture("dcat-defects.ttl")], project_settings, profiles=["dcat-ap-3"], lang="fi")
+    sv = validate_files([fixture("dcat-defects.ttl")], project_settings, profiles=["dcat-ap-3"], lang="sv")
     publisher_fi = next(r for r in fi.results if r.path == "dcterms:publisher")
     publisher_sv = next(r for r in sv.results if r.path == "dcterms:publisher")
     assert publisher_fi.message == "Vähintään 1 arvo(a) vaaditaan"
     assert publisher_sv.message == "Minst 1 värde(n) krävs"
 
 
-def test_a_shape_message_in_english_only_follows_the_translated_component(settings, tmp_path: Path) -> None:
-    outcome = validate_files([write(tmp_path, "bad.ttl", BAD_PROJECT)], settings, lang="sv")
+def test_a_shape_message_in_english_only_follows_the_translated_component(project_settings, tmp_path: Path) -> None:
+    outcome = validate_files([write(tmp_path, "bad.ttl", BAD_PROJECT)], project_settings, lang="sv")
     number = next(r for r in outcome.results if r.path == "kd:catalogueNumber")
     assert number.message == "Värdet måste vara minst 1 — The catalogue number is a positive integer"

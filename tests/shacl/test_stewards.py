@@ -14,23 +14,23 @@ from publisher.release.publish import build_release
 from publisher.shacl import report_results, shapes_graph, validate_files
 from tests.shacl.validation.expected import expected, fixture, found
 
-def test_the_dcat_fixture_gives_exactly_the_expected_findings(settings) -> None:
-    outcome = validate_files([fixture("dcat-defects.ttl")], settings, profiles=["dcat-ap-3"])
+def test_the_dcat_fixture_gives_exactly_the_expected_findings(project_settings) -> None:
+    outcome = validate_files([fixture("dcat-defects.ttl")], project_settings, profiles=["dcat-ap-3"])
     got = found(outcome, "http://example.test/dcat/")
     want = expected("dcat-defects.expected.tsv")
     assert got - want == set(), "found but not expected"
     assert want - got == set(), "expected but not found"
 
 
-def test_the_corrected_dcat_record_conforms(settings) -> None:
-    outcome = validate_files([fixture("dcat-clean.ttl")], settings, profiles=["dcat-ap-3"])
+def test_the_corrected_dcat_record_conforms(project_settings) -> None:
+    outcome = validate_files([fixture("dcat-clean.ttl")], project_settings, profiles=["dcat-ap-3"])
     assert outcome.conforms and outcome.counts == {"Violation": 0, "Warning": 0, "Info": 0}
 
 
-def test_results_equal_those_of_plain_pyshacl(settings) -> None:
+def test_results_equal_those_of_plain_pyshacl(project_settings) -> None:
     """Parsing each SPARQL text once and validating in place change nothing in the results."""
-    shapes = shapes_graph(settings, ["vocabulary"])
-    ours = validate_files([fixture("skos-defects.ttl")], settings, profiles=["vocabulary"])
+    shapes = shapes_graph(project_settings, ["vocabulary"])
+    ours = validate_files([fixture("skos-defects.ttl")], project_settings, profiles=["vocabulary"])
     data = Graph().parse(fixture("skos-defects.ttl"))
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
                                     allow_warnings=True)
@@ -56,8 +56,8 @@ def release(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("file,profile", [("data.ttl", "kuntadigi"), ("catalog.ttl", "dcat-ap-3"),
                                           ("ontology.ttl", "vocabulary")])
-def test_our_release_passes_its_profiles_with_no_violation(settings, release: Path, file: str,
+def test_our_release_passes_its_profiles_with_no_violation(project_settings, release: Path, file: str,
                                                            profile: str) -> None:
-    outcome = validate_files([release / file], settings, profiles=[profile])
+    outcome = validate_files([release / file], project_settings, profiles=[profile])
     assert outcome.counts["Violation"] == 0, outcome.text()
     assert outcome.inputs[0][1] > 100

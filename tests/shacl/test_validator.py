@@ -45,7 +45,7 @@ def compiled_fixture_store() -> ox.Store:
 
 
 def test_the_gate_the_stewards_and_the_catalogue_gate_make_one_kind_of_outcome(
-        settings, monkeypatch) -> None:
+        project_settings, monkeypatch) -> None:
     made: list[tuple[str, Outcome]] = []
 
     class Recorded(Outcome):
@@ -57,11 +57,11 @@ def test_the_gate_the_stewards_and_the_catalogue_gate_make_one_kind_of_outcome(
     caller = "gate"
     store = ox.Store()
     store.load(BAD_PROJECT.encode(), format=ox.RdfFormat.TURTLE)
-    gated = gate_store(store, settings)
+    gated = gate_store(store, project_settings)
     caller = "stewards"
-    stewards = validate_files([fixture("bad-project.ttl")], settings)
+    stewards = validate_files([fixture("bad-project.ttl")], project_settings)
     caller = "catalogue"
-    catalogue = check_catalog(Graph().parse(fixture("dcat-clean.ttl")), settings)
+    catalogue = check_catalog(Graph().parse(fixture("dcat-clean.ttl")), project_settings)
     assert {who for who, _ in made} == {"gate", "stewards", "catalogue"}
     assert made[0][1] is gated and made[1][1] is stewards and catalogue.conforms
     assert all(isinstance(outcome, Outcome) for _, outcome in made)
@@ -99,9 +99,9 @@ def test_shapes_reading_literals_a_store_rewrites_go_to_pyshacl() -> None:
     assert {r.value for r in outcome.results} == {"1.50", '"ab"'}     # as written, not 1.5
 
 
-def test_focus_nodes_are_left_to_pyshacl_which_filters_nested_shapes_too(settings) -> None:
+def test_focus_nodes_are_left_to_pyshacl_which_filters_nested_shapes_too(project_settings) -> None:
     data = Graph().parse(data=BAD_PROJECT, format="turtle")
-    shapes = shapes_graph(settings, ["kuntadigi"])
+    shapes = shapes_graph(project_settings, ["kuntadigi"])
     focus = ["https://data.kuntadigi.example/id/project/x"]
     outcome = validate(data, shapes, focus_nodes=focus)
     assert list(outcome.by_pyshacl) == ["*"]
@@ -109,19 +109,19 @@ def test_focus_nodes_are_left_to_pyshacl_which_filters_nested_shapes_too(setting
 
 
 @pytest.mark.parametrize("compiled", [True, False])
-def test_the_data_graph_given_is_left_as_it_was(settings, compiled: bool) -> None:
+def test_the_data_graph_given_is_left_as_it_was(project_settings, compiled: bool) -> None:
     data = Graph().parse(data=BAD_PROJECT, format="turtle")
     before = set(data)
-    validate(data, shapes_graph(settings, ["kuntadigi"]), compiled=compiled)
+    validate(data, shapes_graph(project_settings, ["kuntadigi"]), compiled=compiled)
     assert set(data) == before
 
 
-def test_a_shape_with_a_stewards_own_sparql_goes_to_pyshacl(settings, tmp_path: Path) -> None:
+def test_a_shape_with_a_stewards_own_sparql_goes_to_pyshacl(project_settings, tmp_path: Path) -> None:
     shapes = write(tmp_path, "own.ttl", OWN_SHAPES + """
 <http://example.test/shapes/SchemeShape> a sh:NodeShape ; sh:targetClass skos:Concept ;
     sh:sparql [ sh:message "no top concept" ; sh:select
         "SELECT $this WHERE { FILTER NOT EXISTS { ?s <http://www.w3.org/2004/02/skos/core#hasTopConcept> $this } }" ] .""")
-    outcome = validate_files([write(tmp_path, "concepts.ttl", SKOS)], settings,
+    outcome = validate_files([write(tmp_path, "concepts.ttl", SKOS)], project_settings,
                              profiles=["vocabulary"], shapes_files=[shapes])
     assert list(outcome.by_pyshacl) == ["<http://example.test/shapes/SchemeShape>"]
     assert {r.message for r in outcome.violations} >= {"no top concept",

@@ -88,8 +88,8 @@ def test_a_concept_under_a_cycle_is_not_itself_in_the_cycle() -> None:
 
 
 @pytest.mark.parametrize("name", ["skos", "owl"])
-def test_the_defect_fixtures_give_exactly_the_expected_findings(settings, name: str) -> None:
-    outcome = validate_files([fixture(f"{name}-defects.ttl")], settings, profiles=["vocabulary"])
+def test_the_defect_fixtures_give_exactly_the_expected_findings(project_settings, name: str) -> None:
+    outcome = validate_files([fixture(f"{name}-defects.ttl")], project_settings, profiles=["vocabulary"])
     got = found(outcome, f"http://example.test/{name}/")
     want = expected(f"{name}-defects.expected.tsv")
     assert got - want == set(), "found but not expected"
@@ -103,15 +103,15 @@ def _checks(shapes: Graph) -> set[str]:
     return {shapes.namespace_manager.normalizeUri(n) for n in named}
 
 
-def test_every_check_of_the_profile_is_exercised_by_a_fixture(settings) -> None:
-    checks = _checks(shapes_graph(settings, ["vocabulary"]))
+def test_every_check_of_the_profile_is_exercised_by_a_fixture(project_settings) -> None:
+    checks = _checks(shapes_graph(project_settings, ["vocabulary"]))
     exercised = {row[3] for name in ("skos", "owl")
                  for row in expected(f"{name}-defects.expected.tsv")}
     assert checks == exercised, checks ^ exercised
 
 
-def test_every_check_has_its_message_in_finnish_swedish_and_english(settings) -> None:
-    shapes = shapes_graph(settings, ["vocabulary"])
+def test_every_check_has_its_message_in_finnish_swedish_and_english(project_settings) -> None:
+    shapes = shapes_graph(project_settings, ["vocabulary"])
     for check_node in set(shapes.subjects(RDF.type, SH.SPARQLConstraint)) | set(
             shapes.subjects(RDF.type, SH.PropertyShape)):
         languages = sorted(m.language for m in shapes.objects(check_node, SH.message))
@@ -119,20 +119,20 @@ def test_every_check_has_its_message_in_finnish_swedish_and_english(settings) ->
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
-def test_every_finding_is_reported_in_the_language_asked(settings, lang: str) -> None:
+def test_every_finding_is_reported_in_the_language_asked(project_settings, lang: str) -> None:
     english = {(r.focus, r.constraint, r.value): r.message for name in ("skos", "owl")
-               for r in validate_files([fixture(f"{name}-defects.ttl")], settings,
+               for r in validate_files([fixture(f"{name}-defects.ttl")], project_settings,
                                        profiles=["vocabulary"]).results}
     translated = {(r.focus, r.constraint, r.value): r.message for name in ("skos", "owl")
-                  for r in validate_files([fixture(f"{name}-defects.ttl")], settings,
+                  for r in validate_files([fixture(f"{name}-defects.ttl")], project_settings,
                                           profiles=["vocabulary"], lang=lang).results}
     assert translated.keys() == english.keys()
     same = [key for key in english if translated[key] == english[key]]
     assert same == [], f"not translated into {lang}: {same}"
 
 
-def test_translated_messages_keep_their_values(settings) -> None:
-    outcome = validate_files([fixture("skos-defects.ttl")], settings, profiles=["vocabulary"],
+def test_translated_messages_keep_their_values(project_settings) -> None:
+    outcome = validate_files([fixture("skos-defects.ttl")], project_settings, profiles=["vocabulary"],
                              lang="sv")
     care = next(r for r in outcome.results if r.focus.endswith("/care"))
     assert care.message == "Föredragen term saknas på språket sv"
@@ -170,17 +170,17 @@ def test_required_languages_are_configurable() -> None:
                                                    "The concept scheme has no label in language se"}
 
 
-def test_messages_in_finnish_and_swedish(settings) -> None:
+def test_messages_in_finnish_and_swedish(project_settings) -> None:
     data = Graph().parse(data=PREFIXES + 'ex:a a skos:Concept ; skos:inScheme ex:s .', format="turtle")
-    fi = validate(data, shapes_graph(settings, ["vocabulary"]), lang="fi")
-    sv = validate(data, shapes_graph(settings, ["vocabulary"]), lang="sv")
+    fi = validate(data, shapes_graph(project_settings, ["vocabulary"]), lang="fi")
+    sv = validate(data, shapes_graph(project_settings, ["vocabulary"]), lang="sv")
     assert "Suositettava termi puuttuu kieleltä sv" in messages(fi)
     assert "Föredragen term saknas på språket en" in messages(sv)
 
 
-def test_our_own_vocabulary_and_concept_schemes_pass_with_no_violation(settings) -> None:
+def test_our_own_vocabulary_and_concept_schemes_pass_with_no_violation(project_settings) -> None:
     files = sorted((PROJECT_ROOT / "ontology").glob("*.ttl"))
     assert len(files) >= 5
-    outcome = validate_files(files, settings, profiles=["vocabulary"])
+    outcome = validate_files(files, project_settings, profiles=["vocabulary"])
     assert outcome.counts["Violation"] == 0, outcome.text()
     assert outcome.inputs and sum(n for _, n in outcome.inputs) > 500

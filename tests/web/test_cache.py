@@ -7,8 +7,7 @@ import pytest
 
 from tests.support.release import BASE, make_settings, write_release
 from publisher.web.answers import render_cache
-from publisher.web.cache import Rendered, RenderCache, configured_max_bytes
-from tests.support.servers import free_port
+from publisher.web.cache import Rendered, RenderCache
 
 EVAKA_DOC = "/doc/project/kuntien-evaka"
 PROJECTS = f"SELECT ?p WHERE {{ ?p a <{BASE}def/Project> }} ORDER BY ?p"
@@ -54,12 +53,14 @@ def test_lru_is_bounded_by_bytes_and_keeps_the_recent():
     assert len(cache) == 0 and cache.bytes_used == 0
 
 
-def test_cache_size_from_the_environment(monkeypatch, settings):
-    monkeypatch.setenv("PUBLISHER_RESPONSE_CACHE_BYTES", "12345")
-    assert configured_max_bytes(settings) == 12345
-    monkeypatch.setenv("PUBLISHER_RESPONSE_CACHE_BYTES", "lots")
-    with pytest.raises(ValueError, match="PUBLISHER_RESPONSE_CACHE_BYTES"):
-        configured_max_bytes(settings)
+def test_cache_size_from_the_environment():
+    """The configuration is the one reader of PUBLISHER_*: the cache takes its size from it."""
+    from publisher.config import load_settings
+
+    sized = load_settings(environ={"PUBLISHER_RESPONSE_CACHE_BYTES": "12345"})
+    assert sized.limits.response_cache_bytes == 12345
+    with pytest.raises(ValueError, match="PUBLISHER_RESPONSE_CACHE_BYTES='lots' is not an? int"):
+        load_settings(environ={"PUBLISHER_RESPONSE_CACHE_BYTES": "lots"})
 
 
 # --------------------------------------------------------------------------- inside the app

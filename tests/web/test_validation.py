@@ -21,7 +21,7 @@ from tests.support.release import BASE
 from tests.support.servers import LiveServer
 
 from publisher.config import PROJECT_ROOT
-from publisher.shacl.validation import validate_files
+from publisher.shacl import validate_files
 
 FIXTURES = PROJECT_ROOT / "tests" / "shacl" / "validation"
 SKOS_DEFECTS = (FIXTURES / "skos-defects.ttl").read_text(encoding="utf-8")
@@ -275,7 +275,7 @@ def limited(settings, embedded_store):
     server = LiveServer(app)
     yield server
     server.stop()
-    app.extensions["validation_workers"].close()
+    app.extensions["validation_processes"].close()
 
 
 def http(url: str, body: bytes | None = None, headers: dict | None = None,

@@ -10,8 +10,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotAcceptable, NotFound
 
-from publisher.release.docs import SEVERITY_NAMES, shape_summaries
-from publisher.shacl.validation import load_profiles, profile_shapes
+from publisher.shacl import SEVERITY_NAMES, load_profiles, profile_shapes, shape_summaries
 from publisher.store import StoreError, read_release_info, rewrite_triples, serialize_graph
 from publisher.vocab import DCAT, DCTERMS, FOAF, SH, SPDX, VOID, XSD
 from publisher.web.answers import answer_once, cacheable, etag_for

@@ -7,10 +7,10 @@ optionally upload shapes of your own. `POST /validate` (the form, or a raw RDF b
 with the same content as `publisher validate`.
 
 Uploads stay in memory (never on disk under a name the client chose) and are limited to
-`limits.upload_max_bytes` (413 above) and a number of triples. Each validation runs in a worker
-process with a deadline and a memory cap (`limits.validation_memory_mib`, set by the worker on
-itself): past either the process ends and is replaced, so a heavy validation never keeps the
-server from answering others.
+`limits.upload_max_bytes` (413 above) and a number of triples. Each validation runs in a
+validation process (`publisher.shacl.processes`) with a deadline and a memory cap: past either
+the process ends and is replaced, so a heavy validation never keeps the server from answering
+others.
 """
 from __future__ import annotations
 
@@ -18,11 +18,7 @@ import io
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import threading
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +27,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
-from publisher.config import Limits, Settings
+from publisher.config import Settings
 from publisher.store import check_iri
-from publisher.shacl.validation import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
-                                format_for_media_type, format_for_name, load_profiles,
-                                report_context, sniff)
+from publisher.shacl import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
+                             format_for_media_type, format_for_name, load_profiles,
+                             report_context, sniff)
+from publisher.shacl.processes import (ValidationBusy, ValidationMemoryLimit,
+                                       ValidationProcessEnded, ValidationProcesses,
+                                       ValidationStopped, ValidationTimeLimit)
 from publisher.web.answers import answer_once, cacheable, etag_for
 from publisher.web.context import here, page_globals, publisher, settings, store
 from publisher.web.errors import error_response
@@ -51,8 +50,6 @@ REPORT_MEDIA = {"json": "application/json", "turtle": "text/turtle; charset=utf-
                 "jsonld": "application/ld+json"}
 FORM_OVERHEAD_BYTES = 64 * 1024       # multipart boundaries and the small fields
 MAX_TRIPLES = 250_000                 # rdflib holds ~1–2 kB a triple in the worker
-SLOT_WAIT_SECONDS = 5.0
-WORKER_JOBS = 50                      # a worker is replaced after this many validations
 BIG_JOB_BYTES = 1024 * 1024           # ... or after one this large (memory is not returned)
 
 TEXTS: dict[str, tuple[str, str, str]] = {
@@ -135,157 +132,33 @@ class ValidationRefused(Exception):
         self.status, self.extra, self.headers = status, extra or {}, headers or {}
 
 
-# --------------------------------------------------------------------------- worker processes
+# --------------------------------------------------------------------------- validation processes
 
 
-WORKER_CODE = ("import sys; from publisher.shacl.validation import worker_main; "
-               "worker_main(int(sys.argv[1]))")
-
-
-class _Worker:
-    """One validation process (`publisher.shacl.validation.worker_main`) and its two pipes; the
-    memory limit goes on its command line and the worker applies it to itself."""
-
-    def __init__(self, memory_mib: int) -> None:
-        job_read, job_write = os.pipe()
-        answer_read, answer_write = os.pipe()
-        package_parent = str(Path(__file__).resolve().parents[3])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER_CODE, str(int(memory_mib))],
-            stdin=job_read, stdout=answer_write, env=env, close_fds=True)
-        os.close(job_read)
-        os.close(answer_write)
-        self.jobs = Connection(job_write, readable=False)
-        self.answers = Connection(answer_read, writable=False)
-        self.served = 0
-
-    def ask(self, job: dict[str, Any], timeout: float) -> dict[str, Any] | None:
-        """The answer, or None when the deadline passed first."""
-        self.jobs.send(job)
-        if not self.answers.poll(max(0.0, timeout)):
-            return None
-        self.served += 1
-        return self.answers.recv()
-
-    def stop(self) -> None:
-        for connection in (self.jobs, self.answers):
-            connection.close()
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=5)
-
-
-class ValidationWorkers:
-    """A few worker processes; a validation past its deadline has its process killed.
-
-    A semaphore bounds how many validations run at once; a request that waits too long for a
-    free slot is answered 503, so the web workers stay free for other requests."""
-
-    def __init__(self, size: int, memory_mib: int = Limits.validation_memory_mib) -> None:
-        self.size = max(1, size)
-        self.memory_mib = memory_mib
-        self._slots = threading.BoundedSemaphore(self.size)
-        self._idle: list[_Worker] = []
-        self._lock = threading.Lock()
-        self.killed = 0
-
-    def warm(self) -> None:
-        """Start a worker ahead of need (its imports take about a second)."""
-        with self._lock:
-            if not self._idle:
-                self._idle.append(_Worker(self.memory_mib))
-
-    def run(self, job: dict[str, Any], timeout: float, big: bool = False) -> dict[str, Any]:
-        if not self._slots.acquire(timeout=min(SLOT_WAIT_SECONDS, timeout)):
-            raise ValidationRefused(503, "Every validation worker is busy; try again in a "
-                                         "moment.", headers={"Retry-After": "10"})
-        try:
-            return self._run(job, timeout, big)
-        finally:
-            self._slots.release()
-
-    def _run(self, job: dict[str, Any], timeout: float, big: bool) -> dict[str, Any]:
-        worker = self._take()
-        try:
-            answer = worker.ask(job, timeout)
-        except (EOFError, OSError):
-            try:
-                worker.process.wait(timeout=2)         # it closed its pipe: let it finish dying
-            except subprocess.TimeoutExpired:
-                pass
-            worker.stop()
-            raise ValidationRefused(503, f"The validation stopped: its worker process ended "
-                                         f"({_how_it_ended(worker.process.returncode)}) before "
-                                         "answering, most likely because the validation needed "
-                                         "more than the memory limit of "
-                                         f"{self._memory_limit()}. Validate a smaller part, or "
-                                         "use `publisher validate` on your own machine.") from None
-        if answer is None:
-            self.killed += 1
-            worker.stop()
-            raise ValidationRefused(503, f"Validation time limit ({timeout:g} s) exceeded; the "
-                                         "validation was stopped. Validate a smaller part, or "
-                                         "use `publisher validate` on your own machine.")
-        if answer.get("status") == "memory":
-            worker.stop()
-            raise ValidationRefused(413, f"The validation needed more than the memory limit of "
-                                         f"{self._memory_limit()} and was stopped. Validate a "
-                                         "smaller part, or use `publisher validate` on your own "
-                                         "machine.")
-        self._give_back(worker, retire=big or worker.served >= WORKER_JOBS)
-        return answer
-
-    def _memory_limit(self) -> str:
-        return f"{self.memory_mib:,} MiB per validation (limits.validation_memory_mib)"
-
-    def _take(self) -> _Worker:
-        with self._lock:
-            while self._idle:
-                worker = self._idle.pop()
-                if worker.process.poll() is None:
-                    return worker
-                worker.stop()
-        return _Worker(self.memory_mib)
-
-    def _give_back(self, worker: _Worker, retire: bool) -> None:
-        if retire:
-            worker.stop()
-            return
-        with self._lock:
-            self._idle.append(worker)
-
-    def close(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for worker in idle:
-            worker.stop()
-
-
-def _how_it_ended(returncode: int | None) -> str:
-    """A worker's exit status in words: the signal that ended it, or its exit status."""
-    if returncode is not None and returncode < 0:
-        try:
-            return f"signal {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"signal {-returncode}"
-    return f"exit status {returncode}"
-
-
-def workers() -> ValidationWorkers:
-    """The app's validation workers, made on first use."""
+def processes() -> ValidationProcesses:
+    """The app's validation processes, made on first use."""
     extensions = current_app.extensions
-    with _WORKERS_LOCK:
-        if "validation_workers" not in extensions:
-            size = int(os.environ.get("PUBLISHER_VALIDATION_WORKERS",
-                                      str(max(1, (os.cpu_count() or 2) // 2))))
-            extensions["validation_workers"] = ValidationWorkers(
-                size, settings().limits.validation_memory_mib)
-        return extensions["validation_workers"]
+    with _PROCESSES_LOCK:
+        if "validation_processes" not in extensions:
+            limits = settings().limits
+            size = limits.validation_processes or max(1, (os.cpu_count() or 2) // 2)
+            extensions["validation_processes"] = ValidationProcesses(
+                size, limits.validation_memory_mib)
+        return extensions["validation_processes"]
 
 
-_WORKERS_LOCK = threading.Lock()
+_PROCESSES_LOCK = threading.Lock()
+#: How each way a validation stops is answered: status, and headers.
+_STOPPED = {ValidationBusy: (503, {"Retry-After": "10"}), ValidationTimeLimit: (503, {}),
+            ValidationMemoryLimit: (413, {}), ValidationProcessEnded: (503, {})}
+
+
+def _run_validation(job: dict[str, Any], timeout: float, big: bool) -> dict[str, Any]:
+    try:
+        return processes().run(job, timeout, big)
+    except ValidationStopped as stopped:
+        status, headers = _STOPPED[type(stopped)]
+        raise ValidationRefused(status, str(stopped), headers=headers) from None
 
 
 # --------------------------------------------------------------------------- limits
@@ -580,14 +453,14 @@ def _validate() -> Response:
         raw = _raw_body()
     fmt = _report_format(fields)
     job, big = build_job(fields, uploads, raw, [fmt] if fmt in {"turtle", "jsonld"} else [])
-    return _answer(workers().run(job, time_limit(settings()), big), fmt)
+    return _answer(_run_validation(job, time_limit(settings()), big), fmt)
 
 
 def _form_page() -> Response:
     current = here()
     lang = current.lang
     etag = etag_for("validate-form", lang, current.rewrite)
-    workers().warm()
+    processes().warm()
     return answer_once("validate-form", etag, lambda: _form_answer(lang, etag))
 
 
