@@ -6,8 +6,7 @@ from typing import Any, Callable, Hashable
 
 from flask import Response, current_app, request
 
-from publisher.web.cache import (Rendered, RenderCache, cache_headers,
-                                 etag_of, not_modified_headers, unchanged)
+from publisher.web.cache import Rendered, RenderCache, cache_headers, conditional, etag_of
 from publisher.web.context import publisher, store
 
 _EXTENSION = "publisher.render-cache"
@@ -25,15 +24,16 @@ def etag_for(*parts: Any) -> str | None:
 
 
 def response_of(answer: Rendered) -> Response:
-    """A framework-neutral answer as a Flask response."""
-    return Response(answer.body, status=answer.status, headers=list(answer.headers))
+    """A framework-neutral answer as a Flask response (a 304 keeps no content type)."""
+    response = Response(answer.body, status=answer.status, headers=list(answer.headers))
+    if answer.status == 304:
+        response.headers.pop("Content-Type", None)
+    return response
 
 
-def not_modified(etag: str | None) -> Response | None:
-    """A 304 when the client's If-None-Match already names this representation."""
-    if etag and unchanged(etag, request.method, request.headers.get("If-None-Match")):
-        return response_of(Rendered(304, b"", tuple(not_modified_headers(etag))))
-    return None
+def for_this_request(answer: Rendered) -> Response:
+    """The answer, or its 304 when the request's If-None-Match names it."""
+    return response_of(conditional(answer, request.method, request.headers.get("If-None-Match")))
 
 
 def cacheable(response: Response, etag: str | None, vary: list[str] | None = None) -> Response:
@@ -69,27 +69,25 @@ def request_key(kind: str, etag: str | None, *parts: Hashable) -> tuple | None:
 
 
 def answered(etag: str | None, key: tuple | None) -> Response | None:
-    """A 304 when the client already holds this representation, else the remembered
-    answer, else None (the caller renders it)."""
-    unchanged_answer = not_modified(etag)
-    return unchanged_answer if unchanged_answer is not None else replay(key)
-
-
-def replay(key: tuple | None) -> Response | None:
-    """The remembered answer for ``key``, or None."""
+    """The remembered answer for ``key`` (its 304 when the client holds it), or None: the
+    caller renders it."""
     if key is None:
         return None
     entry = render_cache().get(key)
-    return None if entry is None else response_of(entry)
+    return None if entry is None else for_this_request(entry)
 
 
 def remember(key: tuple | None, response: Response) -> Response:
-    """Keep a successful, complete answer for ``key``; returns the response unchanged."""
-    if key is None or response.status_code != 200 or response.direct_passthrough:
+    """Keep a successful, complete answer for ``key``; returns it, or its 304 when the
+    client already holds it (the 304 carries the answer's headers)."""
+    if response.status_code != 200 or response.direct_passthrough:
         return response
-    render_cache().put(key, Rendered.of(response.status_code, response.get_data(),
-                                        response.headers.items()))
-    return response
+    answer = Rendered.of(200, response.get_data(), response.headers.items())
+    if key is not None:
+        render_cache().put(key, answer)
+    if conditional(answer, request.method, request.headers.get("If-None-Match")) is answer:
+        return response
+    return for_this_request(answer)
 
 
 def answer_once(kind: str, etag: str | None, render: Callable[[], Response]) -> Response:

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Hashable, Iterable
 
-from werkzeug.http import parse_etags
+from werkzeug.http import parse_etags, unquote_etag
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024
@@ -40,14 +40,9 @@ def etag_of(version: str, *parts: Any) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:24]
 
 
-def not_modified_headers(etag: str) -> list[tuple[str, str]]:
-    """The headers of a 304 for ``etag``: the ETag and how long to keep the answer."""
-    return [("ETag", f'"{etag}"'), ("Cache-Control", f"public, max-age={CACHE_SECONDS}")]
-
-
 def cache_headers(etag: str, last_modified: str | None) -> list[tuple[str, str]]:
     """What makes an answer of the release cacheable: its ETag, max-age, Last-Modified."""
-    headers = not_modified_headers(etag)
+    headers = [("ETag", f'"{etag}"'), ("Cache-Control", f"public, max-age={CACHE_SECONDS}")]
     if last_modified:
         headers.append(("Last-Modified", last_modified))
     return headers
@@ -56,6 +51,22 @@ def cache_headers(etag: str, last_modified: str | None) -> list[tuple[str, str]]
 def unchanged(etag: str | None, method: str, if_none_match: str | None) -> bool:
     """Whether the client's If-None-Match already names this representation (then: 304)."""
     return bool(etag) and method in {"GET", "HEAD"} and parse_etags(if_none_match).contains(etag)
+
+
+#: What a 304 leaves out of the answer's headers: it has no content (RFC 9110, 15.4.5).
+_CONTENT_HEADERS = {"content-type", "content-length", "content-encoding", "content-range"}
+
+
+def conditional(answer: "Rendered", method: str, if_none_match: str | None) -> "Rendered":
+    """The answer, or, when the client already holds it, a 304 with the answer's headers
+    (ETag, Vary, Content-Location, Cache-Control, Last-Modified, Link …) and no content."""
+    etag = next((value for name, value in answer.headers if name.lower() == "etag"), None)
+    if answer.status != 200 or etag is None:
+        return answer
+    if not unchanged(unquote_etag(etag)[0], method, if_none_match):
+        return answer
+    return Rendered(304, b"", tuple((name, value) for name, value in answer.headers
+                                    if name.lower() not in _CONTENT_HEADERS))
 
 
 @dataclass(frozen=True)

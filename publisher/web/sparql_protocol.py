@@ -23,8 +23,7 @@ from werkzeug.http import parse_options_header
 
 from publisher.store import QueryResult, check_iri, check_query
 from publisher.store.query_check import READ_ONLY
-from publisher.web.cache import (Rendered, RenderCache, cache_headers, etag_of,
-                                 not_modified_headers, unchanged)
+from publisher.web.cache import Rendered, RenderCache, cache_headers, conditional, etag_of
 from publisher.web.negotiation import negotiate, not_acceptable
 from publisher.web.state import Publisher
 
@@ -115,12 +114,10 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
         if version is not None:
             etag = answer_etag(version, query, fmt, default_graphs, named_graphs, rewrite)
         if etag is not None:
-            if unchanged(etag, request.method, request.headers.get("If-None-Match")):
-                return Rendered(304, b"", tuple(not_modified_headers(etag)))
             key = ("sparql", etag, request.url)
             hit = cache.get(key)
             if hit is not None:
-                return hit
+                return conditional(hit, request.method, request.headers.get("If-None-Match"))
     result = pub.store.query(query, format=fmt, default_graph_uris=default_graphs,
                              named_graph_uris=named_graphs, rewrite=rewrite,
                              timeout=limits.query_timeout_seconds, limit=limits.result_limit,
@@ -128,7 +125,7 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
     found = Rendered.of(200, result.body, result_headers(pub, result, etag))
     if key is not None:
         cache.put(key, found)
-    return found
+    return conditional(found, request.method, request.headers.get("If-None-Match"))
 
 
 def answer_etag(version: str, query: str, fmt: str | None, default_graphs: list[str],
