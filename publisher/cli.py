@@ -55,7 +55,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     another build running. Failures print to stderr even with --quiet."""
     from publisher.release.lock import BuildRunning
     from publisher.build.extract import SourceError
-    from publisher.release.publish import (BuildFailed, CatalogInvalid, ReleaseIOError, ReleaseRefused,
+    from publisher.release.errors import CatalogInvalid
+    from publisher.release.publish import (BuildFailed, ReleaseIOError, ReleaseRefused,
                                    build_release)
 
     settings = _settings(args)

@@ -33,6 +33,9 @@ SH = "http://www.w3.org/ns/shacl#"
 SPDX = "http://spdx.org/rdf/terms#"
 ADMS = "http://www.w3.org/ns/adms#"
 VANN = "http://purl.org/vocab/vann/"
+ELI = "http://data.europa.eu/eli/ontology#"
+LOCN = "http://www.w3.org/ns/locn#"
+ODRL = "http://www.w3.org/ns/odrl/2/"
 #: The EU Publications Office's authority tables (languages, licences, file types …).
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 EU_LANGUAGE = AUTHORITY + "language/"
@@ -41,6 +44,10 @@ ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
 
 RDF_TYPE = RDF + "type"
+#: Predicates whose values name a resource, best first (the store's descriptions bring them
+#: along, the pages and the vocabulary documentation label with them).
+LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", VCARD + "fn",
+                    SCHEMA + "name", SCHEMA_HTTP + "name", FOAF + "name")
 
 PREFIXES = {
     "rdf": RDF,
@@ -77,6 +84,17 @@ def mapping_prefixes(base_uri: str) -> dict[str, str]:
     """The prefixes every mapping file (``mappings/*.mapping.toml``) writes with: those of
     :func:`prefixes_for`, but ``schema:`` is the http namespace the published data uses."""
     return {**prefixes_for(base_uri), "schema": SCHEMA_HTTP}
+
+
+#: The prefixes the release's Turtle dumps and reports are written with, in this order.
+_DUMP_PREFIXES = ("rdf", "rdfs", "xsd", "skos", "dcterms", "dcat", "org", "prov", "schema",
+                  "foaf", "vcard", "owl")
+
+
+def dump_prefixes(base_uri: str) -> dict[str, str]:
+    """``kd:`` and the prefixes of the published data (``schema:`` as the data writes it)."""
+    names = mapping_prefixes(base_uri)
+    return {"kd": vocabulary(base_uri), **{name: names[name] for name in _DUMP_PREFIXES}}
 
 
 # --------------------------------------------------------------------------- URI patterns

@@ -31,37 +31,21 @@ from rdflib import Graph as RdfGraph
 from rdflib import URIRef
 
 from publisher import __version__
-from publisher.release.lock import LINK_PREFIX, STAGING_PREFIX, build_lock, remove_leftovers
-from publisher.config import Settings
-from publisher.vocab import ONTOLOGY_FILES, read_bundled_rdf, rebase
-from publisher.release.dcat import (DatasetStatistics, build_catalog, build_void,
-                                    compute_statistics, validate_catalog, write_checksums)
-from publisher.release.docs import ontology_html, shapes_html
-from publisher.release.dumps import DumpCounts, DumpFailed, DumpJob, start_dumps
 from publisher.build.extract import SourceError
 from publisher.build.pipeline import PipelineResult, run_pipeline
+from publisher.config import Settings
 from publisher.progress import Progress
+from publisher.release.catalog_files import write_catalogue
+from publisher.release.checksums import write_checksums
+from publisher.release.docs import ontology_html, shapes_html
+from publisher.release.dumps import DumpCounts, DumpFailed, DumpJob, start_dumps
+from publisher.release.lock import LINK_PREFIX, STAGING_PREFIX, build_lock, remove_leftovers
+from publisher.release.statistics import DatasetStatistics, compute_statistics
 from publisher.shacl import Outcome, shapes_graph, to_rdflib, validate
+from publisher.vocab import (ONTOLOGY_FILES, RDF_TYPE, dump_prefixes, read_bundled_rdf,
+                             rebase)
 
 log = logging.getLogger("publisher.release.publish")
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-PREFIXES = {
-    "kd": "{base}def/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "http://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
-
 
 class BuildFailed(Exception):
     """The SHACL gate found violations: nothing was published."""
@@ -141,10 +125,6 @@ class ReleaseResult:
     outcome: Outcome
 
 
-def prefixes(settings: Settings) -> dict[str, str]:
-    return {k: v.replace("{base}", settings.base_uri) for k, v in PREFIXES.items()}
-
-
 def new_version(releases_dir: Path, now: datetime) -> str:
     """A sortable UTC timestamp; a suffix keeps two builds in one second apart."""
     version = now.strftime("%Y%m%dT%H%M%SZ")
@@ -177,7 +157,7 @@ def write_vocabulary(folder: Path, settings: Settings) -> None:
     """The ontology (with concept schemes) and the shapes, rebased, as Turtle."""
     triples = [t for name in ONTOLOGY_FILES for t in read_bundled_rdf(settings.ontology_dir / name, settings.base_uri)]
     (folder / "ontology.ttl").write_bytes(
-        serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes(settings)))
+        serialize(triples, format=RdfFormat.TURTLE, prefixes=dump_prefixes(settings.base_uri)))
     shapes = rebase((settings.shapes_dir / "kuntadigi.ttl").read_text(encoding="utf-8"),
                     settings.base_uri)
     (folder / "shapes.ttl").write_text(shapes, encoding="utf-8")
@@ -245,13 +225,6 @@ def readable_json(value: Any, depth: int = 4, indent: str = "") -> str:
     return "[\n" + ",\n".join(items) + f"\n{indent}]" + ("\n" if not indent else "")
 
 
-class CatalogInvalid(Exception):
-    """The DCAT-AP catalogue of the release broke the official shapes: nothing was published."""
-
-    def explain(self) -> str:
-        return f"build failed: the DCAT-AP catalogue does not conform:\n{self.args[0]}"
-
-
 def first_issued(releases_dir: Path, now: datetime) -> datetime:
     """The dataset was issued with its first release; later releases only modify it."""
     meta = releases_dir / "latest" / "release.json"
@@ -272,13 +245,7 @@ def write_metadata(folder: Path, settings: Settings, version: str, store: Store,
                    statistics: DatasetStatistics | None = None) -> None:
     """DCAT-AP catalogue (gated by the official shapes), VoID and checksums, in that order."""
     statistics = statistics or dataset_statistics(store, settings)
-    catalog = build_catalog(settings, version, folder, issued, modified, statistics)
-    conforms, report = validate_catalog(catalog, settings)
-    if not conforms:
-        raise CatalogInvalid(report)
-    (folder / "catalog.ttl").write_text(catalog.serialize(format="turtle"), encoding="utf-8")
-    void = build_void(settings, version, folder, statistics)
-    (folder / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
+    write_catalogue(settings, version, folder, issued, modified, statistics)
     write_checksums(folder)
 
 
@@ -448,7 +415,7 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
         if not allow_shrink:
             check_shrink(mapped, releases_dir, settings.limits.max_shrink_percent, notice)
         jobs.append(start_dumps(mapped.files.graphs(), staging, staging / ".runs",
-                                prefixes(settings)))
+                                dump_prefixes(settings.base_uri)))
 
     try:
         result = run_pipeline(settings, progress, workdir=staging / ".graphs",

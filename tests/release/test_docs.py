@@ -1,4 +1,5 @@
-"""Ontology documentation: every own term with its three languages; data escaped."""
+"""The release's documentation (ontology.html, shapes.html): every own term with its three
+languages, the wording of the web's pages (the same templates), data escaped."""
 from rdflib import Graph
 
 from publisher.config import PROJECT_ROOT
@@ -43,16 +44,20 @@ def _ontology_page(lang: str) -> str:
 
 def test_ontology_page_in_finnish_and_swedish() -> None:
     fi, sv = _ontology_page("fi"), _ontology_page("sv")
-    assert '<html lang="fi">' in fi and "<h2 id=\"classes\">Luokat</h2>" in fi
-    assert "määrittelyjoukko" in fi and "arvojoukko" in fi and ">luokka<" in fi
-    assert "<h2 id=\"properties\">Egenskaper</h2>" in sv and "värdemängd" in sv
+    assert '<html lang="fi">' in fi and '<section id="classes"><h2>Luokat</h2>' in fi
+    assert "<dt>Määrittelyjoukko</dt>" in fi and "<dt>Arvojoukko</dt>" in fi
+    assert '<section id="properties"><h2>Egenskaper</h2>' in sv and "<dt>Värdemängd</dt>" in sv
 
 
-def test_every_own_term_has_domain_and_range_rows() -> None:
+def test_release_page_is_english_with_every_language_of_each_term() -> None:
     page = _ontology_page("en")
-    section = page.split('id="leadOrganisation"', 1)[1].split("</section>", 1)[0]
-    assert "<th>domain</th>" in section and "<th>range</th>" in section
-    assert section.count('<th>label <span class="lang">') == 3
+    assert '<html lang="en">' in page
+    section = page.split('id="leadOrganisation"', 1)[1].split("</article>", 1)[0]
+    assert "<dt>Domain</dt>" in section and "<dt>Range</dt>" in section
+    names = section.split("<dt>Names</dt>", 1)[1].split("</dd>", 1)[0]
+    assert all(f'lang="{code}"' in names for code in ("fi", "sv", "en"))
+    definitions = section.split("<dt>Definition</dt>", 1)[1].split("</dd>", 1)[0]
+    assert definitions.count("<li lang=") == 3
 
 
 def test_shapes_page_escapes_messages() -> None:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph, Namespace
 
-from publisher.release.dcat import check_catalog
+from publisher.release.dcat_check import check_catalog
 from publisher.release.publish import gate_store
 from publisher.shacl import Outcome, shapes_graph, validate, validate_files
 from publisher.shacl import validator
