@@ -1,5 +1,6 @@
-# The README's two commands: `make serve` (install, build a release if there is none, serve)
-# and `make test` (install with test extras and system test dependencies, run the suite).
+# The README's two commands: `make serve` (install, compile the message catalogues, build a
+# release if there is none, serve) and `make test` (install with test extras and system test
+# dependencies, compile the catalogues, run the suite).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: serve build test install install-test assets system-test-deps bench clean
+.PHONY: serve build test install install-test assets catalogues messages system-test-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +25,26 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
-install: $(STAMP) assets
-install-test: $(TESTSTAMP) assets
+install: $(STAMP) assets catalogues
+install-test: $(TESTSTAMP) assets catalogues
+
+# The texts people read: translators edit the .po files, gettext reads the compiled .mo files
+# (not committed: made here from the .po whenever it is newer).
+LOCALES := publisher/i18n/locale
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po))
+
+catalogues: $(CATALOGUES)
+
+$(CATALOGUES): %.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile -l $(word 4,$(subst /, ,$@)) -i $< -o $@
+
+# After changing texts in the code or templates: add new message ids to the .po files (then
+# translate the empty fi and sv entries; tests/i18n fails until they are).
+messages: | $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching \
+		--ignore-obsolete
+	rm $(LOCALES)/messages.pot
 
 # The SPARQL editor (YASGUI) from npm, copied into our static files: never a CDN.
 $(YASGUI): package.json package-lock.json
@@ -36,10 +55,10 @@ assets:
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(YASGUI); \
 	else echo "npm not found: the query editor will fall back to a plain form" >&2; fi
 
-releases/latest: $(STAMP)
+releases/latest: $(STAMP) catalogues
 	$(BIN)/publisher build
 
-build: $(STAMP)
+build: $(STAMP) catalogues
 	$(BIN)/publisher build
 
 serve: install releases/latest
@@ -48,7 +67,7 @@ serve: install releases/latest
 system-test-deps:
 	./scripts/install-test-system-deps.sh
 
-test: system-test-deps $(TESTSTAMP)
+test: system-test-deps $(TESTSTAMP) catalogues
 	$(MAKE) --no-print-directory $(YASGUI)
 	$(BIN)/python -m pytest
 

@@ -13,9 +13,9 @@ from rdflib import Graph, Namespace
 
 from publisher import vocab
 from publisher.config import Settings
+from publisher.i18n import texts
 from publisher.shacl.errors import UnreadableInput
 from publisher.shacl.graphs import to_rdflib
-from publisher.shacl.messages import report_text
 from publisher.vocab import ONTOLOGY_FILES, read_bundled_rdf, rebase
 
 SH = Namespace(vocab.SH)
@@ -24,9 +24,8 @@ PROFILES_FILE = "profiles.toml"
 # shacl: for what everyone writes dcterms: and sh:).
 PREFERRED_PREFIXES = {
     "sh": vocab.SH, "dcterms": vocab.DCTERMS, "dcat": vocab.DCAT, "dcatap": vocab.DCATAP,
-    "adms": vocab.ADMS, "eli": "http://data.europa.eu/eli/ontology#", "spdx": vocab.SPDX,
-    "vcard": vocab.VCARD, "locn": "http://www.w3.org/ns/locn#",
-    "odrl": "http://www.w3.org/ns/odrl/2/", "foaf": vocab.FOAF, "skos": vocab.SKOS,
+    "adms": vocab.ADMS, "eli": vocab.ELI, "spdx": vocab.SPDX, "vcard": vocab.VCARD,
+    "locn": vocab.LOCN, "odrl": vocab.ODRL, "foaf": vocab.FOAF, "skos": vocab.SKOS,
 }
 
 
@@ -85,11 +84,11 @@ def check_profiles(settings: Settings, names: Iterable[str]) -> list[str]:
 
 def profiles_text(settings: Settings, lang: str = "en") -> str:
     """`publisher validate --list-profiles`: name, title, description and files of each."""
-    blocks = []
+    blocks, files_word = [], texts(lang).gettext("Files")
     for profile in load_profiles(settings).values():
         files = ", ".join(f"shapes/{name}" for name in profile.files)
         blocks.append(f"{profile.name}\n  {profile.title(lang)}\n  {profile.description(lang)}\n"
-                      f"  {report_text('files', lang)}: {files}")
+                      f"  {files_word}: {files}")
     return "\n\n".join(blocks) + "\n"
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from publisher.shacl.messages import SEVERITIES, report_text
+from publisher.i18n import install, texts
+from publisher.shacl.messages import SEVERITIES, severity_counts, severity_names
 
 #: The report templates (the web page includes them too).
 REPORT_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -17,28 +18,36 @@ REPORT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def counts_line(report: dict[str, Any], lang: str) -> str:
     """"Does not conform: Violations 2 · Warnings 1 · Infos 0" in the language asked."""
-    head = report_text("conforms" if report["conforms"] else "not_conforms", lang)
-    counts = " · ".join(f"{report_text(s + 's', lang)} {report['counts'].get(s, 0)}"
-                        for s in SEVERITIES)
+    _ = texts(lang).gettext
+    head = _("Conforms") if report["conforms"] else _("Does not conform")
+    headings = severity_counts(lang)
+    counts = " · ".join(f"{headings[s]} {report['counts'].get(s, 0)}" for s in SEVERITIES)
     return f"{head}: {counts}"
 
 
 def report_text_page(report: dict[str, Any], lang: str) -> str:
     """The report as plain text: the counts, then each resource with its findings."""
+    # no gettext call inside an f-string: Python 3.11's tokens hide it from extraction
+    language = texts(lang)
+    _ = language.gettext
+    profiles, files, source, value_word = _("Profiles"), _("Files"), _("Source"), _("Value")
+    names = severity_names(lang)
     lines = [counts_line(report, lang)]
     if report["profiles"]:
-        lines.append(f"{report_text('profiles', lang)}: {', '.join(report['profiles'])}")
+        lines.append(f"{profiles}: {', '.join(report['profiles'])}")
     if report["inputs"]:
-        lines.append(f"{report_text('files', lang)}: " + ", ".join(
-            f"{i['name']} ({i['triples']} {report_text('triples', lang)})" for i in report["inputs"]))
+        counted = []
+        for i in report["inputs"]:
+            triples = language.ngettext("triple", "triples", i["triples"])
+            counted.append(f"{i['name']} ({i['triples']} {triples})")
+        lines.append(f"{files}: " + ", ".join(counted))
     for resource in report["resources"]:
-        where = f"  ({report_text('source', lang)}: {resource['source']})" if resource["source"] else ""
+        where = f"  ({source}: {resource['source']})" if resource["source"] else ""
         lines.append(f"\n{resource['label'] or resource['focus']}{where}")
         for r in resource["results"]:
             path = f"  {r['path']}" if r["path"] else ""
-            value = f"  {report_text('value', lang).lower()} {r['value']}" if r["value"] else ""
-            lines.append(f"  {report_text(r['severity'], lang) if r['severity'] in SEVERITIES else r['severity']}"
-                         f"{path}{value}")
+            value = f"  {value_word.lower()} {r['value']}" if r["value"] else ""
+            lines.append(f"  {names.get(r['severity'], r['severity'])}{path}{value}")
             lines.append(f"      {r['message']}")
             check = ", ".join(x for x in (r["shape"], r["constraint"]) if x)
             if check:
@@ -48,19 +57,24 @@ def report_text_page(report: dict[str, Any], lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def template_environment() -> Environment:
-    """The Jinja environment of the report templates (`templates/` beside this module): the
-    standalone page, and the fragment and style a web page may include."""
-    return Environment(loader=FileSystemLoader(str(REPORT_TEMPLATES)),
-                       autoescape=select_autoescape(["html"]))
+    """The Jinja environment of the templates beside this module (the report: standalone
+    page, fragment and style; the shape summaries: fragment and page); texts from
+    publisher.i18n in the language of `lang`."""
+    return install(Environment(loader=FileSystemLoader(str(REPORT_TEMPLATES)),
+                               autoescape=select_autoescape(["html"])))
 
 
 def report_context(report: dict[str, Any], lang: str) -> dict[str, Any]:
-    """What the report templates need besides the report itself."""
+    """What the report templates need besides the report itself (the fragment's texts are in
+    `lang`: a page in another language includes it with `lang` set to `report_lang`)."""
     return {"report": report, "report_lang": lang, "counts_line": counts_line(report, lang),
-            "rt": lambda key: report_text(key, lang), "severities": SEVERITIES}
+            "report_title": texts(lang).gettext("SHACL validation report"),
+            "severities": SEVERITIES, "severity_names": severity_names(lang),
+            "severity_counts": severity_counts(lang)}
 
 
 def report_html(report: dict[str, Any], lang: str) -> str:
     """The report as a standalone HTML page (`publisher validate --format html`)."""
     template = template_environment().get_template("standalone.html")
-    return template.render(**report_context(report, lang))
+    return template.render(**report_context(report, lang), lang=lang)
+

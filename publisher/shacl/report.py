@@ -11,7 +11,8 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from publisher import vocab
-from publisher.shacl.messages import COMPONENT_MESSAGES, in_language
+from publisher.i18n import translate
+from publisher.shacl.messages import COMPONENT_MESSAGES
 from publisher.shacl.outcome import Result
 
 SH = Namespace(vocab.SH)
@@ -118,19 +119,19 @@ def _component_message(report: Graph, result: Node, shapes: Graph, lang: str) ->
     if component is None:
         return None
     name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
-    templates = COMPONENT_MESSAGES.get(name)
-    if templates is None:
+    template = COMPONENT_MESSAGES.get(name)
+    if template is None:
         return None
     shape = report.value(result, SH.sourceShape)
-    template = in_language(templates, lang)
 
-    def parameter(match: re.Match[str]) -> str:
-        value = shapes.value(shape, SH[match.group(1)]) if shape is not None else None
+    def parameter(key: str) -> str:
+        value = shapes.value(shape, SH[key]) if shape is not None else None
         if isinstance(value, Literal):
             return str(value)
         return _short(value, shapes) if value is not None else "?"
 
-    return re.sub(r"\{(\w+)\}", parameter, template)
+    keys = re.findall(r"%\((\w+)\)s", template)
+    return translate(lang, template, **{key: parameter(key) for key in keys})
 
 
 def _message(report: Graph, result: Node, shapes: Graph | None, lang: str) -> str:

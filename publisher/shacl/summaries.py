@@ -1,6 +1,7 @@
 """What a profile asks, in brief, for a steward to read (`/shapes`) and for the release's
 shapes documentation: each node shape with its targets and its checks (path, message in the
-language asked, constraints, severity)."""
+language asked, constraints, severity); and the release's page of them, from the template the
+/shapes page includes."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,8 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from publisher import vocab
+from publisher.shacl.messages import severity_names
+from publisher.shacl.render import template_environment
 from publisher.shacl.report import path_text
 
 SH = Namespace(vocab.SH)
@@ -124,3 +127,11 @@ def shape_summaries(shapes: Graph, lang: str = "en") -> list[dict]:
                           "label": _shape_label(shapes, shape, lang), "targets": targets,
                           "severity": severity, "checks": _merged(checks)})
     return summaries
+
+
+def shapes_page(shapes: Graph, title: str, lang: str = "en") -> str:
+    """A shapes graph summarised as a standalone HTML page (the release's shapes.html), with
+    the fragment the /shapes page shows for each profile."""
+    template = template_environment().get_template("shapes_page.html")
+    return template.render(shapes=shape_summaries(shapes, lang), title=title, lang=lang,
+                           severity_names=severity_names(lang)) + "\n"

@@ -20,22 +20,12 @@ import pyoxigraph as ox
 from publisher.config import Settings
 from publisher.store.query_check import QueryInfo, check_query
 from publisher.store.results import QueryResult, Rewrite
+from publisher.vocab import LABEL_PREDICATES, RDF_TYPE
 
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 DCT_MODIFIED = "http://purl.org/dc/terms/modified"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
-#: Predicates whose values name a resource; used by :meth:`Store.describe` and the web pages.
-LABEL_PREDICATES = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://purl.org/dc/terms/title",
-    "http://www.w3.org/2006/vcard/ns#fn",
-    "https://schema.org/name",
-    "http://schema.org/name",
-    "http://xmlns.com/foaf/0.1/name",
-)
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: What :meth:`Store.describe` brings along for each linked resource: names, types and the
 #: contact details a contact point needs.
 LINKED_PREDICATES = LABEL_PREDICATES + (

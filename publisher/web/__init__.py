@@ -11,7 +11,9 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
+from publisher import i18n
 from publisher.config import Settings, load_settings
+from publisher.docs import docs_loader
 from publisher.shacl import REPORT_TEMPLATES
 from publisher.store import Store, open_store
 from publisher.web.errors import install_error_handlers
@@ -37,9 +39,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    # the SHACL report's own templates, included by the /validate result page as shacl/…
+    # the SHACL report's own templates, included by the /validate result page as shacl/…,
+    # and the documentation's (the vocabulary, generic macros) as docs/…
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(
-        {"shacl": FileSystemLoader(str(REPORT_TEMPLATES))})])
+        {"shacl": FileSystemLoader(str(REPORT_TEMPLATES))}), docs_loader()])
+    i18n.install(app.jinja_env)
     rewrite = settings.rewrite_links if rewrite_links is None else rewrite_links
     app.extensions["publisher"] = Publisher(settings, store, release_path, rewrite)
     for blueprint in (sparql.bp, resources.bp, site.bp, files.bp, crawl.bp, validation.bp):

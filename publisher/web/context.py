@@ -8,9 +8,9 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, request
 
+from publisher import i18n
 from publisher.config import Settings
 from publisher.store import Store
-from publisher.web import i18n
 from publisher.web.state import Publisher
 
 
@@ -143,7 +143,8 @@ def _language() -> tuple[str, bool]:
 
 
 def page_globals() -> dict[str, Any]:
-    """What every HTML template gets: language, interface texts, release, navigation."""
+    """What every HTML template gets: the language (its texts follow it: publisher.i18n),
+    release, navigation."""
     try:
         current = here()
         lang = current.lang
@@ -155,10 +156,7 @@ def page_globals() -> dict[str, Any]:
     except Exception:  # noqa: BLE001
         info = {}
 
-    def t(key: str, /, **values: Any) -> str:
-        return i18n.text(key, lang, **values)
-
-    return {"lang": lang, "t": t, "languages": i18n.LANGUAGES,
+    return {"lang": lang, "languages": i18n.LANGUAGES,
             "language_names": i18n.LANGUAGE_NAMES, "site_release": info, "here": current,
             "lang_links": _language_links(), "has_validate": has_page("/validate")}
 

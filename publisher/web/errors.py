@@ -11,9 +11,9 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
+from publisher.i18n import N_, translate
 from publisher.store import (NoRelease, QueryMemoryLimit, QueryRefused, QuerySyntaxError,
                              QueryTimeout, QueryTooComplex, StoreError, StoreUnavailable)
-from publisher.web import i18n
 from publisher.web.context import page_globals
 from publisher.web.negotiation import negotiate
 
@@ -22,6 +22,11 @@ log = logging.getLogger("publisher.web")
 _OFFERS = [("text/plain", "text"), ("text/html", "html"), ("application/json", "json"),
            ("application/xhtml+xml", "html"), ("application/sparql-results+json", "json"),
            ("application/ld+json", "json")]
+#: The error page's title for the statuses a visitor meets (others keep werkzeug's English).
+ERROR_TITLES = {400: N_("Bad request"), 404: N_("Not found"), 405: N_("Method not allowed"),
+                406: N_("Not acceptable"), 413: N_("Request too large"), 414: N_("URL too long"),
+                500: N_("Server error"), 502: N_("The data store did not answer"),
+                503: N_("Service unavailable")}
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None,
@@ -35,7 +40,8 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     if kind == "html":
         try:
             context = page_globals()
-            shown = i18n.error_title(status, context["lang"]) or title
+            shown = translate(context["lang"], ERROR_TITLES[status]) if status in ERROR_TITLES \
+                else title
             body = render_template("error.html", status=status, title=shown, message=message,
                                    page="error", **context)
         except Exception:  # noqa: BLE001 - the error page must not fail

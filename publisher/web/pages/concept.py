@@ -8,11 +8,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import Index, Labeller, all_literals, collation_key, local_name
+from publisher.docs.vocabulary import ConceptExtra
+from publisher.docs.vocabulary import scheme_concepts as shared_scheme_concepts
 from publisher.store import RDF_TYPE
 from publisher.vocab import DCTERMS, RDFS, SKOS
 from publisher.web.context import here
-from publisher.web.pages.labels import (Index, Labeller, all_literals, collation_key,
-                                        local_name, pick_literal)
 from publisher.web.pages.parts import (SOURCE_PREDICATES, descriptions, labeller, linked,
                                        literal_values, page_start)
 from publisher.web.pages.project_index import project_index, project_rows
@@ -86,28 +87,23 @@ def _subject_links(index: Index, names: Labeller, predicate: str,
     return sorted(links, key=lambda link: collation_key(link["label"]["value"]))
 
 
+def concept_counts() -> ConceptExtra:
+    """What a concept of a scheme gets on our pages: how many projects it applies to, and the
+    list that shows them (the counts made once, when first asked)."""
+    counts: Counter[str] = Counter()
+
+    def extra(iri: str) -> dict[str, Any]:
+        if not counts:
+            for entry in project_index().projects.values():
+                counts.update({*entry["themes"], *([entry["status"]] if entry["status"] else [])})
+        _, filter_name = _concept_projects(iri)
+        return {"count": counts[iri],
+                "list_href": list_href({filter_name: local_name(iri)}) if filter_name else None}
+
+    return extra
+
+
 def scheme_concepts(iri: str, index: Index, names: Labeller) -> list[dict[str, Any]]:
     """For a concept scheme: its concepts (top concepts first) with their definitions and
     how many projects each applies to; [] for anything else."""
-    node = ox.NamedNode(iri)
-    if SKOS + "ConceptScheme" not in index.types(node):
-        return []
-    top = {c for c in index.objects(node, SKOS + "hasTopConcept")}
-    top |= set(index.subjects(SKOS + "topConceptOf", node))
-    members = top | set(index.subjects(SKOS + "inScheme", node))
-    counts: Counter[str] = Counter()
-    for entry in project_index().projects.values():
-        counts.update({*entry["themes"], *([entry["status"]] if entry["status"] else [])})
-    concepts = []
-    for concept in members:
-        if not isinstance(concept, ox.NamedNode):
-            continue
-        projects, filter_name = _concept_projects(concept.value)
-        concepts.append({
-            **names.link(concept), "top": concept in top,
-            "definition": pick_literal(index.objects(concept, SKOS + "definition"), names.lang),
-            "count": counts[concept.value],
-            "list_href": list_href({filter_name: local_name(concept.value)})
-            if filter_name else None})
-    concepts.sort(key=lambda c: (not c["top"], collation_key(c["label"]["value"])))
-    return concepts
+    return shared_scheme_concepts(iri, index, names, concept_counts())

@@ -7,10 +7,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import Index, collation_key, integer
 from publisher.store import LABEL_PREDICATES, RDF_TYPE
 from publisher.vocab import DCTERMS, PROV, RDFS
 from publisher.web.context import here, store
-from publisher.web.pages.labels import Index, collation_key, integer
 from publisher.web.pages.parts import SOURCE_PREDICATES, descriptions, labeller, page_start
 from publisher.web.pages.properties import inverse_view, properties_view
 from publisher.web.pages.release_data import document_lines

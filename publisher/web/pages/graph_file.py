@@ -6,8 +6,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import Index, Labeller
 from publisher.web.context import here, settings
-from publisher.web.pages.labels import Index, Labeller
 from publisher.web.pages.properties import properties_view
 
 

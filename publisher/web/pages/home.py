@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from publisher.docs.labels import (Index, Labeller, collation_key, integer, local_name,
+                                        pick_literal)
 from publisher.vocab import DCTERMS, FOAF, ORG, VCARD
 from publisher.web.context import here, publisher, settings, store
-from publisher.web.pages.labels import (Index, Labeller, collation_key, integer, local_name,
-                                        pick_literal)
 from publisher.web.pages.project_index import ProjectIndex, indexed_link, project_index
 from publisher.web.pages.project_list import list_href
 from publisher.web.pages.terms import kd

@@ -7,18 +7,18 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import (Index, Labeller, collation_key, integer, local_name,
+                                        pick_literal)
+from publisher.docs.texts import literal_text
 from publisher.store import RDF_TYPE
 from publisher.vocab import DCAT, DCTERMS, FOAF, PROV, RDFS, SKOS, VCARD, thing
 from publisher.web.context import here, safe_link, settings
-from publisher.web.pages.labels import (Index, Labeller, collation_key, integer, local_name,
-                                        pick_literal)
 from publisher.web.pages.parts import (descriptions, labeller, linked, literal_values,
                                        page_start, telephones)
 from publisher.web.pages.project_index import project_index
 from publisher.web.pages.project_list import list_href
 from publisher.web.pages.properties import fragment_of, inverse_view, properties_view
 from publisher.web.pages.terms import kd, schema
-from publisher.web.pages.texts import literal_text
 
 
 _SHOWN_ON_INITIATIVE = {

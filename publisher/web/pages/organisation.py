@@ -6,10 +6,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import Index, collation_key, local_name
 from publisher.store import RDF_TYPE
 from publisher.vocab import DCTERMS, ORG, PROV, RDFS, SKOS
 from publisher.web.context import safe_link
-from publisher.web.pages.labels import Index, collation_key, local_name
 from publisher.web.pages.parts import labeller, page_start
 from publisher.web.pages.project_index import project_index, project_rows
 from publisher.web.pages.project_list import list_href

@@ -6,14 +6,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import Index, Labeller, all_literals, collation_key
+from publisher.docs.texts import literal_text, other_languages
 from publisher.store import LABEL_PREDICATES
 from publisher.vocab import OWL, PROV, RDFS, VCARD
 from publisher.web.context import here, settings
-from publisher.web.pages.labels import Index, Labeller, all_literals, collation_key
 from publisher.web.pages.properties import derivation_spans
 from publisher.web.pages.release_data import document_lines, term_labels
 from publisher.web.pages.terms import kd
-from publisher.web.pages.texts import literal_text, other_languages
 
 #: where a resource came from: shown as its source spans, not as properties
 SOURCE_PREDICATES = (PROV + "qualifiedDerivation", PROV + "wasDerivedFrom")

@@ -6,10 +6,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import Index, collation_key, pick_literal
 from publisher.store import RDF_TYPE
 from publisher.vocab import DCAT, ORG, PROV, RDFS, VCARD
 from publisher.web.context import here
-from publisher.web.pages.labels import Index, collation_key, pick_literal
 from publisher.web.pages.parts import labeller, linked, page_start, telephones
 from publisher.web.pages.properties import inverse_view, properties_view
 

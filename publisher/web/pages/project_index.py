@@ -7,10 +7,10 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import collation_key, integer, local_name, pick_literal
 from publisher.store import LABEL_PREDICATES, RDF_TYPE
 from publisher.vocab import DCTERMS, SCHEMA_HTTP
 from publisher.web.context import here, store
-from publisher.web.pages.labels import collation_key, integer, local_name, pick_literal
 from publisher.web.pages.release_data import once_per_release
 from publisher.web.pages.terms import kd
 

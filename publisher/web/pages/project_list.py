@@ -6,8 +6,8 @@ from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
+from publisher.docs.labels import collation_key, local_name
 from publisher.web.context import here
-from publisher.web.pages.labels import collation_key, local_name
 from publisher.web.pages.project_index import (ProjectIndex, indexed_label, project_index,
                                                project_rows)
 

@@ -6,11 +6,11 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import (Index, Labeller, collation_key, compact, integer,
+                                        pick_literal)
+from publisher.docs.texts import text_blocks
 from publisher.store import RDF_TYPE
 from publisher.vocab import RDFS, SKOS, XSD
-from publisher.web.pages.labels import (Index, Labeller, collation_key, compact, integer,
-                                        pick_literal)
-from publisher.web.pages.texts import text_blocks
 
 
 def is_part(term: Any, owner: Any) -> bool:

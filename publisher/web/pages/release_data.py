@@ -8,7 +8,8 @@ from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
 
-from publisher.vocab import RDFS, SKOS, graph, vocabulary
+from publisher.docs.vocabulary import term_labels as shared_term_labels
+from publisher.vocab import RDFS, graph, vocabulary
 from publisher.web.context import publisher, settings, store
 from publisher.web.pages.terms import kd
 
@@ -37,15 +38,7 @@ def ontology_triples() -> list[ox.Triple]:
 
 def term_labels() -> dict[str, list[Any]]:
     """rdfs:label / skos:prefLabel of every vocabulary term, once per release."""
-    def compute() -> dict[str, list[Any]]:
-        labels: dict[str, list[Any]] = defaultdict(list)
-        for t in ontology_triples():
-            if t.predicate.value in (RDFS + "label", SKOS + "prefLabel") and isinstance(
-                    t.subject, ox.NamedNode):
-                labels[t.subject.value].append(t.object)
-        return dict(labels)
-
-    return once_per_release("term-labels", compute)
+    return once_per_release("term-labels", lambda: shared_term_labels(ontology_triples()))
 
 
 def class_ancestors() -> dict[str, set[str]]:

@@ -6,11 +6,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from publisher.docs.labels import Index
 from publisher.vocab import FOAF, ORG, SKOS, VCARD
 from publisher.web.pages.concept import concept_page
 from publisher.web.pages.document import document_page
 from publisher.web.pages.initiative import initiative_page
-from publisher.web.pages.labels import Index
 from publisher.web.pages.organisation import organisation_page
 from publisher.web.pages.parts import SOURCE_PREDICATES, all_names, labeller, source_spans
 from publisher.web.pages.person import person_page

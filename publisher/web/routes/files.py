@@ -10,7 +10,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotAcceptable, NotFound
 
-from publisher.shacl import SEVERITY_NAMES, load_profiles, profile_shapes, shape_summaries
+from publisher.i18n import N_, translate
+from publisher.shacl import load_profiles, profile_shapes, severity_names, shape_summaries
 from publisher.store import StoreError, read_release_info, rewrite_triples, serialize_graph
 from publisher.vocab import DCAT, DCTERMS, FOAF, SH, SPDX, VOID, XSD
 from publisher.web.answers import answer_once, cacheable, etag_for
@@ -20,7 +21,6 @@ from publisher.web.negotiation import (FORMAT_EXTENSION, GRAPH_DOCUMENT_OFFERS, 
 from publisher.web.pages.graph_file import described_resources
 from publisher.web.release_files import (checksums, is_file_name, listed_files, media_type,
                                          release_folder, versions)
-from publisher.web.routes.validation import vt
 
 bp = Blueprint("files", __name__)
 
@@ -94,7 +94,8 @@ def version_file(version: str, name: str) -> Response:
 # --------------------------------------------------------------------------- metadata graphs
 
 
-def _graph_file(filename: str, path: str, title_key: str, ext: str | None) -> Response:
+def _graph_file(filename: str, path: str, title: str, ext: str | None) -> Response:
+    """A graph file of the release as RDF, or as a page titled `title` (a message id)."""
     fmt = None
     if ext is not None:
         _, fmt = split_extension("x." + ext, RDF_NAMES | {"html"})
@@ -110,11 +111,11 @@ def _graph_file(filename: str, path: str, title_key: str, ext: str | None) -> Re
     etag = etag_for(filename, str(folder), source.stat().st_mtime_ns, fmt, here().rewrite,
                     here().lang if fmt == "html" else "")
     return answer_once(filename, etag,
-                       lambda: _graph_answer(source, filename, path, title_key, fmt, etag,
+                       lambda: _graph_answer(source, filename, path, title, fmt, etag,
                                              negotiated))
 
 
-def _graph_answer(source: Path, filename: str, path: str, title_key: str, fmt: str,
+def _graph_answer(source: Path, filename: str, path: str, title: str, fmt: str,
                   etag: str | None, negotiated: bool) -> Response:
     try:
         triples = [q.triple for q in ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)]
@@ -134,7 +135,8 @@ def _graph_answer(source: Path, filename: str, path: str, title_key: str, fmt: s
                    for f, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"),
                                     ("rdfxml", "RDF/XML"), ("ntriples", "N-Triples"))]
         response = Response(render_template("files/graph.html", **page_globals(),
-                                            resources=resources, heading_key=title_key,
+                                            resources=resources,
+                                            heading=translate(here().lang, title),
                                             formats=formats, page="graph"),
                             mimetype="text/html")
     vary = ["Accept"] if negotiated else []
@@ -144,14 +146,14 @@ def _graph_answer(source: Path, filename: str, path: str, title_key: str, fmt: s
 @bp.route("/catalog")
 @bp.route("/catalog.<ext>")
 def catalog(ext: str | None = None) -> Response:
-    return _graph_file("catalog.ttl", "catalog", "catalog", ext)
+    return _graph_file("catalog.ttl", "catalog", N_("Data catalogue (DCAT-AP)"), ext)
 
 
 @bp.route("/void")
 @bp.route("/void.<ext>")
 @bp.route("/.well-known/void")
 def void(ext: str | None = None) -> Response:
-    return _graph_file("void.ttl", "void", "void", ext)
+    return _graph_file("void.ttl", "void", N_("Dataset description (VoID)"), ext)
 
 
 @bp.route("/shapes")
@@ -161,7 +163,7 @@ def shapes(ext: str | None = None) -> Response:
     profile of the release (shapes.ttl)."""
     if _wants_html(ext):
         return _profiles_page()
-    return _graph_file("shapes.ttl", "shapes", "shapes", ext)
+    return _graph_file("shapes.ttl", "shapes", N_("Data profile (SHACL)"), ext)
 
 
 @bp.route("/shapes/<name>")
@@ -211,8 +213,7 @@ def _profiles_answer(lang: str, etag: str | None) -> Response:
 
     profiles = publisher().cached(f"profiles:{lang}", _shapes_stamp(), compute)
     body = render_template("files/profiles.html", **page_globals(), page="shapes",
-                           profiles=profiles, severity_names=SEVERITY_NAMES,
-                           vt=lambda key, **v: vt(key, lang, **v),
+                           profiles=profiles, severity_names=severity_names(lang),
                            formats=[{"name": "Turtle", "href": here().page("shapes.ttl"),
                                      "type": "text/turtle"}])
     return cacheable(Response(body, mimetype="text/html"), etag, ["Accept", "Accept-Language"])

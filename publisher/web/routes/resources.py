@@ -11,13 +11,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.exceptions import NotFound
 
+from publisher.docs.labels import Index
 from publisher.store import LINKED_PREDICATES, check_iri, rewrite_triples, serialize_graph
 from publisher.vocab import prefixes_for, thing
 from publisher.web.answers import answered, cacheable, etag_for, remember, request_key
 from publisher.web.context import here, page_globals, settings, store
 from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
                                        RDF_NAMES, negotiate_or_406, split_extension)
-from publisher.web.pages.labels import Index
 from publisher.web.pages.parts import labeller
 from publisher.web.pages.properties import resource_view
 from publisher.web.pages.release_data import metadata_triples, ontology_triples

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
+from publisher.i18n import texts
 from publisher.store import GRAPH_FORMATS, serialize_graph
 from publisher.vocab import DCTERMS, ENTAILMENT, FORMATS, RDF_TYPE, SD, SKOS, vocabulary
 from publisher.web.answers import (answered, cacheable, etag_for, remember, render_cache,
@@ -131,12 +132,13 @@ def service_description() -> list[ox.Triple]:
     return triples
 
 
-def example_queries(lang: str, t: Any) -> list[dict[str, str]]:
+def example_queries(lang: str) -> list[dict[str, str]]:
+    _ = texts(lang).gettext
     base = settings().base_uri
     prologue = (f"PREFIX kd: <{vocabulary(base)}>\nPREFIX dcterms: <{DCTERMS}>\n"
                 f"PREFIX skos: <{SKOS}>\n")
     return [
-        {"title": t("example_projects"), "query": prologue + f"""
+        {"title": _("Projects and their lead municipalities"), "query": prologue + f"""
 SELECT ?project ?title ?lead ?leadName WHERE {{
   ?project a kd:Project ;
            dcterms:title ?title ;
@@ -145,7 +147,7 @@ SELECT ?project ?title ?lead ?leadName WHERE {{
 }}
 ORDER BY ?title
 LIMIT 100"""},
-        {"title": t("example_municipalities"), "query": prologue + f"""
+        {"title": _("Municipalities with the most projects"), "query": prologue + f"""
 SELECT ?municipality ?name (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
   ?project kd:leadOrganisation|kd:partnerMunicipality ?municipality .
   ?municipality a kd:Municipality .
@@ -154,18 +156,18 @@ SELECT ?municipality ?name (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
 GROUP BY ?municipality ?name
 ORDER BY DESC(?projects)
 LIMIT 20"""},
-        {"title": t("example_status"), "query": prologue + f"""
+        {"title": _("Projects by status"), "query": prologue + f"""
 SELECT ?status ?label (COUNT(?project) AS ?projects) WHERE {{
   ?project a kd:Project ; kd:status ?status .
   OPTIONAL {{ ?status skos:prefLabel ?label FILTER(LANG(?label) = "{lang}") }}
 }}
 GROUP BY ?status ?label"""},
-        {"title": t("example_describe"), "query": prologue + """
+        {"title": _("One project's description (CONSTRUCT)"), "query": prologue + """
 CONSTRUCT { ?project ?p ?o } WHERE {
   { SELECT ?project WHERE { ?project a kd:Project } ORDER BY ?project LIMIT 1 }
   ?project ?p ?o .
 }"""},
-        {"title": t("example_graphs"), "query": """
+        {"title": _("Named graphs"), "query": """
 SELECT ?graph (COUNT(*) AS ?triples) WHERE {
   GRAPH ?graph { ?s ?p ?o }
 }
@@ -178,11 +180,11 @@ def editor_context() -> dict[str, Any]:
     context = page_globals()
     vendor = Path(current_app.static_folder or "") / "vendor" / "yasgui"
     context.update(
-        title=context["t"]("query_editor"),
+        title=texts(context["lang"]).gettext("SPARQL queries"),
         page="sparql",                      # marks the menu entry of the current page
         endpoint=here().page("sparql"),
         examples=[{**e, "query": e["query"].strip()} for e in
-                  example_queries(context["lang"], context["t"])],
+                  example_queries(context["lang"])],
         yasgui=(vendor / "yasgui.min.js").is_file() and (vendor / "yasgui.min.css").is_file(),
         limits=settings().limits,
         store_kind=publisher().store.kind,

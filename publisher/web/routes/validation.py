@@ -28,13 +28,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
 from publisher.config import Settings
-from publisher.store import check_iri
 from publisher.shacl import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
                              format_for_media_type, format_for_name, load_profiles,
                              report_context, sniff)
 from publisher.shacl.processes import (ValidationBusy, ValidationMemoryLimit,
                                        ValidationProcessEnded, ValidationProcesses,
                                        ValidationStopped, ValidationTimeLimit)
+from publisher.store import check_iri
 from publisher.web.answers import answer_once, cacheable, etag_for
 from publisher.web.context import here, page_globals, publisher, settings, store
 from publisher.web.errors import error_response
@@ -51,77 +51,6 @@ REPORT_MEDIA = {"json": "application/json", "turtle": "text/turtle; charset=utf-
 FORM_OVERHEAD_BYTES = 64 * 1024       # multipart boundaries and the small fields
 MAX_TRIPLES = 250_000                 # rdflib holds ~1–2 kB a triple in the worker
 BIG_JOB_BYTES = 1024 * 1024           # ... or after one this large (memory is not returned)
-
-TEXTS: dict[str, tuple[str, str, str]] = {
-    "validate": ("Validointi", "Validering", "Validation"),
-    "intro": ("Tarkista aineisto, sanasto tai luettelotietue ennen julkaisua: tietoprofiilia, "
-              "sanaston laatutarkistuksia (qSKOS) tai DCAT-AP 3 -muotoja vasten – tai omia "
-              "SHACL-muotojasi vasten.",
-              "Kontrollera data, en vokabulär eller en katalogpost innan den publiceras: mot "
-              "dataprofilen, vokabulärens kvalitetskontroller (qSKOS) eller DCAT-AP 3-formerna "
-              "– eller mot dina egna SHACL-former.",
-              "Check data, a vocabulary or a catalogue record before you publish it: against the "
-              "data profile, the vocabulary quality checks (qSKOS) or the DCAT-AP 3 shapes – or "
-              "against SHACL shapes of your own."),
-    "what": ("Mitä validoidaan", "Vad som valideras", "What to validate"),
-    "paste": ("Liitä RDF-teksti", "Klistra in RDF-text", "Paste RDF text"),
-    "upload": ("…tai lataa tiedosto", "…eller ladda upp en fil", "…or upload a file"),
-    "url": ("…tai anna tämän palvelun resurssin osoite", "…eller ange adressen till en resurs "
-            "i den här tjänsten", "…or give the URL of a resource of this service"),
-    "url_hint": ("Esimerkiksi {example}. Osoite luetaan palvelun omasta tietovarastosta; "
-                 "muita osoitteita ei haeta.",
-                 "Till exempel {example}. Adressen läses ur tjänstens eget datalager; andra "
-                 "adresser hämtas inte.",
-                 "For example {example}. It is read from this service's own store; other "
-                 "addresses are never fetched."),
-    "input_format": ("Syntaksi", "Syntax", "Syntax"),
-    "detect": ("tunnista (tiedostopäätteestä tai sisällöstä)", "känn igen (av filändelsen "
-               "eller innehållet)", "detect (from the extension or the content)"),
-    "profiles": ("Profiilit", "Profiler", "Profiles"),
-    "profiles_hint": ("Jos et valitse profiilia, käytetään tietoprofiilia – tai vain omia "
-                      "muotojasi, jos lataat niitä.",
-                      "Om du inte väljer någon profil används dataprofilen – eller bara dina "
-                      "egna former, om du laddar upp sådana.",
-                      "With no profile chosen the data profile is used – or only your own "
-                      "shapes, if you upload some."),
-    "own_shapes": ("Omat SHACL-muodot (valinnainen)", "Egna SHACL-former (valfritt)",
-                   "Your own SHACL shapes (optional)"),
-    "report": ("Raportti", "Rapport", "Report"),
-    "report_lang": ("Kieli", "Språk", "Language"),
-    "report_format": ("Muoto", "Format", "Format"),
-    "submit": ("Validoi", "Validera", "Validate"),
-    "limits": ("Enintään {size} MiB ja {triples} kolmikkoa; aikaraja {seconds} s.",
-               "Högst {size} MiB och {triples} tripler; tidsgräns {seconds} s.",
-               "At most {size} MiB and {triples} triples; time limit {seconds} s."),
-    "other_ways": ("Komentorivillä ja ohjelmallisesti", "På kommandoraden och programmatiskt",
-                   "On the command line and from programs"),
-    "again": ("Uusi validointi", "Ny validering", "Validate something else"),
-    # the /shapes page
-    "profiles_title": ("Validointiprofiilit (SHACL)", "Valideringsprofiler (SHACL)",
-                       "Validation profiles (SHACL)"),
-    "profiles_intro": ("Jokainen profiili on joukko SHACL-muotoja. Alla on, mitä kukin tarkistaa; "
-                       "validoi oma aineistosi niitä vasten validointisivulla tai komennolla "
-                       "publisher validate.",
-                       "Varje profil är en uppsättning SHACL-former. Nedan står vad var och en "
-                       "kontrollerar; validera dina egna data mot dem på valideringssidan eller "
-                       "med kommandot publisher validate.",
-                       "Each profile is a set of SHACL shapes. Below is what each one checks; "
-                       "validate your own data against them on the validation page or with "
-                       "publisher validate."),
-    "checks": ("Tarkistukset", "Kontroller", "Checks"),
-    "targets": ("Kohteet", "Mål", "Targets"),
-    "shape_counts": ("{shapes} muotoa, {checks} tarkistusta", "{shapes} former, {checks} kontroller",
-                     "{shapes} shapes, {checks} checks"),
-    "validate_with": ("Validoi tällä profiililla", "Validera med den här profilen",
-                      "Validate with this profile"),
-}
-
-
-def vt(key: str, lang: str, **values: Any) -> str:
-    """An interface text of this page in `lang`."""
-    text = TEXTS[key][LANGUAGES.index(lang) if lang in LANGUAGES else 2]
-    return text.format(**values) if values else text
-
 
 class ValidationRefused(Exception):
     """A validation that cannot be run as asked: an HTTP status and a message."""
@@ -416,7 +345,6 @@ def _answer(answer: dict[str, Any], fmt: str) -> Response:
     report = answer["report"]
     if fmt == "html":
         body = render_template("validation/result.html", **page_globals(), page="validate",
-                               vt=lambda key, **v: vt(key, here().lang, **v),
                                **report_context(report, report["lang"]))
         response = Response(body, mimetype="text/html")
     elif fmt == "json":
@@ -473,7 +401,7 @@ def _form_answer(lang: str, etag: str | None) -> Response:
     body = render_template(
         "validation/form.html", **page_globals(), page="validate", profiles=profiles,
         formats=list(INPUT_FORMATS.values()), report_languages=LANGUAGES,
-        vt=lambda key, **v: vt(key, lang, **v), example_url=example,
+        example_url=example,
         limit_mib=f"{limits.upload_max_bytes / 1048576:g}", max_triples=f"{MAX_TRIPLES:,}",
         seconds=f"{time_limit(settings()):g}", service_url=current.root + "validate")
     return cacheable(Response(body, mimetype="text/html"), etag, ["Accept-Language"])

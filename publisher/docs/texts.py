@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from publisher.web.pages.labels import Index, all_literals, pick_literal
+from publisher.docs.labels import Index, all_literals, pick_literal
 
 _BULLET = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
 

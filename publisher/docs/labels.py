@@ -12,9 +12,9 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from publisher.store import LABEL_PREDICATES, RDF_TYPE
-from publisher.vocab import PREFIXES, SCHEMA_HTTP, vocabulary
-from publisher.web import i18n
+from publisher.docs.terms import term_label
+from publisher.i18n import LANGUAGES
+from publisher.vocab import LABEL_PREDICATES, PREFIXES, RDF_TYPE, SCHEMA_HTTP, vocabulary
 
 
 class Index:
@@ -58,7 +58,7 @@ def pick_literal(literals: Iterable[Any], lang: str) -> dict[str, Any] | None:
             return (0, lit.value)
         if not tag:
             return (1, lit.value)
-        order = list(i18n.LANGUAGES)
+        order = list(LANGUAGES)
         primary = tag.split("-")[0]
         return (2 + (order.index(primary) if primary in order else len(order)), lit.value)
 
@@ -70,7 +70,7 @@ def pick_literal(literals: Iterable[Any], lang: str) -> dict[str, Any] | None:
 
 def all_literals(literals: Iterable[Any]) -> list[dict[str, Any]]:
     """Every language version, in fi, sv, en order then the rest."""
-    order = {code: i for i, code in enumerate(i18n.LANGUAGES)}
+    order = {code: i for i, code in enumerate(LANGUAGES)}
     items = [lit for lit in literals if isinstance(lit, ox.Literal)]
     items.sort(key=lambda lit: (order.get((lit.language or "").split("-")[0], 9), lit.value))
     return [{"value": lit.value, "lang": lit.language or None, "fallback": False}
@@ -98,7 +98,8 @@ _AUTHORITY = re.compile(
 
 
 class Labeller:
-    """Labels for resources (from the triples at hand) and for terms (ontology, built-ins)."""
+    """Labels for resources (from the triples at hand) and for terms (ontology, built-ins);
+    links go where `here` (the web request) sends them, or to the IRIs themselves."""
 
     def __init__(self, index: Index, lang: str, base: str,
                  term_labels: dict[str, list[Any]] | None = None, here: Any = None) -> None:
@@ -125,7 +126,7 @@ class Labeller:
             found = pick_literal(known, self.lang)
             if found:
                 return found
-        builtin = i18n.term_label(iri, self.lang)
+        builtin = term_label(iri, self.lang)
         if builtin:
             return {"value": builtin, "lang": self.lang, "fallback": False}
         if iri.startswith("mailto:"):
@@ -139,10 +140,15 @@ class Labeller:
             short = local_name(iri)
         return {"value": short, "lang": None, "fallback": False, "iri_only": True}
 
+    def href(self, iri: str) -> str:
+        return self.here.href(iri) if self.here else iri
+
+    def url(self, iri: str) -> str:
+        return self.here.url(iri) if self.here else iri
+
     def link(self, term: Any) -> dict[str, Any]:
         iri = term.value
-        return {"iri": iri, "href": self.here.href(iri) if self.here else iri,
-                "url": self.here.url(iri) if self.here else iri,
+        return {"iri": iri, "href": self.href(iri), "url": self.url(iri),
                 "label": self.label(term), "curie": compact(iri, self.base)}
 
     def term_link(self, iri: str) -> dict[str, Any]:
@@ -151,9 +157,7 @@ class Labeller:
         ours = vocabulary(self.base)
         undefined = bool(self.term_labels) and iri.startswith(ours) and \
             iri != ours and iri not in self.term_labels
-        href = "" if undefined else (self.here.href(iri) if self.here else iri)
-        return {"iri": iri, "href": href,
-                "url": self.here.url(iri) if self.here else iri,
+        return {"iri": iri, "href": "" if undefined else self.href(iri), "url": self.url(iri),
                 "label": self.term_label(iri), "curie": compact(iri, self.base)}
 
 
