@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -96,13 +96,12 @@ def document(kind: str, name: str) -> Response:
     _checked(kind, key)
     fmt, negotiated = _representation(ext)
     iri = check_iri(thing(settings().base_uri, kind, key))
-    current = here()
-    etag = etag_for("doc", iri, fmt, current.lang if fmt in {"html", "json"} else "",
-                    current.rewrite)
-    cache_key = request_key("doc", etag, negotiated)
-    cached = answered(etag, cache_key)
-    if cached is not None:
-        return cached
+    path = f"doc/{kind}/{key}"
+    return _represented("doc", (iri,), fmt, negotiated, path,
+                        lambda: _document(iri, kind, fmt, path))
+
+
+def _document(iri: str, kind: str, fmt: str, path: str) -> Response:
     triples = store().describe(iri)
     index = Index(triples)
     node = ox.NamedNode(iri)
@@ -110,13 +109,25 @@ def document(kind: str, name: str) -> Response:
         index = _metadata_description(iri)       # e.g. the publisher named in the catalogue
         if not index.has(node):
             raise NotFound(f"There is no resource <{iri}> in this dataset.")
-    path = f"doc/{kind}/{key}"
     if fmt in RDF_NAMES:
-        response = _rdf_response(index.triples, fmt)
-    else:
-        template, context = resource_page(iri, index)
-        response = _page(f"resources/{template}", context, fmt, path)
-    return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
+        return _rdf_response(index.triples, fmt)
+    template, context = resource_page(iri, index)
+    return _page(f"resources/{template}", context, fmt, path)
+
+
+def _represented(kind: str, parts: tuple[str, ...], fmt: str, negotiated: bool, path: str,
+                 render: Callable[[], Response]) -> Response:
+    """One representation of a resource: its ETag (the release, the resource, the format,
+    the language where the format has one, the host mapping), a 304 or the remembered
+    answer when there is one, else ``render()`` finished and remembered."""
+    current = here()
+    etag = etag_for(kind, *parts, fmt, current.lang if fmt in {"html", "json"} else "",
+                    current.rewrite)
+    key = request_key(kind, etag, negotiated)
+    hit = answered(etag, key)
+    if hit is not None:
+        return hit
+    return remember(key, _finish(render(), etag, negotiated, fmt, path))
 
 
 def _format_links(path: str) -> list[dict[str, str]]:
@@ -156,32 +167,25 @@ def metadata_resource(name: str | None = None, ext: str | None = None) -> Respon
     fmt, negotiated = _representation(ext)
     path = f"{area}/{key}" if key else area
     iri = check_iri(settings().base_uri + path)
-    current = here()
-    etag = etag_for("metadata", iri, fmt, current.lang if fmt in {"html", "json"} else "",
-                    current.rewrite)
-    cache_key = request_key("metadata", etag, negotiated)
-    cached = answered(etag, cache_key)
-    if cached is not None:
-        return cached
+    return _represented("metadata", (iri,), fmt, negotiated, path,
+                        lambda: _metadata(iri, area, key, fmt, path))
+
+
+def _metadata(iri: str, area: str, key: str, fmt: str, path: str) -> Response:
     index = _metadata_description(iri)
-    graph_triples: list[ox.Triple] = []
-    if area == "graph":
-        graph_triples = store().construct(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    graph_triples = store().graph_triples(iri) if area == "graph" else []
     node = ox.NamedNode(iri)
     if not index.has(node) and not graph_triples:
         raise NotFound(f"There is no resource <{iri}> in this dataset.")
     if fmt in RDF_NAMES:
-        response = _rdf_response(graph_triples or index.triples, fmt)
-    else:
-        context = {"page": "resource", "resource": resource_view(iri, labeller(index))}
-        if area == "graph":
-            document = thing(settings().base_uri, "document", key)
-            context["graph"] = {"triples": len(graph_triples),
-                                "document": current.href(document)
-                                if store().ask(f"<{document}> ?p ?o") else None}
-        response = _page("resources/resource.html", context, fmt, path)
-    return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
+        return _rdf_response(graph_triples or index.triples, fmt)
+    context = {"page": "resource", "resource": resource_view(iri, labeller(index))}
+    if area == "graph":
+        document = thing(settings().base_uri, "document", key)
+        context["graph"] = {"triples": len(graph_triples),
+                            "document": here().href(document)
+                            if store().ask(f"<{document}> ?p ?o") else None}
+    return _page("resources/resource.html", context, fmt, path)
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -202,20 +206,14 @@ def vocabulary(ext: str | None = None) -> Response:
         if fmt_from_ext is None:
             abort(404)
     fmt, negotiated = _representation(fmt_from_ext)
-    current = here()
-    etag = etag_for("ontology", fmt, current.lang if fmt in {"html", "json"} else "",
-                    current.rewrite)
-    cache_key = request_key("ontology", etag, negotiated)
-    cached = answered(etag, cache_key)
-    if cached is not None:
-        return cached
+    return _represented("ontology", (), fmt, negotiated, "ontology", lambda: _vocabulary(fmt))
+
+
+def _vocabulary(fmt: str) -> Response:
     triples = ontology_triples()
     if fmt in RDF_NAMES:
-        response = _rdf_response(triples, fmt)
-    else:
-        context = vocabulary_page(Index(triples))
-        response = _page("resources/vocabulary.html", context, fmt, "ontology")
-    return remember(cache_key, _finish(response, etag, negotiated, fmt, "ontology"))
+        return _rdf_response(triples, fmt)
+    return _page("resources/vocabulary.html", vocabulary_page(Index(triples)), fmt, "ontology")
 
 
 @bp.route("/def/<path:name>")
@@ -224,23 +222,16 @@ def term(name: str) -> Response:
     _checked(key)
     fmt, negotiated = _representation(ext)
     iri = kd(key)
-    current = here()
-    etag = etag_for("term", iri, fmt, current.lang if fmt in {"html", "json"} else "",
-                    current.rewrite)
-    cache_key = request_key("term", etag, negotiated)
-    cached = answered(etag, cache_key)
-    if cached is not None:
-        return cached
+    path = f"def/{key}"
+    return _represented("term", (iri,), fmt, negotiated, path, lambda: _term(iri, fmt, path))
+
+
+def _term(iri: str, fmt: str, path: str) -> Response:
     vocabulary_index = Index(ontology_triples())
     node = ox.NamedNode(iri)
     if not vocabulary_index.has(node):
         raise NotFound(f"The vocabulary has no term <{iri}>.")
-    path = f"def/{key}"
     if fmt in RDF_NAMES:
-        own = [t for t in vocabulary_index.triples if t.subject == node]
-        response = _rdf_response(own, fmt)
-    else:
-        context = term_page(iri, vocabulary_index)
-        response = _page("resources/term.html", context, fmt, path)
-    return remember(cache_key, _finish(response, etag, negotiated, fmt, path))
+        return _rdf_response([t for t in vocabulary_index.triples if t.subject == node], fmt)
+    return _page("resources/term.html", term_page(iri, vocabulary_index), fmt, path)
 
