@@ -13,8 +13,9 @@ becomes *slow*: its process is reniced to the lowest priority, leaves the light 
 (a fresh one takes its place) and keeps the one slow slot until it ends; if the slot is
 taken already, the query is stopped at once (503). Its *shape* (the text without constants
 and variable names) is remembered, and later queries of that shape wait for the slow slot
-(at most ``SLOW_WAIT_SECONDS``) and run in a process started at the lowest priority. Light
-queries keep the CPU, so two clients repeating a runaway cannot starve everyone else.
+(within their time limit, at most ``SLOW_QUEUE`` of them) and run in a process started at
+the lowest priority. Light queries keep the CPU, so two clients repeating a runaway cannot
+starve everyone else.
 """
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ from publisher.store.results import QueryResult
 
 SLOW_NICENESS = 19
 #: How long a query of a known slow shape waits for the slow slot before a 503.
-SLOW_WAIT_SECONDS = 2.0
+#: Queries of a known slow shape waiting for the slow slot at most, per web worker; more
+#: are refused at once (a waiting query holds a connection, not the CPU).
+SLOW_QUEUE = 8
 REMEMBERED_SHAPES = 1024
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -57,6 +60,7 @@ class QueryProcess:
         env["RUST_BACKTRACE"] = "0"      # one line in the log when a query dies of the cap
         env["MALLOC_ARENA_MAX"] = "2"    # address space goes to queries, not idle arenas
         self.database = database         # the one database this process opens
+        self.cpu_at_ask: float | None = None
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from publisher.store.query_process import main; main()",
              str(memory_mib), str(niceness)],
@@ -65,7 +69,15 @@ class QueryProcess:
         _widen_pipe(self.process.stdout)
 
     def ask(self, job: dict[str, Any]) -> None:
+        self.cpu_at_ask = self.cpu_seconds()
         write_frame(self.process.stdin, job)
+
+    def cpu_for_this_job(self) -> float | None:
+        """CPU time used since the job was asked (None when it cannot be read)."""
+        now = self.cpu_seconds()
+        if now is None or self.cpu_at_ask is None:
+            return None
+        return now - self.cpu_at_ask
 
     def ready(self, seconds: float) -> bool:
         """Whether the answer (or the end of the process) arrives within ``seconds``."""
@@ -216,6 +228,7 @@ class QueryProcesses:
         self._slow_slots = threading.BoundedSemaphore(max(1, slow_slots))
         self._shapes: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
+        self._waiting = 0                # queries waiting for the slow slot
         self.stopped = 0                 # queries ended by a limit (for the tests)
 
     @classmethod
@@ -291,14 +304,25 @@ class QueryProcesses:
         return self._outcome(status, payload, job)
 
     def _run_slow(self, job: dict[str, Any], deadline: float, timeout: float) -> QueryResult:
-        """A query of a known slow shape: the slow slot, a low-priority process."""
-        wait_until = min(deadline, time.monotonic() + SLOW_WAIT_SECONDS)
-        if not self._slow_slots.acquire(timeout=max(0.0, wait_until - time.monotonic())):
-            raise StoreBusy("Queries like this one ran long before; they run one at a time "
-                            "and one is running now. Try again shortly.")
+        """A query of a known slow shape: it waits its turn for the slow slot (within its
+        time limit, behind at most SLOW_QUEUE others) and runs at the lowest priority."""
+        with self._lock:
+            if self._waiting >= SLOW_QUEUE:
+                raise StoreBusy("Queries like this one ran long before; they run one at a "
+                                f"time and {self._waiting} are waiting. Try again later.")
+            self._waiting += 1
         try:
-            process = self.slow.take(job["path"], wait_until, "The slow-query process is "
-                                                              "busy; try again shortly.")
+            taken = self._slow_slots.acquire(timeout=max(0.0, deadline - time.monotonic()))
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        if not taken:
+            raise StoreBusy("Queries like this one ran long before; they run one at a time, "
+                            f"and none finished within the time limit of {timeout:g} s. "
+                            "Try again later.")
+        try:
+            process = self.slow.take(job["path"], deadline, "The slow-query process is "
+                                                            "busy; try again shortly.")
             try:
                 process.ask(job)
                 if not process.ready(deadline - time.monotonic()):
@@ -317,10 +341,10 @@ class QueryProcesses:
         return self._outcome(status, payload, job)
 
     def _busy_computing(self, process: QueryProcess) -> bool:
-        """Whether a process still running after ``heavy_after`` used the CPU most of that
-        time (a query slowed only by a busy machine is not heavy)."""
-        used = process.cpu_seconds()
-        return used is None or used >= self.heavy_after / 2
+        """Whether a query still running has used ``heavy_after`` seconds of CPU (one slowed
+        only by a busy machine is not heavy)."""
+        used = process.cpu_for_this_job()
+        return used is None or used >= self.heavy_after
 
     def _outcome(self, status: str, payload: Any, job: dict[str, Any]) -> QueryResult:
         if status == "ok":

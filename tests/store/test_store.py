@@ -471,24 +471,29 @@ def test_a_query_past_the_memory_cap_ends_its_process_not_the_caller(tmp_path):
         store.close()
 
 
-def test_heavy_queries_keep_to_the_slow_slot_and_light_ones_go_on(tmp_path):
-    """A query that keeps its CPU busy past heavy_query_seconds is moved to the one slow
-    slot at the lowest priority; meanwhile light queries are answered at once, and a
-    second query of a known slow shape waits for the slot (503 when it stays taken)."""
+def test_heavy_queries_keep_to_the_slow_slot_and_light_ones_go_on(tmp_path, monkeypatch):
+    """A query that has used heavy_query_seconds of CPU is moved to the one slow slot at
+    the lowest priority; meanwhile light queries are answered at once. Queries of a known
+    slow shape wait their turn for the slot within their time limit (never two at once),
+    and past SLOW_QUEUE waiting ones a further one is refused at once (503)."""
     from dataclasses import replace
 
+    from publisher.store import time_limit
+
+    monkeypatch.setattr(time_limit, "SLOW_QUEUE", 1)
     settings = make_settings(tmp_path)
     settings = replace(settings, limits=replace(settings.limits, heavy_query_seconds=0.3,
                                                 query_processes=2))
     write_release(settings.releases_dir, "2024-05-01.1")
     store = EmbeddedStore(settings)
-    outcomes: list[BaseException] = []
+    outcomes: list[tuple[str, float]] = []
 
     def heavy() -> None:
+        started = time.monotonic()
         try:
-            store.query(HEAVY, timeout=4.0)
+            store.query(HEAVY, timeout=3.0)
         except (QueryTimeout, StoreBusy) as error:
-            outcomes.append(error)
+            outcomes.append((type(error).__name__, time.monotonic() - started))
 
     try:
         store.query(PROJECTS)                   # the release is loaded before the clock runs
@@ -502,12 +507,16 @@ def test_heavy_queries_keep_to_the_slow_slot_and_light_ones_go_on(tmp_path):
             light = time.monotonic()
             assert not store.query(PROJECTS, timeout=5).truncated
             assert time.monotonic() - light < 1.0
-        second = threading.Thread(target=heavy)
+        second = threading.Thread(target=heavy)          # waits for the slot
         second.start()
-        second.join(10)
-        first.join(10)
-        assert sorted(type(error).__name__ for error in outcomes) == ["QueryTimeout",
-                                                                       "StoreBusy"]
+        time.sleep(0.3)
+        third = threading.Thread(target=heavy)           # one waits already: refused
+        third.start()
+        for thread in (first, second, third):
+            thread.join(15)
+        names = sorted(name for name, _ in outcomes)
+        assert names == ["QueryTimeout", "QueryTimeout", "StoreBusy"], outcomes
+        assert min(seconds for name, seconds in outcomes if name == "StoreBusy") < 0.5
     finally:
         store.close()
 
