@@ -49,13 +49,15 @@ class Store(ABC):
     def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
-              allow_service: bool | None = None, client: str | None = None) -> QueryResult:
+              allow_service: bool | None = None, public: bool = False) -> QueryResult:
         """Run a read-only query; the answer is serialized in ``format`` (a key of
         SOLUTION_FORMATS or GRAPH_FORMATS, else the kind's default), cut after ``limit``
-        rows or triples (None: no row limit). Every query first passes :meth:`check`;
-        ``timeout`` defaults to ``limits.query_timeout_seconds``; ``client`` names who asks,
-        for admission. Raises QuerySyntaxError, QueryTimeout, QueryMemoryLimit,
-        QueryRefused, QueryTooComplex, StoreUnavailable, StoreError."""
+        rows or triples (None: no row limit). Every query first passes :meth:`check` and
+        runs under the time limit (``timeout``, default ``limits.query_timeout_seconds``)
+        and, embedded, the memory cap; ``public`` queries (the endpoint's) also pass
+        admission: a slow one waits for the slow-query slot. Raises QuerySyntaxError,
+        QueryTimeout, QueryMemoryLimit, QueryRefused, QueryTooComplex, StoreUnavailable,
+        StoreError."""
 
     def check(self, sparql: str, allow_service: bool | None = None) -> QueryInfo:
         """The checks of every query (no update, SERVICE only when allowed, bounded depth

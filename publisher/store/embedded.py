@@ -161,7 +161,7 @@ class EmbeddedStore(Store):
     def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
-              allow_service: bool | None = None) -> QueryResult:
+              allow_service: bool | None = None, public: bool = False) -> QueryResult:
         info = self.check(sparql, allow_service)
         database = self._database()
         job = {"path": str(database.path), "sparql": sparql, "format": format, "limit": limit,
@@ -172,7 +172,7 @@ class EmbeddedStore(Store):
                "prefixes": prefixes_for(self.settings.base_uri) if format in (None, "turtle")
                else None}
         timeout = self.settings.limits.query_timeout_seconds if timeout is None else timeout
-        return self.processes.run(job, timeout)
+        return self.processes.run(job, timeout, admission=public)
 
     def close(self) -> None:
         self.processes.close()

@@ -174,7 +174,7 @@ class RemoteStore(Store):
     def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
               limit: int | None = None, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
-              allow_service: bool | None = None) -> QueryResult:
+              allow_service: bool | None = None, public: bool = False) -> QueryResult:
         info = self.check(sparql, allow_service)
         self._answering()
         return self._query(sparql, info, format, timeout, limit, default_graph_uris,

@@ -253,12 +253,14 @@ class QueryProcesses:
                 self._shapes.popitem(last=False)
 
     # running -----------------------------------------------------------------
-    def run(self, job: dict[str, Any], timeout: float) -> QueryResult:
+    def run(self, job: dict[str, Any], timeout: float, admission: bool = True) -> QueryResult:
         """Run ``job`` (see :func:`publisher.store.query_process.execute`) within
-        ``timeout`` seconds; raises the store errors of the module's story."""
+        ``timeout`` seconds; raises the store errors of the module's story. Without
+        ``admission`` (the app's own queries, which its pages need) a slow query keeps its
+        light process: only the time limit and the memory cap end it."""
         start = time.monotonic()
         deadline = start + timeout
-        if self.known_slow(job["sparql"]):
+        if admission and self.known_slow(job["sparql"]):
             return self._run_slow(job, deadline, timeout)
         process = self.light.take(job["path"], deadline, "Every query process is busy with "
                                                          "other queries; try again shortly.")
@@ -269,7 +271,7 @@ class QueryProcesses:
             ready = process.ready(min(deadline, time.monotonic() + self.heavy_after)
                                   - time.monotonic())
             while not ready and time.monotonic() < deadline:
-                if lane is self.light and self._busy_computing(process):
+                if admission and lane is self.light and self._busy_computing(process):
                     self._remember_slow(job["sparql"])
                     if not self._slow_slots.acquire(blocking=False):
                         raise StoreBusy("The query ran longer than "

@@ -121,7 +121,7 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
     result = pub.store.query(query, format=fmt, default_graph_uris=default_graphs,
                              named_graph_uris=named_graphs, rewrite=rewrite,
                              timeout=limits.query_timeout_seconds, limit=limits.result_limit,
-                             allow_service=limits.allow_service)
+                             allow_service=limits.allow_service, public=True)
     found = Rendered.of(200, result.body, result_headers(pub, result, etag))
     if key is not None:
         cache.put(key, found)

@@ -5,6 +5,7 @@ Framework-neutral (no request in sight), so the SPARQL protocol function can tak
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -24,6 +25,7 @@ class Publisher:
     release_path: Path
     rewrite_links: bool = True
     _cache: dict[str, Any] = field(default_factory=dict)
+    _computing: dict[str, threading.Lock] = field(default_factory=dict)
 
     def release_dir(self) -> Path | None:
         """The release folder served, resolved again only when the link (or folder) given
@@ -71,13 +73,19 @@ class Publisher:
         return header
 
     def cached(self, key: str, version: str | None, compute):
-        """A value computed once per store version (e.g. the ontology's labels)."""
+        """A value computed once per store version (e.g. the ontology's labels, the index
+        of all projects); concurrent requests wait for the one computing it instead of each
+        running the same heavy queries."""
         entry = self._cache.get(key)
         if entry is not None and entry[0] == version:
             return entry[1]
-        value = compute()
-        self._cache[key] = (version, value)
-        return value
+        with self._computing.setdefault(key, threading.Lock()):
+            entry = self._cache.get(key)
+            if entry is not None and entry[0] == version:
+                return entry[1]
+            value = compute()
+            self._cache[key] = (version, value)
+            return value
 
 
 def _built(info: dict[str, Any]) -> datetime | None:

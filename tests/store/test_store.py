@@ -491,7 +491,7 @@ def test_heavy_queries_keep_to_the_slow_slot_and_light_ones_go_on(tmp_path, monk
     def heavy() -> None:
         started = time.monotonic()
         try:
-            store.query(HEAVY, timeout=3.0)
+            store.query(HEAVY, timeout=3.0, public=True)
         except (QueryTimeout, StoreBusy) as error:
             outcomes.append((type(error).__name__, time.monotonic() - started))
 
