@@ -56,6 +56,9 @@ class PartnerReading(TypedDict):
     #: exact, swedish, inflected, suffixed, near-miss, or null when it is no municipality
     method: str | None
     member_of: NotRequired[str]      #: the joint authority it was named in, in parentheses
+    #: true when read from a sentence of the description ("Mukana olivat … lisäksi …"), in a
+    #: record with no partner line; such a mention counts only if it names a municipality
+    in_prose: NotRequired[bool]
 
 
 class Contact(TypedDict):
@@ -111,7 +114,9 @@ class CatalogueRecord(TypedDict):
     #: which: "contact", "numbering", "contact-domain", "title", "description", null
     lead_organisation_source: str | None
     #: every municipality named as a partner ("Muut kunnat:", "Mukana …", members of a joint
-    #: authority in parentheses), once each, in order, without the lead
+    #: authority in parentheses; in a record with no such line, the municipalities of a list
+    #: in a sentence that the words of `[partners] prose` open), once each, in order, without
+    #: the lead; by the official name and code of the code list (the wording: `partners_as_written`)
     partner_municipalities: list[NamedOrganisation]
     #: the other partners as written ("Savon ICT-palvelut Oy")
     partner_organisations: list[str]
@@ -121,6 +126,11 @@ class CatalogueRecord(TypedDict):
     contact_points: list[ContactPoint]
     urls: list[str]                  #: links written anywhere in the record, once each
     urls_normalised: list[str]       #: the same with "https://" before a bare "www."
+    #: web addresses written without a scheme or "www." ("sipoo.fi-palveluun", "stat.fi,"):
+    #: a host whose last label is a top-level domain of `[links]`, with "https://" before it,
+    #: once each, in order; kept apart from `urls`: the text names the site, it does not
+    #: give it as the project's page
+    urls_without_scheme: list[str]
     emails: list[str]                #: "x(a)y.fi" written as "x@y.fi"
     link_texts: list[str]            #: link texts standing for a contact ("Hankkeen nettisivut")
     description: list[Block]         #: the text before the first heading
@@ -429,7 +439,7 @@ class MunicipalityRecord(TypedDict):
     type: Literal["municipality"]
     code: str                        #: three digits
     scheme_iri: str                  #: the municipality code list (settings)
-    names: list[TextInLanguage]      #: fi and sv
+    names: list[TextInLanguage]      #: fi, sv and en (en: the Finnish name)
     region_scheme_iri: str
     region_code: str | None
 

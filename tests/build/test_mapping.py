@@ -163,6 +163,20 @@ def test_catalogue_mapping_on_a_record() -> None:
                       f'kd:sourceText "l2\\nl3"')
 
 
+def test_an_address_named_without_a_scheme_is_a_reference_not_a_page() -> None:
+    record = dict(RECORD, urls=["https://stat.fi"],
+                  urls_without_scheme=["https://sipoo.fi", "https://stat.fi"])
+    store = mapped(record)
+    p = f"<{BASE}id/project/kuntien-evaka>"
+    assert ask(store, f"{p} dcterms:references <https://sipoo.fi>")
+    assert not ask(store, f"{p} foaf:page <https://sipoo.fi>")
+    # written in full too: the project's page, not also a reference
+    assert ask(store, f"{p} foaf:page <https://stat.fi>")
+    assert not ask(store, f"{p} dcterms:references <https://stat.fi>")
+    # a record without the field (extracted before it existed) maps as before
+    assert not ask(mapped(RECORD), f"{p} dcterms:references ?r")
+
+
 def test_person_names_can_be_withheld() -> None:
     store = mapped(RECORD, person_names=False)
     assert not ask(store, "?p a vcard:Individual")

@@ -13,6 +13,10 @@ explicit separator. A record is recognised by its shape:
                                       link text instead of a person
     [Muut kunnat: …]                  occasionally after the contacts
 
+A record with no partner line may list its partners in a sentence ("Mukana olivat
+Rääkkylän kunnan lisäksi Enonkosken kunta, … ja Teuva"); the words that open such a list
+are in the rules, and only municipalities of the code list are read from it.
+
 The contact block closes a record: the next line that is not a contact line starts the
 next record. Records without a contact block end where the next record visibly starts
 (a status line, or a title line followed by one, or a numbered title after the
@@ -57,6 +61,17 @@ BULLET_MARKS = "-•–·▪*"
 BULLET_RE = re.compile(rf"^[{re.escape(BULLET_MARKS)}]\s+(\S.*)$")
 #: http(s) and www. links; the final punctuation of a sentence is not part of a link.
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"”“'()\[\]]+", re.IGNORECASE)
+#: A web address written without a scheme ("stat.fi", "yhteentoimiva.suomi.fi",
+#: "vm.fi/digikuntakokeilu"): two to nine labels of a–z, digits and hyphens, the last of
+#: them in lowercase (group 2: it must be a top-level domain of the rules), and a path.
+#: It starts after no word character, dot, @, / or hyphen (not inside a name, an address
+#: or a link), and ends before no word character, @ or ".word" (not a file name or a
+#: version number); "sipoo.fi-palveluun" is sipoo.fi. Each part has a bounded length and
+#: a label cannot hold a dot, so a match is tried from token starts only, in linear time.
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+BARE_HOST_RE = re.compile(
+    rf"(?<![\w.@/\-])((?:{_HOST_LABEL}\.){{1,8}}([a-z]{{2,6}}))(?![\w@]|\.\w)"
+    r"(/[^\s<>\"”“'()\[\]]*)?")
 #: Addresses written "x@y.fi" or, against harvesting, "x(a)y.fi" / "x[at]y.fi".
 EMAIL_RE = re.compile(
     r"[A-Za-z0-9._%+-]+(?:@|\(a\)|\[at\]|\(at\))[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -82,6 +97,13 @@ CAPITALISED_WORD_RE = re.compile(r"\b[A-ZÅÄÖ][\wåäöÅÄÖ-]+")
 STATUS_LANGUAGE_WEIGHT = 5
 #: Words after a person list in a contact line must look like an organisation.
 MAX_ORGANISATION_WORDS = 8
+#: A full stop, question or exclamation mark before white space: a sentence ends (not
+#: inside "1.6.2021" or "3.5").
+PROSE_SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)")
+#: A partner list in a sentence is read over at most this many lines and characters
+#: (all 309 municipalities, each with "kunta" after it, take about 6 000).
+PROSE_LIST_MAX_LINES = 10
+PROSE_LIST_MAX_CHARS = 10_000
 #: How many description words go into the key of an untitled record.
 UNTITLED_KEY_WORDS = 8
 
@@ -693,6 +715,79 @@ def read_partners(draft: Draft, ctx: Context) -> tuple[list[dict], list[str], li
     return municipalities, organisations, readings
 
 
+def read_prose_partners(draft: Draft, ctx: Context) -> tuple[list[dict], list[dict]]:
+    """(partner municipalities, how each was read) from the lists sentences of the
+    description give ("Mukana olivat Rääkkylän kunnan lisäksi Enonkosken kunta, … ja
+    Teuva"), for a record with no partner line. A sentence is no list of names, so only
+    what is a municipality of the code list counts, never by a near miss; the other
+    words of the list are left alone (reported when they look like a place name)."""
+    municipalities: list[dict[str, str]] = []
+    readings: list[dict[str, Any]] = []
+    for pieces in prose_partner_lists(draft.body, ctx.rules):
+        text = " ".join(piece for piece, _ in pieces)
+        cursor = 0
+        for raw in split_top_level(text, ctx.rules.prose_partner_joiners):
+            line_no, cursor = _line_of(raw, pieces, text, cursor)
+            main, _ = _strip_descriptors(_split_parentheses(raw)[0], ctx.rules)
+            resolution = ctx.index.resolve(main)
+            if resolution is None or resolution.is_near_miss:
+                if _looks_like_place(main):
+                    ctx.warn(draft, line_no, "partner_municipalities",
+                             f"'{main}' in a partner list of the description is no "
+                             "municipality of the code list; not read as a partner", "info")
+                continue
+            _add_municipality(municipalities, resolution)
+            readings.append({"as_written": main, "line": line_no, "code": resolution.code,
+                             "method": resolution.method, "in_prose": True})
+    return municipalities, readings
+
+
+def prose_partner_lists(body: list[Line], rules: CatalogueRules) -> list[list[tuple[str, int]]]:
+    """Each partner list in a sentence of the description, as (text, line number) pieces:
+    from the words that open it (`[partners] prose` of the rules) to the end of the
+    sentence, or to the word that closes it when the rules give one ("Yhteistyötä tehtiin
+    A:n, B:n ja C:n kanssa"; without that word in the sentence there is no list), over
+    at most PROSE_LIST_MAX_LINES lines and PROSE_LIST_MAX_CHARS characters when it wraps."""
+    pattern = rules.prose_partner_pattern
+    lists: list[list[tuple[str, int]]] = []
+    if pattern is None or not rules.may_open_prose_list("\n".join(l.text for l in body)):
+        return lists                         # one test for the record: most have no such list
+    for n, line in enumerate(body):
+        openings = list(pattern.finditer(line.text))
+        for o, opening in enumerate(openings):
+            closing = rules.prose_list_closing(opening.group())
+            # a list ends where the next one opens, and is never longer than the bound
+            stop = openings[o + 1].start() if o + 1 < len(openings) else len(line.text)
+            text, k = line.text[opening.end():stop], n
+            pieces: list[tuple[str, int]] = []
+            size = 0
+            while True:
+                text = text[:PROSE_LIST_MAX_CHARS - size]
+                end = PROSE_SENTENCE_END_RE.search(text)
+                cut = end.start() if end else len(text)
+                closed = closing.search(text, 0, cut) if closing is not None else None
+                pieces.append((text[:closed.start() if closed else cut], body[k].number))
+                size += len(text) + 1
+                if (end is not None or closed is not None or stop < len(line.text)
+                        or len(pieces) >= PROSE_LIST_MAX_LINES
+                        or size >= PROSE_LIST_MAX_CHARS or k + 1 >= len(body)
+                        or not _list_goes_on(text, body[k + 1], rules)):
+                    break
+                k += 1
+                text = body[k].text
+            if closing is None or closed is not None:
+                lists.append([(piece.strip(), number) for piece, number in pieces])
+    return lists
+
+
+def _list_goes_on(text: str, nxt: Line, rules: CatalogueRules) -> bool:
+    """Does a list that reached the end of a line without ending its sentence wrap onto
+    the next line (it ended with a comma or a joining word)?"""
+    tail = text.rstrip()
+    last_word = tail[tail.rfind(" ") + 1:].casefold()
+    return nxt.kind == "text" and (tail.endswith(",") or last_word in rules.partner_joiners)
+
+
 def _add_municipality(found: list[dict[str, str]], resolution: Resolution) -> None:
     if all(m["code"] != resolution.code for m in found):
         found.append(municipality_ref(resolution))
@@ -925,6 +1020,35 @@ def record_links(draft: Draft) -> tuple[list[str], list[str]]:
     return urls, emails
 
 
+def record_bare_urls(draft: Draft, rules: CatalogueRules, urls: list[str]) -> list[str]:
+    """Web addresses written without a scheme anywhere in the record ("stat.fi" →
+    "https://stat.fi", the host in lowercase), in order, once each; see BARE_HOST_RE.
+
+    Links written with http(s):// or www. (the record's `urls`) and e-mail addresses are
+    taken out of a line first, so no part of them is read again; an address whose last
+    label is no top-level domain of the rules (raportti.pdf, t.ex.) is not one.
+    """
+    found: list[str] = []
+    lines = _all_lines(draft)
+    hint = rules.top_level_domain_hint
+    if hint is None or not hint.search("\n".join(line.text for line in lines)):
+        return found                         # one test for the record: most name no host
+    known = {normalise_url(u) for u in urls}
+    for line in sorted(filter(lambda l: hint.search(l.text), lines), key=attrgetter("number")):
+        text = line.text
+        if _may_hold_email(text):
+            text = EMAIL_RE.sub(" ", text)
+        if _may_hold_url(text):
+            text = URL_RE.sub(" ", text)
+        for m in BARE_HOST_RE.finditer(text):
+            if m.group(2) not in rules.top_level_domains:
+                continue
+            address = clean_url(f"https://{m.group(1).lower()}{m.group(3) or ''}")
+            if address not in known and address not in found:
+                found.append(address)
+    return found
+
+
 def _may_hold_link(text: str) -> bool:
     """_may_hold_email or _may_hold_url, in one call."""
     return _may_hold_email(text) or _may_hold_url(text)
@@ -982,7 +1106,12 @@ def build_record(draft: Draft, previous: dict[str, Any] | None, ctx: Context) ->
             ctx.warn(draft, line.number, "contacts", f"could not read contact line '{line.text}'")
     lead, lead_source = find_lead(draft, points, previous, ctx)
     municipalities, organisations, readings = read_partners(draft, ctx)
-    municipalities, organisations = _drop_lead(draft, ctx, lead, municipalities, organisations)
+    if not draft.partners:
+        municipalities, readings = read_prose_partners(draft, ctx)
+    partner_line = (draft.partners[0][0].number if draft.partners
+                    else readings[0]["line"] if readings else None)
+    municipalities, organisations = _drop_lead(draft, ctx, lead, municipalities, organisations,
+                                               partner_line)
     description, sections = build_blocks(draft.body, ctx.rules)
     urls, emails = record_links(draft)
     title = draft.title.content if draft.title is not None else None
@@ -1003,6 +1132,7 @@ def build_record(draft: Draft, previous: dict[str, Any] | None, ctx: Context) ->
         "contact_points": points,
         "urls": urls,
         "urls_normalised": [normalise_url(u) for u in urls],
+        "urls_without_scheme": record_bare_urls(draft, ctx.rules, urls),
         "emails": emails,
         "link_texts": [p["text"] for p in points if p["kind"] == "link-text"],
         "description": description,
@@ -1034,11 +1164,11 @@ def _report_guesses(draft: Draft, ctx: Context, lead: dict[str, Any] | None,
 
 
 def _drop_lead(draft: Draft, ctx: Context, lead: dict[str, Any] | None,
-               municipalities: list[dict], organisations: list[str]) -> tuple[list[dict], list[str]]:
-    """The lead is not repeated among its own partners."""
+               municipalities: list[dict], organisations: list[str],
+               line: int | None) -> tuple[list[dict], list[str]]:
+    """The lead is not repeated among its own partners (`line`: where they are listed)."""
     if not lead:
         return municipalities, organisations
-    line = draft.partners[0][0].number if draft.partners else None
     if lead.get("code") and any(m["code"] == lead["code"] for m in municipalities):
         ctx.warn(draft, line, "partner_municipalities",
                  f"lead {lead['name']} is also listed as a partner; not repeated", "info")

@@ -17,6 +17,11 @@ from publisher.config import PROJECT_ROOT
 DEFAULT_RULES_PATH = PROJECT_ROOT / "mappings/catalogue-rules.toml"
 
 
+#: In a `[partners] prose` entry, where the list stands between the words that open it
+#: and the word that closes it ("Yhteistyötä tehtiin … kanssa").
+PROSE_LIST_MARK = "…"
+
+
 def phrase_key(text: str) -> str:
     """Comparison form of a phrase: case-folded, single spaces, no final full stop."""
     return " ".join(text.split()).rstrip(".").strip().casefold()
@@ -106,6 +111,9 @@ class CatalogueRules:
     partner_leading_markers: tuple[str, ...]
     partner_joiners: tuple[str, ...]
     partner_filler: frozenset[str]
+    prose_partner_phrases: tuple[tuple[str, str | None], ...]   # (opening, closing or None)
+    prose_partner_separators: tuple[str, ...]
+    top_level_domains: frozenset[str]
     headings: frozenset[str]
     question_max_words: int
     title_max_chars: int
@@ -130,6 +138,10 @@ class CatalogueRules:
             partner_leading_markers=tuple(partners.get("leading", [])),
             partner_joiners=tuple(partners.get("joiners", ["ja"])),
             partner_filler=frozenset(w.casefold() for w in partners.get("filler", [])),
+            prose_partner_phrases=prose_phrases(partners.get("prose", [])),
+            prose_partner_separators=tuple(partners.get("prose_separators", [])),
+            top_level_domains=frozenset(
+                d.casefold() for d in table.get("links", {}).get("top_level_domains", [])),
             headings=frozenset(phrase_key(h) for h in sections.get("headings", [])),
             question_max_words=int(sections.get("question_max_words", 6)),
             title_max_chars=int(table.get("titles", {}).get("max_chars", 250)),
@@ -185,6 +197,78 @@ class CatalogueRules:
         """(marker, 'Marker Name…' at the start of a line, the list as group 1)."""
         return tuple((m, re.compile(rf"{re.escape(m)}:?\s+([A-ZÅÄÖ].*)$"))
                      for m in self.partner_leading_markers)
+
+    @cached_property
+    def prose_partner_pattern(self) -> re.Pattern[str] | None:
+        """Any of the words that open a partner list in a sentence ("Mukana olivat"), as
+        whole words in any case with any white space between them; None without such words."""
+        if not self.prose_partner_phrases:
+            return None
+        openings = sorted({o for o, _ in self.prose_partner_phrases}, key=len, reverse=True)
+        return re.compile(rf"(?<!\w)(?:{'|'.join(map(_words_pattern, openings))})(?!\w)",
+                          re.IGNORECASE)
+
+    @cached_property
+    def _prose_closings(self) -> dict[str, re.Pattern[str] | None]:
+        """The closing words' pattern (None: the sentence's end) by the opening's key."""
+        return {phrase_key(opening): None if closing is None else re.compile(
+                    rf"(?<!\w){_words_pattern(closing)}(?!\w)", re.IGNORECASE)
+                for opening, closing in self.prose_partner_phrases}
+
+    def prose_list_closing(self, opening: str) -> re.Pattern[str] | None:
+        """The word that closes the list the matched words `opening` open ("kanssa", as a
+        whole word in any case), or None when the list runs to the end of its sentence."""
+        return self._prose_closings.get(phrase_key(opening))
+
+    @cached_property
+    def top_level_domain_hint(self) -> re.Pattern[str] | None:
+        """".fi", ".com" … anywhere: a quick test before the host pattern (a text without
+        any names no address without a scheme); None when the rules list no domain."""
+        if not self.top_level_domains:
+            return None
+        return re.compile(rf"\.(?:{'|'.join(map(re.escape, sorted(self.top_level_domains)))})")
+
+    @cached_property
+    def _prose_first_words(self) -> tuple[str, ...]:
+        return tuple({o.split()[0].lower() for o, _ in self.prose_partner_phrases})
+
+    def may_open_prose_list(self, text: str) -> bool:
+        """A quick test before `prose_partner_pattern`: does the text hold the first word
+        of any of its phrases (in any case)? A substring search is many times faster than
+        a case-insensitive expression, and most descriptions hold none."""
+        lowered = text.lower()
+        return any(word in lowered for word in self._prose_first_words)
+
+    @cached_property
+    def prose_partner_joiners(self) -> tuple[str, ...]:
+        """What separates the partners of a list in a sentence: the joiners of a partner
+        line and the prose separators ("lisäksi")."""
+        return self.partner_joiners + tuple(
+            s for s in self.prose_partner_separators if s not in self.partner_joiners)
+
+
+def prose_phrases(entries: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
+    """(opening words, closing words or None) of each `[partners] prose` entry: "Mukana
+    olivat" opens a list that runs to the end of its sentence, "Yhteistyötä tehtiin …
+    kanssa" one that "kanssa" closes within it. ValueError for an entry without opening
+    words, or for opening words closed in two ways."""
+    phrases: list[tuple[str, str | None]] = []
+    closings: dict[str, str | None] = {}
+    for entry in entries:
+        opening, mark, closing = entry.partition(PROSE_LIST_MARK)
+        opening, closing = " ".join(opening.split()), " ".join(closing.split())
+        if not opening or (mark and not closing) or PROSE_LIST_MARK in closing:
+            raise ValueError(f"[partners] prose: '{entry}' is not 'opening words' or "
+                             f"'opening words {PROSE_LIST_MARK} closing words'")
+        if closings.setdefault(phrase_key(opening), closing) != closing:
+            raise ValueError(f"[partners] prose: '{opening}' is closed in two ways")
+        phrases.append((opening, closing or None))
+    return tuple(phrases)
+
+
+def _words_pattern(words: str) -> str:
+    """The words as an expression, any white space between them."""
+    return r"\s+".join(map(re.escape, words.split()))
 
 
 @lru_cache(maxsize=32)

@@ -64,6 +64,7 @@ def prepare_record(record: CatalogueRecord, document: DocumentContext) -> Prepar
     source = record.get("source") or {}
     first, last = source.get("first_line"), source.get("last_line")
     prepared: dict[str, Any] = dict(record)
+    pages = unique(normalise_url(u) for u in record.get("urls") or [])
     prepared.update(
         language=language,
         language_iri=LANGUAGE_IRIS.get(language),
@@ -78,7 +79,10 @@ def prepare_record(record: CatalogueRecord, document: DocumentContext) -> Prepar
         first_line=first,
         last_line=last,
         source_text="\n".join(document.lines[first - 1:last]) if first and last else None,
-        urls_normalised=unique(normalise_url(u) for u in record.get("urls") or []),
+        urls_normalised=pages,
+        # sites the text names (mapped as references, not as the project's pages)
+        urls_without_scheme=[u for u in unique(record.get("urls_without_scheme") or [])
+                             if u not in pages],
         emails_prepared=[{"address": e, "index": n}
                          for n, e in enumerate(unique(record.get("emails") or []), start=1)],
         link_texts=record.get("link_texts") or [],

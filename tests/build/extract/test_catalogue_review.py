@@ -271,7 +271,7 @@ HAND_READING: list[tuple] = [
     (913, 921, 2, False, 'fi', '694', 15, ('Marjo Kylänpää',)),
     (922, 926, 1, False, 'fi', '698', 1, ('Nina Sipola',)),
     (927, 931, 2, False, 'fi', '698', 2, ('Pertti Onkalo',)),
-    (932, 946, None, True, 'fi', '707', 0, ('Joni Rytkönen',)),
+    (932, 946, None, True, 'fi', '707', 21, ('Joni Rytkönen',)),   # listed in a sentence
     (947, 950, None, False, 'fi', '734', 0, ('Anne Ylimaa',)),
     (951, 955, None, False, 'fi', '790', 3, ('Tatu Sundqvist',)),
     (956, 964, 1, True, 'fi', '743', 0, ('Nina Ankkuri',)),
@@ -289,8 +289,8 @@ HAND_READING: list[tuple] = [
     (1042, 1054, 4, True, 'fi', '837', 3, ('Laila Aimo',)),
     (1055, 1073, 5, True, 'fi', '837', 9, ('Emilia Tommila',)),
     (1074, 1079, 1, False, 'fi', '853', 0, ('Antti Parpo',)),
-    (1080, 1090, 2, True, 'fi', '853', 0, ('Mira Koivumäki-Lindholm',)),
-    (1091, 1101, 3, True, 'fi', '853', 0, ('Mira Koivumäki-Lindholm',)),
+    (1080, 1090, 2, True, 'fi', '853', 7, ('Mira Koivumäki-Lindholm',)),   # listed in a sentence
+    (1091, 1101, 3, True, 'fi', '853', 5, ('Mira Koivumäki-Lindholm',)),   # listed in a sentence
     (1102, 1113, 4, False, 'fi', '853', 1, ('Arto Karilahti', 'Wilhelmiina Griep')),
     (1114, 1124, None, True, 'fi', '858', 0, ('Sanna Senelius-Piiparinen',)),
     (1125, 1127, None, False, 'fi', None, 22, ()),
