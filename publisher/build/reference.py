@@ -70,8 +70,21 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+CODELIST_LANGUAGES = ("fi", "sv", "en")
+
+
+def codelist_names(row: Mapping[str, str]) -> list[TextInLanguage]:
+    """A row's names in fi, sv and en. Where the table has no English name (every
+    municipality) the English one is the Finnish name, as Finnish code lists give it where
+    there is no English name (mappings/reference/PROVENANCE.md): a query or page asking for
+    English then finds a name and shows no fallback. A missing Swedish name stays missing."""
+    names = {lang: (row.get(f"name_{lang}") or "").strip() for lang in CODELIST_LANGUAGES}
+    names["en"] = names["en"] or names["fi"]
+    return [{"text": text, "language": lang} for lang, text in names.items() if text]
+
+
 def codelist_records(settings: Settings) -> list[RegionRecord | MunicipalityRecord]:
-    """Regions and municipalities (all 309 of the code list), with fi/sv (en) names, from
+    """Regions and municipalities (all 309 of the code list), named in fi, sv and en, from
     `mappings/reference/`."""
     folder = settings.mappings_dir / "reference"
     regions = read_csv(folder / "regions.csv")
@@ -80,13 +93,11 @@ def codelist_records(settings: Settings) -> list[RegionRecord | MunicipalityReco
     municipality_list = settings.municipality_codelist.rstrip("/")
     records: list[RegionRecord | MunicipalityRecord] = [
         {"type": "region", "code": region["code"], "scheme_iri": region_list,
-         "names": [{"text": region[f"name_{lang}"], "language": lang}
-                   for lang in ("fi", "sv", "en") if region.get(f"name_{lang}")]}
+         "names": codelist_names(region)}
         for region in regions]
     records += [
         {"type": "municipality", "code": row["code"], "scheme_iri": municipality_list,
-         "names": [{"text": row["name_fi"], "language": "fi"},
-                   {"text": row["name_sv"], "language": "sv"}],
+         "names": codelist_names(row),
          "region_scheme_iri": region_list, "region_code": region_by_name.get(row["region_fi"])}
         for row in read_csv(folder / "municipalities.csv")]
     return records

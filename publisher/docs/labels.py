@@ -47,7 +47,9 @@ class Index:
 
 def pick_literal(literals: Iterable[Any], lang: str) -> dict[str, Any] | None:
     """The literal to show for `lang`: that language, then untagged, then fi, sv, en, any.
-    A literal in another language is marked as a fallback so the page can say so."""
+    Only a literal in another language is marked as a fallback, so the page can say so; one
+    tagged `lang` never is, even when its text is another language's (a municipality's
+    English name is its Finnish one)."""
     candidates = [lit for lit in literals if isinstance(lit, ox.Literal)]
     if not candidates:
         return None
@@ -112,10 +114,10 @@ class Labeller:
     def label(self, term: Any) -> dict[str, Any]:
         if isinstance(term, ox.Literal):
             return {"value": term.value, "lang": term.language or None, "fallback": False}
-        for predicate in LABEL_PREDICATES:
-            found = pick_literal(self.index.objects(term, predicate), self.lang)
-            if found:
-                return found
+        found = [shown for shown in (pick_literal(self.index.objects(term, predicate), self.lang)
+                                     for predicate in LABEL_PREDICATES) if shown]
+        if found:       # a label in the language asked, from any predicate, before a fallback
+            return next((shown for shown in found if not shown["fallback"]), found[0])
         if isinstance(term, ox.NamedNode):
             return self.term_label(term.value)
         return {"value": "", "lang": None, "fallback": False}

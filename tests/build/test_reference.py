@@ -9,12 +9,15 @@ from pyoxigraph import Literal, NamedNode
 
 from publisher.build.mapping import load_mapping
 from publisher.build.prepare.organisations import OrganisationRegistry
-from publisher.build.reference import MAPPING_FILE, codelist_records, source_text_record
+from publisher.build.reference import (MAPPING_FILE, codelist_names, codelist_records,
+                                       source_text_record)
 from publisher.config import PROJECT_ROOT, Source, load_settings
 
 BASE = "https://example.test/"
 MAPPINGS = PROJECT_ROOT / "mappings"
 DCTERMS = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 G = NamedNode(BASE + "graph/doc")
 
 
@@ -60,3 +63,36 @@ def test_the_code_lists_give_every_region_and_municipality() -> None:
     assert ("http://www.w3.org/2004/02/skos/core#prefLabel", Literal("Helsingfors", language="sv")) in triples
     assert (BASE + "def/municipalityCode", code) in triples
     assert (BASE + "def/region", NamedNode(settings.region_codelist + "/code/01")) in triples
+
+
+def test_every_municipality_and_region_is_named_in_english_without_a_fallback() -> None:
+    """The code lists name each place @en (a municipality by its Finnish name, as Finnish code
+    lists do where there is no English name), so English queries and pages find a name."""
+    settings = replace(load_settings(environ={}), base_uri=BASE)
+    records = codelist_records(settings)
+    for record in records:
+        names = {n["language"]: n["text"] for n in record["names"]}
+        assert set(names) == {"fi", "sv", "en"} and all(names.values()), record
+        if record["type"] == "municipality":
+            assert names["en"] == names["fi"], record
+    pedersore = next(r for r in records if r["type"] == "municipality" and r["code"] == "599")
+    assert {n["language"]: n["text"] for n in pedersore["names"]}["en"] == "Pedersören kunta"
+    southwest = next(r for r in records if r["type"] == "region" and r["code"] == "02")
+    assert {"text": "Southwest Finland", "language": "en"} in southwest["names"]  # its own
+    helsinki = next(r for r in records if r["type"] == "municipality" and r["code"] == "091")
+    mapping = load_mapping(MAPPINGS / MAPPING_FILE, BASE)
+    quads = list(mapping.quads(helsinki, G, {}))
+    english = Literal("Helsinki", language="en")
+    labelled = {(q.subject.value, q.predicate.value) for q in quads if q.object == english}
+    code = settings.municipality_codelist + "/code/091"
+    assert labelled == {(BASE + "id/organisation/091", SKOS + "prefLabel"),
+                        (BASE + "id/organisation/091", RDFS + "label"),
+                        (code, SKOS + "prefLabel")}
+
+
+def test_a_table_row_without_an_english_name_takes_the_finnish_one() -> None:
+    assert codelist_names({"name_fi": "Koski Tl", "name_sv": "Koskis"}) == [
+        {"text": "Koski Tl", "language": "fi"}, {"text": "Koskis", "language": "sv"},
+        {"text": "Koski Tl", "language": "en"}]
+    assert codelist_names({"name_fi": "Lappi", "name_sv": "", "name_en": "Lapland"}) == [
+        {"text": "Lappi", "language": "fi"}, {"text": "Lapland", "language": "en"}]

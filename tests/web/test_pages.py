@@ -283,10 +283,10 @@ def test_bilingual_project_shows_its_other_language(rich):
     finnish = html(rich.get("/doc/project/kaksikielinen?lang=fi"))
     description = finnish.split('class="description"')[1].split("</section>")[0]
     assert "Suomenkielinen kuvaus." in description
-    assert "Muilla kielillä: svenska" in description and '<div class="text" lang="sv">' in description
+    assert "Muilla kielillä: ruotsi" in description and '<div class="text" lang="sv">' in description
     swedish = html(rich.get("/doc/project/kaksikielinen?lang=sv"))
     assert "<h1><span lang=\"sv\">Tvåspråkigt projekt</span></h1>" in swedish
-    assert "På andra språk: suomi" in swedish
+    assert "På andra språk: finska" in swedish
     data = rich.get("/doc/project/kaksikielinen.json?lang=sv").json
     assert data["description"]["value"] == "Svensk beskrivning."
     assert [(d["lang"], d["value"]) for d in data["descriptions_other"]] == [
@@ -509,13 +509,13 @@ def test_fallback_is_visible(client):
                         r'aria-hidden="true"> \(sv\)</span><span class="visually-hidden"> ([^<]+)'
                         r'</span></small>', page)
     assert swedish and swedish[1] == swedish[2] == (
-        "Ei saatavilla valitulla kielellä; näytetään kielellä svenska.")
+        "Ei saatavilla valitulla kielellä; näytetään ruotsiksi.")
     in_swedish = html(client.get("/doc/project/digital-kundtjanst?lang=sv"))
     assert '<div class="text" lang="sv">' in in_swedish and "fallback" not in in_swedish.split(
         "<h1>")[1].split("</h1>")[0]
     assert "<li>chatt</li><li>e-post</li>" in in_swedish
     description = html(client.get("/doc/project/digital-kundtjanst?lang=en"))
-    assert '<p class="fallback-note">Not available in the chosen language; shown in svenska.</p>' \
+    assert '<p class="fallback-note">Not available in the chosen language; shown in Swedish.</p>' \
         in description
 
 
@@ -545,7 +545,7 @@ def test_vocabulary_page(client):
     assert 'id="Project"' in page and "A municipal digitalisation project." in page
     assert 'href="/def/leadOrganisation?lang=en"' in page
     assert 'href="#classes"' in page and 'href="#properties"' in page
-    assert "Hanke</span><small class=\"lang-tag\"> (suomi)" in page          # all languages
+    assert "Hanke</span><small class=\"lang-tag\"> (Finnish)" in page        # all languages
     data = client.get("/ontology.json").json
     assert {c["curie"] for c in data["classes"]} >= {"kd:Project", "kd:Municipality"}
     term = html(client.get("/def/Project?lang=fi"))
