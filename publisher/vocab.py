@@ -6,6 +6,7 @@ pyoxigraph terms makes them from these.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +106,39 @@ def vocabulary(base_uri: str) -> str:
     return base_uri + "def/"
 
 
+#: The types of things, the ``{type}`` of ``{base}id/{type}/{key}`` (README "URIs").
+THING_TYPES = frozenset({
+    "project", "organisation", "person", "initiative", "programme", "theme", "theme-rule",
+    "status", "initiative-kind", "interoperability-layer", "document", "build"})
+#: A key as the build mints them (``publisher/build/keys.py``, the shapes' ``sh:pattern``):
+#: lowercase ASCII letters and digits in words joined by single dashes.
+KEY_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+#: The build cuts keys at 80 characters (a clash adds ``-2``, ``-3`` …); keys written by hand
+#: in ``mappings/`` may be longer, up to this bound.
+KEY_MAX_LENGTH = 200
+_KEY = re.compile(KEY_PATTERN)
+
+
+def is_thing(kind: str, key: str) -> bool:
+    """Whether ``{base}id/{kind}/{key}`` can name a thing at all (a known type, a key of
+    the key alphabet): others are refused before any lookup."""
+    return (kind in THING_TYPES and len(key) <= KEY_MAX_LENGTH
+            and _KEY.fullmatch(key) is not None)
+
+
 def thing(base_uri: str, kind: str, key: str) -> str:
     """``{base}id/{type}/{key}``: the IRI of a thing."""
     return f"{base_uri}id/{kind}/{key}"
+
+
+#: The file name of our JSON-LD context, in a release folder and at the site's root.
+JSONLD_CONTEXT_FILE = "context.jsonld"
+
+
+def jsonld_context(base_uri: str) -> str:
+    """``{base}context.jsonld``: the JSON-LD context of our compacted JSON-LD (the release
+    writes it beside the dumps, the web serves it)."""
+    return base_uri + JSONLD_CONTEXT_FILE
 
 
 def document(base_uri: str, kind: str, key: str) -> str:

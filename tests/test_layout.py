@@ -3,8 +3,8 @@
 build → shacl → release → store → web: no import goes back up the flow, shacl and store
 import neither build nor web, web may use shacl (for /validate and /shapes) and store but not
 build or release; the cross-cutting modules (configuration, names, texts, documentation,
-progress) import no stage. No module imports the package's own modules inside a function
-(the CLI's lazy imports excepted) and no import cycle exists. Read from the source with
+progress, our JSON-LD form) import no stage. No module imports the package's own modules
+inside a function (the CLI's lazy imports excepted) and no import cycle exists. Read from the source with
 ``ast``, so a test run imports nothing it checks.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from publisher.config import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "publisher"
 STAGES = ("build", "shacl", "release", "store", "web")
-CROSS_CUTTING = ("config", "vocab", "i18n", "docs", "progress")
+CROSS_CUTTING = ("config", "vocab", "i18n", "docs", "progress", "jsonld")
 #: What each part may import of the package (besides itself and the cross-cutting parts).
 ALLOWED = {
     "build": set(),
@@ -31,7 +31,7 @@ ALLOWED = {
 }
 #: Cross-cutting parts may use one another only this way round.
 CROSS_ALLOWED = {"docs": {"i18n", "vocab"}, "i18n": set(), "vocab": set(), "config": set(),
-                 "progress": set()}
+                 "progress": set(), "jsonld": {"vocab"}}
 
 
 def module_name(path: Path) -> str:

@@ -13,6 +13,12 @@ second process, which writes TriG (graph blocks in order, compactly, by pyoxigra
 gzips the union; the child itself merges the runs into the union (each triple once) and
 writes Turtle, RDF/XML and JSON-LD from one streamed parse of it. The two processes have about the
 same work, so a build's dumps take about half their sequential time on two cores.
+
+JSON-LD is written compacted with our context (:mod:`publisher.jsonld`), which is made from
+the vocabulary the union itself carries (the ``kd:`` terms, met while merging) and written as
+``context.jsonld`` beside the dumps; ``data.jsonld`` names it by that relative reference, so
+the dump always resolves the context of its own release, from the site or from a copy of the
+folder.
 """
 from __future__ import annotations
 
@@ -30,9 +36,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pyoxigraph import RdfFormat, Triple, parse, serialize
+
+from publisher.jsonld import Compactor, build_context
+from publisher.vocab import JSONLD_CONTEXT_FILE
 
 #: zlib level of data.nt.gz: 6 is zlib's own default, about twice as fast as 9 for a file
 #: a few per cent larger.
@@ -174,10 +183,13 @@ def unique_merge(sorted_runs_: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
             previous = line
 
 
-def merge_union(runs: list[Run], path: Path) -> int:
-    """The union of the runs as sorted N-Triples, each triple once; returns the count.
+def merge_union(runs: list[Run], path: Path,
+                keep: bytes | None = None) -> tuple[int, list[bytes]]:
+    """The union of the runs as sorted N-Triples, each triple once; returns the count and
+    the lines that start with ``keep`` (the vocabulary's, for the JSON-LD context).
     The file appears under its name only when complete (the gzip writer waits for it)."""
     count = 0
+    kept: list[bytes] = []
     partial = path.with_name(path.name + ".partial")
     with ExitStack() as stack:
         files: list[BinaryIO] = [stack.enter_context(run.path.open("rb")) for run in runs]
@@ -185,11 +197,13 @@ def merge_union(runs: list[Run], path: Path) -> int:
         batch: list[bytes] = []
         for line in unique_merge(files):
             batch.append(line)
+            if keep is not None and line.startswith(keep):
+                kept.append(line)
             if len(batch) >= 65536:
                 count += _flush(batch, out)
         count += _flush(batch, out)
     partial.rename(path)
-    return count
+    return count, kept
 
 
 def _flush(batch: list[bytes], out: BinaryIO) -> int:
@@ -219,10 +233,13 @@ def wait_for(path: Path) -> None:
 
 
 def serialize_from_one_parse(source: Path, outputs: list[tuple[Path, RdfFormat]],
-                             prefixes: dict[str, str]) -> None:
+                             prefixes: dict[str, str],
+                             context: dict[str, Any] | None = None) -> None:
     """Write several syntaxes from one parse of an N-Triples file, in bounded memory: the
     parser hands chunks of triples to one serializer thread per syntax (pyoxigraph's
-    serializers stream), instead of holding every triple as a Python object.
+    serializers stream), instead of holding every triple as a Python object. With a
+    ``context`` (the ``@context`` object of ours) JSON-LD is written compacted with it,
+    naming ``context.jsonld`` beside it.
 
     The parse skips validation: the build's store parsed these very lines, and a wrong one
     fails the build there."""
@@ -235,6 +252,10 @@ def serialize_from_one_parse(source: Path, outputs: list[tuple[Path, RdfFormat]]
 
     def write(feed: queue.Queue[list[Triple] | None], path: Path, fmt: RdfFormat) -> None:
         try:
+            if fmt is RdfFormat.JSON_LD and context is not None:
+                with path.open("wb") as out:
+                    Compactor(context).write(chunks(feed), out, JSONLD_CONTEXT_FILE)
+                return
             serialize(chunks(feed), str(path), fmt,
                       prefixes=prefixes if fmt is not RdfFormat.JSON_LD else None)
         except BaseException as error:          # reported by the caller
@@ -266,13 +287,27 @@ def serialize_from_one_parse(source: Path, outputs: list[tuple[Path, RdfFormat]]
 
 
 def write_union(runs: list[Run], folder: Path, scratch: Path, prefixes: dict[str, str]) -> int:
-    """data.ttl, data.rdf and data.jsonld from the union of the runs (data.nt.gz is written
-    from the same file by the TriG process, once it is done with TriG)."""
+    """data.ttl, data.rdf, data.jsonld and its context.jsonld from the union of the runs
+    (data.nt.gz is written from the same file by the TriG process, once it is done with
+    TriG)."""
     ntriples = scratch / UNION_FILE
-    count = merge_union(runs, ntriples)
+    vocabulary = prefixes.get("kd")
+    count, kept = merge_union(runs, ntriples,
+                              None if vocabulary is None else f"<{vocabulary}".encode())
+    context = write_context(folder, prefixes, kept)
     serialize_from_one_parse(ntriples, [(folder / name, fmt) for name, fmt in TRIPLE_DUMPS],
-                             prefixes)
+                             prefixes, context["@context"])
     return count
+
+
+def write_context(folder: Path, prefixes: dict[str, str],
+                  vocabulary: list[bytes]) -> dict[str, Any]:
+    """context.jsonld from the prefixes and the vocabulary's N-Triples lines; returns it."""
+    triples = parse(b"".join(vocabulary), format=RdfFormat.N_TRIPLES, lenient=True)
+    context = build_context(prefixes, (quad.triple for quad in triples))
+    (folder / JSONLD_CONTEXT_FILE).write_text(
+        json.dumps(context, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return context
 
 
 # --------------------------------------------------------------------------- in parallel

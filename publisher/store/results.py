@@ -3,15 +3,18 @@
 pyoxigraph writes every result (Rust, no Python loop per row). A result that could pass the
 limit is written as TSV or N-Triples, one record per line, counted and cut there, then
 written again in the format asked for; the body itself says it was cut where the format has
-comments. Both stores and the query processes use these functions, so an answer is the same
-whichever store gave it.
+comments, and JSON and XML results get a mark clients skip (:func:`mark_truncated`, which the
+web applies: it knows the URL of the note about the limit). Both stores and the query
+processes use these functions, so an answer is the same whichever store gave it.
 """
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
+from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
@@ -102,6 +105,42 @@ def _truncation_note(body: bytes, fmt: str, limit: int | None, unit: str) -> byt
             return body[:end] + b"\n" + comment + body[end:].lstrip(b"\n")
         return comment + body
     return body
+
+
+def mark_truncated(body: bytes, fmt: str, limit: int | None, note_url: str) -> bytes:
+    """Say in a results document cut at the limit that it was, where clients skip what they
+    do not know: JSON gets ``head.link`` (the URL of a note about the limit) and top-level
+    ``"truncated": true`` with ``"resultLimit"``; XML a ``<link href>`` in its head (both
+    forms allowed by the results formats). CSV and TSV rely on the X-Result-Truncated
+    header; RDF answers keep their comment (:func:`_truncation_note`)."""
+    if fmt == "json":
+        return _mark_json(body, limit, note_url)
+    if fmt == "xml":
+        link = b"<link href=" + quoteattr(note_url).encode() + b"/>"
+        if b"</head>" in body:
+            return body.replace(b"</head>", link + b"</head>", 1)
+        if b"<head/>" in body:
+            return body.replace(b"<head/>", b"<head>" + link + b"</head>", 1)
+    return body
+
+
+def _mark_json(body: bytes, limit: int | None, note_url: str) -> bytes:
+    """The marks go before ``results``: streaming readers (pyoxigraph's among them) stop
+    at the end of the bindings and refuse anything after. pyoxigraph writes
+    ``{"head":{"vars":[…]},…}`` (variable names hold no ``]``), so the marks go in place;
+    any other form is read and written again."""
+    start = b'{"head":{"vars":['
+    marks = b',"truncated":true,"resultLimit":' + json.dumps(limit).encode()
+    if body.startswith(start):
+        after_vars = body.index(b"]", len(start)) + 1
+        if body[after_vars:after_vars + 1] == b"}":
+            return (body[:after_vars] + b',"link":[' + json.dumps(note_url).encode() + b"]}"
+                    + marks + body[after_vars + 1:])
+    document = json.loads(body)
+    head = document.pop("head", {})
+    head.setdefault("link", []).append(note_url)
+    document = {"head": head, "truncated": True, "resultLimit": limit, **document}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 
 def serialize_graph(triples: Iterable[ox.Triple], fmt: str, truncated: bool = False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from flask import current_app, g, request
 
@@ -180,7 +180,7 @@ def _language_links() -> list[dict[str, Any]]:
     for code in i18n.LANGUAGES:
         query = urlencode(args + [("lang", code)])
         links.append({"code": code, "name": i18n.LANGUAGE_NAMES[code],
-                      "href": f"{request.path}?{query}", "current": code == current})
+                      "href": f"{quote(request.path)}?{query}", "current": code == current})
     return links
 
 

@@ -73,16 +73,27 @@ def _best_offer(offers: tuple[Offer, ...], header: str | None) -> str | None:
 def negotiate_or_406(offers: list[Offer], header: str | None) -> str:
     name = negotiate(offers, header)
     if name is None:
-        raise not_acceptable(offers)
+        raise not_acceptable(offers, header)
     return name
 
 
-def not_acceptable(offers: list[Offer]) -> NotAcceptable:
+def not_acceptable(offers: list[Offer], header: str | None = None,
+                   what: str = "") -> NotAcceptable:
+    """406 naming the header judged: ``Accept: … offers nothing we can give[ what]``, and
+    the media types offered (also as ``available`` for the JSON error)."""
     media = list(dict.fromkeys(media for media, _ in offers))
-    error = NotAcceptable("None of the media types in the Accept header is available. "
-                          "Available: " + ", ".join(media) + ".")
+    asked = shown(header) if header is not None else "(none)"
+    error = NotAcceptable(f"Accept: {asked} offers nothing we can give{what}; "
+                          f"offered: {', '.join(media)}.")
     error.available = media  # type: ignore[attr-defined]
     return error
+
+
+def shown(value: str, limit: int = 200) -> str:
+    """A value a client sent, fit to quote in a message: printable, at most ``limit``
+    characters."""
+    text = "".join(c if c.isprintable() else "?" for c in value[:limit])
+    return text + ("…" if len(value) > limit else "")
 
 
 def split_extension(name: str, allowed: set[str] | None = None) -> tuple[str, str | None]:

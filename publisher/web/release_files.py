@@ -31,6 +31,7 @@ DESCRIPTIONS = {
     "data.ttl": "Turtle",
     "data.nt.gz": "N-Triples, gzip",
     "data.jsonld": "JSON-LD",
+    "context.jsonld": "JSON-LD context (of data.jsonld and /doc/…)",
     "data.rdf": "RDF/XML",
     "ontology.ttl": "vocabulary (OWL, SKOS)",
     "shapes.ttl": "SHACL shapes",

@@ -6,11 +6,14 @@ other front) is a thin adapter and the endpoint exists once. Refusals are raised
 werkzeug HTTP exceptions and :mod:`publisher.store` errors, for the caller's error handlers.
 
 GET `query=`, POST form-encoded, POST `application/sparql-query`; `default-graph-uri` and
-`named-graph-uri` honoured; results by `Accept` (q-values) or `format=`/`output=`. Updates are
-refused (403), SERVICE is refused unless `limits.allow_service`, a syntax error is a 400 with
-the parser's message, the time limit a 503, and the result limit cuts the answer with
-`X-Result-Truncated: true`. GET answers carry an ETag of the release and are remembered for
-the release (:mod:`publisher.web.cache`); POST answers are `no-store`.
+`named-graph-uri` honoured; results by `Accept` (q-values) or `format=`/`output=`/`results=`
+(every value the mainstream clients send: :data:`FORMAT_NAMES`). Updates are refused (403),
+SERVICE is refused unless `limits.allow_service`, a syntax error is a 400 with the parser's
+message, the time limit a 503, and the result limit cuts the answer with
+`X-Result-Truncated: true` and a mark in JSON and XML results (:func:`mark_truncated`). A 406
+names what it judged: the parameter, or the Accept header. GET answers carry an ETag of the
+release and are remembered for the release (:mod:`publisher.web.cache`); POST answers are
+`no-store`.
 """
 from __future__ import annotations
 
@@ -18,13 +21,14 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Callable, Mapping, Protocol
 
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable
 from werkzeug.http import parse_options_header
 
 from publisher.store import QueryResult, check_iri, check_query
 from publisher.store.query_check import READ_ONLY
+from publisher.store.results import mark_truncated
 from publisher.web.cache import Rendered, RenderCache, cache_headers, conditional, etag_of
-from publisher.web.negotiation import negotiate, not_acceptable
+from publisher.web.negotiation import negotiate, not_acceptable, shown
 from publisher.web.state import Publisher
 
 SOLUTION_OFFERS = [
@@ -48,15 +52,37 @@ GRAPH_OFFERS = [
     ("application/xml", "rdfxml"),
     ("text/xml", "rdfxml"),
 ]
-# format=/output= names (and full media types) → results format per kind
-_FORMAT_ALIASES = {
-    "solutions": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv",
-                  "tsv": "tsv"},
-    "graph": {"turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples",
-              "n-triples": "ntriples", "nt": "ntriples", "jsonld": "jsonld",
-              "json-ld": "jsonld", "json": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml",
-              "xml": "rdfxml", "rdf/xml": "rdfxml"},
+#: The parameters a results format is asked by: SPARQLWrapper sends all three (Virtuoso
+#: reads format=, Fuseki output=, some stores results=).
+FORMAT_PARAMETERS = ("format", "output", "results")
+#: What those parameters may say, per result family → our format name: short names and
+#: media types, as SPARQLWrapper (its returnFormat, and its Accept value repeated), Fuseki's
+#: output= and our own editor form send them (tests/web/test_clients.py runs the clients).
+FORMAT_NAMES = {
+    "solutions": {
+        **dict.fromkeys(["json", "srj", "sparql-results+json", "application/json",
+                         "application/sparql-results+json", "text/javascript",
+                         "application/javascript"], "json"),
+        **dict.fromkeys(["xml", "srx", "sparql-results+xml", "application/xml", "text/xml",
+                         "application/sparql-results+xml"], "xml"),
+        **dict.fromkeys(["csv", "text/csv"], "csv"),
+        **dict.fromkeys(["tsv", "text/tab-separated-values"], "tsv"),
+    },
+    "graph": {
+        # N3 is a superset of Turtle: a Turtle answer is an N3 answer
+        **dict.fromkeys(["turtle", "ttl", "n3", "text/turtle", "application/turtle",
+                         "application/x-turtle", "text/n3", "text/rdf+n3", "application/n3"],
+                        "turtle"),
+        **dict.fromkeys(["nt", "ntriples", "n-triples", "application/n-triples",
+                         "text/plain"], "ntriples"),
+        **dict.fromkeys(["jsonld", "json-ld", "json", "application/ld+json",
+                         "application/x-json+ld", "application/json"], "jsonld"),
+        **dict.fromkeys(["rdf", "rdfxml", "rdf+xml", "rdf/xml", "xml", "application/rdf+xml",
+                         "application/xml", "text/xml"], "rdfxml"),
+    },
 }
+_FORM_NAMES = {"solutions": "a SELECT query", "boolean": "an ASK query",
+               "graph": "a CONSTRUCT or DESCRIBE query"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +126,7 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
         raise BadRequest("The query is empty.")
     limits = pub.settings.limits
     info = check_query(query, limits)
-    asked = next((v for k, v in params if k in {"format", "output"} and v), None)
+    asked = [(k, v) for k, v in params if k in FORMAT_PARAMETERS]
     fmt = choose_format(info.result_kind, asked, request.headers.get("Accept"))
     rewrite = site.rewrite
     if rewrite is not None:
@@ -122,7 +148,11 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
                              named_graph_uris=named_graphs, rewrite=rewrite,
                              timeout=limits.query_timeout_seconds, limit=limits.result_limit,
                              allow_service=limits.allow_service, public=True)
-    found = Rendered.of(200, result.body, result_headers(pub, result, etag))
+    body = result.body
+    if result.truncated:
+        body = mark_truncated(body, result.format, result.limit,
+                              request.url.split("?", 1)[0])
+    found = Rendered.of(200, body, result_headers(pub, result, etag))
     if key is not None:
         cache.put(key, found)
     return conditional(found, request.method, request.headers.get("If-None-Match"))
@@ -149,23 +179,56 @@ def result_headers(pub: Publisher, result: QueryResult,
     return headers
 
 
-def choose_format(kind: str | None, asked: str | None, accept: str | None) -> str | None:
-    """The results format from format=/output= or the Accept header; None when the kind is
-    unknown; 406 when nothing offered fits."""
+def choose_format(kind: str | None, asked: list[tuple[str, str]],
+                  accept: str | None) -> str | None:
+    """The results format: the first format=/output=/results= value naming one of this
+    query form's formats, else the Accept header; None when the kind is unknown.
+
+    A value naming a format of the other query forms (SPARQLWrapper sends ``format=turtle``
+    for a SELECT when asked for Turtle) leaves the choice to Accept, as if unsent; an
+    unknown value is a 406 naming the parameter, as nothing offered fits an Accept."""
     if kind is None:
         return None
     family = "graph" if kind == "graph" else "solutions"
+    other = "solutions" if family == "graph" else "graph"
+    unknown = set_aside = None
+    for parameter, value in asked:
+        key = _format_key(value)
+        if not key:
+            continue
+        if key in FORMAT_NAMES[family]:
+            return FORMAT_NAMES[family][key]
+        if key in FORMAT_NAMES[other]:
+            set_aside = set_aside or f"{parameter}={shown(value, 100)}"
+        elif unknown is None:
+            unknown = (parameter, value)
+    if unknown is not None:
+        raise format_not_offered(*unknown, kind)
     offers = GRAPH_OFFERS if family == "graph" else SOLUTION_OFFERS
-    if asked:
-        key = asked.strip().lower()
-        name = _FORMAT_ALIASES[family].get(key) or dict(offers).get(key.split(";")[0].strip())
-        if name is None:
-            raise not_acceptable(offers)
-        return name
     name = negotiate(offers, accept)
     if name is None:
-        raise not_acceptable(offers)
+        what = " for " + _FORM_NAMES[kind]
+        if set_aside:
+            what += f" ({set_aside} names a format of other query forms, so Accept decided)"
+        raise not_acceptable(offers, accept, what)
     return name
+
+
+def _format_key(value: str) -> str:
+    """A format value as looked up: lowercase, no parameters, and a ``+`` that form
+    encoding turned into a space restored (``rdf xml`` → ``rdf+xml``)."""
+    return value.split(";", 1)[0].strip().lower().replace(" ", "+")
+
+
+def format_not_offered(parameter: str, value: str, kind: str) -> NotAcceptable:
+    """406 for a format=/output=/results= value we do not write, with what we do."""
+    family = "graph" if kind == "graph" else "solutions"
+    names = list(dict.fromkeys(FORMAT_NAMES[family].values()))
+    error = NotAcceptable(f"{parameter}={shown(value, 100)} is not a result format we offer "
+                          f"for {_FORM_NAMES[kind]}; offered: {', '.join(names)} (or their "
+                          "media types, or by the Accept header).")
+    error.available = names  # type: ignore[attr-defined]
+    return error
 
 
 def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:

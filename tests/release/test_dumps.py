@@ -15,7 +15,7 @@ from publisher.release.dumps import DumpFailed, DumpJob, sorted_runs, start_dump
 
 EX = "http://example.test/"
 PREFIXES = {"ex": EX}
-FILES = ("data.trig", "data.ttl", "data.rdf", "data.jsonld", "data.nt.gz")
+FILES = ("data.trig", "data.ttl", "data.rdf", "data.jsonld", "data.nt.gz", "context.jsonld")
 
 
 def statements() -> dict[str | None, list[Triple]]:
@@ -56,6 +56,16 @@ def dump(graphs: list[tuple[str | None, list[Path]]], folder: Path) -> int:
     return start_dumps(graphs, folder, folder / ".runs", PREFIXES).wait().triples
 
 
+def jsonld_triples(folder: Path) -> set[Triple]:
+    """data.jsonld read by pyoxigraph with the context.jsonld beside it put in place of the
+    reference (pyoxigraph loads no remote context)."""
+    document = json.loads((folder / "data.jsonld").read_bytes())
+    assert document["@context"] == "context.jsonld"
+    context = json.loads((folder / "context.jsonld").read_bytes())
+    inline = json.dumps({**document, "@context": context["@context"]}).encode()
+    return {q.triple for q in parse(inline, format=RdfFormat.JSON_LD)}
+
+
 def test_dumps_are_identical_whatever_the_order_of_the_statements(tmp_path: Path) -> None:
     dump(graph_files(tmp_path / "g1", statements()), tmp_path / "one")
     dump(graph_files(tmp_path / "g2", statements(), seed=7), tmp_path / "two")
@@ -70,9 +80,9 @@ def test_union_is_deduplicated_sorted_and_every_syntax_reads_back(tmp_path: Path
     assert triples == len(expected) < sum(len(v) for v in graphs.values())
     lines = gzip.decompress((tmp_path / "out" / "data.nt.gz").read_bytes()).splitlines()
     assert lines == sorted(lines) and len(lines) == triples
-    for name, fmt in (("data.ttl", RdfFormat.TURTLE), ("data.rdf", RdfFormat.RDF_XML),
-                      ("data.jsonld", RdfFormat.JSON_LD)):
+    for name, fmt in (("data.ttl", RdfFormat.TURTLE), ("data.rdf", RdfFormat.RDF_XML)):
         assert {q.triple for q in parse(path=str(tmp_path / "out" / name), format=fmt)} == expected, name
+    assert jsonld_triples(tmp_path / "out") == expected
     quads = set(parse(path=str(tmp_path / "out" / "data.trig"), format=RdfFormat.TRIG))
     assert {(q.triple, q.graph_name.value if isinstance(q.graph_name, NamedNode) else None)
             for q in quads} == {(t, g) for g, items in graphs.items() for t in items}
@@ -159,3 +169,102 @@ def test_waiting_for_a_file_whose_folder_is_gone_gives_up(tmp_path: Path) -> Non
 
     with pytest.raises(DumpFailed, match="its writer stopped"):
         wait_for(tmp_path / "removed" / "union.nt")
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+
+KD = "https://data.example.test/def/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+DCTERMS = "http://purl.org/dc/terms/"
+KD_PREFIXES = {"kd": KD, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS}
+VOCABULARY = f"""
+<{KD}Project> <{RDF}type> <{OWL}Class> .
+<{KD}lead> <{RDF}type> <{OWL}ObjectProperty> .
+<{KD}firstLine> <{RDF}type> <{OWL}DatatypeProperty> .
+<{KD}firstLine> <{RDFS}range> <{XSD}integer> .
+<{KD}note> <{RDF}type> <{OWL}DatatypeProperty> .
+<{KD}note> <{RDFS}range> <{RDF}langString> .
+<{KD}tel> <{RDF}type> <{OWL}ObjectProperty> .
+"""
+DATA = f"""
+<https://data.example.test/id/project/a> <{RDF}type> <{KD}Project> .
+<https://data.example.test/id/project/a> <{RDF}type> <http://example.test/Other> .
+<https://data.example.test/id/project/a> <{KD}lead> <https://data.example.test/id/organisation/049> .
+<https://data.example.test/id/project/a> <{KD}lead> "not an IRI" .
+<https://data.example.test/id/project/a> <{KD}lead> <tel:+358401234567> .
+<https://data.example.test/id/project/a> <{KD}firstLine> "019"^^<{XSD}integer> .
+<https://data.example.test/id/project/a> <{KD}firstLine> "19.0"^^<{XSD}decimal> .
+<https://data.example.test/id/project/a> <{KD}note> "Huom"@fi .
+<https://data.example.test/id/project/a> <{KD}note> "plain" .
+<https://data.example.test/id/project/a> <{DCTERMS}title> "Hanke \\"A\\"\\n"@fi .
+<https://data.example.test/id/project/a> <{DCTERMS}issued> "2024-05-01"^^<{XSD}date> .
+<https://data.example.test/id/project/a> <http://example.test/free> "x" .
+<https://data.example.test/id/project/a> <http://example.test/link> <mailto:a@example.test> .
+<https://data.example.test/id/project/b> <{KD}lead> _:org .
+_:org <{DCTERMS}title> "Org" .
+"""
+
+
+def kd_graph_files(folder: Path) -> list[tuple[str | None, list[Path]]]:
+    folder.mkdir(parents=True)
+    (folder / "ontology.nt").write_text(VOCABULARY, encoding="utf-8")
+    (folder / "data.nt").write_text(DATA, encoding="utf-8")
+    return [("https://data.example.test/graph/ontology", [folder / "ontology.nt"]),
+            ("https://data.example.test/graph/data", [folder / "data.nt"])]
+
+
+def test_the_context_is_made_from_the_vocabulary_in_the_dump(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    start_dumps(kd_graph_files(tmp_path / "g"), folder, folder / ".runs", KD_PREFIXES).wait()
+    context = json.loads((folder / "context.jsonld").read_text())["@context"]
+    assert {k: context[k] for k in KD_PREFIXES} == KD_PREFIXES
+    assert context["Project"] == "kd:Project"
+    assert context["lead"] == {"@id": "kd:lead", "@type": "@id"}
+    assert context["firstLine"] == {"@id": "kd:firstLine", "@type": "xsd:integer"}
+    assert context["note"] == "kd:note"
+    assert "tel" not in context            # an IRI scheme: tel:… values must stay IRIs
+    lines = (folder / "data.jsonld").read_text().splitlines()
+    assert lines[0] == '{"@context": "context.jsonld",'
+    nodes = {n["@id"]: n for n in (json.loads(line.rstrip(",")) for line in lines[2:-1])}
+    assert len(nodes) == len(lines) - 3     # one node a line, each subject once
+    node = nodes["https://data.example.test/id/project/a"]
+    assert sorted(node["@type"]) == ["Project", "http://example.test/Other"]
+    assert "https://data.example.test/id/organisation/049" in node["lead"]
+    assert {"@value": "not an IRI"} in node["lead"]
+    assert "019" in node["firstLine"]      # the lexical form, never a JSON number
+    assert node["dcterms:issued"] == {"@value": "2024-05-01", "@type": "xsd:date"}
+
+
+def test_the_jsonld_dump_reads_back_as_the_turtle_dump_with_pyld_and_rdflib(
+        tmp_path: Path) -> None:
+    """The compacted dump expands to the same graph as data.ttl: with pyld, its context
+    read through a loader that serves only the release folder, and with rdflib, which
+    resolves the relative reference to the file beside it."""
+    from pyld import jsonld
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    start_dumps(kd_graph_files(tmp_path / "g"), folder, folder / ".runs", KD_PREFIXES).wait()
+    turtle = Graph().parse(folder / "data.ttl", format="turtle")
+    asked = []
+
+    def release_folder_only(url: str, options: dict | None = None) -> dict:
+        asked.append(url)
+        assert url == (folder / "context.jsonld").as_uri(), url
+        return {"contextUrl": None, "documentUrl": url,
+                "document": json.loads((folder / "context.jsonld").read_text())}
+
+    document = json.loads((folder / "data.jsonld").read_text())
+    nquads = jsonld.to_rdf(document, {"base": (folder / "data.jsonld").as_uri(),
+                                      "documentLoader": release_folder_only,
+                                      "format": "application/n-quads"})
+    assert asked
+    assert isomorphic(Graph().parse(data=nquads, format="nt"), turtle)
+    assert isomorphic(Graph().parse(folder / "data.jsonld", format="json-ld"), turtle)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.config import Limits, Settings
+from publisher.jsonld import Compactor, build_context
+from publisher.vocab import JSONLD_CONTEXT_FILE, dump_prefixes
 
 BASE = "https://data.kuntadigi.example/"
 
@@ -117,13 +119,15 @@ TRIG = """
   <{base}id/theme/early-education> a skos:Concept ; skos:prefLabel "Varhaiskasvatus"@fi, "Småbarnspedagogik"@sv .
   <http://uri.suomi.fi/codelist/jhs/maakunta_1_20240101/code/01> skos:prefLabel "Uusimaa"@fi, "Nyland"@sv, "Uusimaa"@en .
   <http://uri.suomi.fi/codelist/jhs/maakunta_1_20240101/code/06> skos:prefLabel "Pirkanmaa"@fi, "Birkaland"@sv, "Pirkanmaa"@en .
-  <{base}id/organisation/049> a org:Organization, kd:Municipality ; skos:prefLabel "Espoo"@fi, "Esbo"@sv ; rdfs:label "Espoo"@fi, "Esbo"@sv ;
+  # as the build names municipalities (the English name is the Finnish one); Jyväskylä keeps
+  # only its Finnish name, for the fallbacks
+  <{base}id/organisation/049> a org:Organization, kd:Municipality ; skos:prefLabel "Espoo"@fi, "Esbo"@sv, "Espoo"@en ; rdfs:label "Espoo"@fi, "Esbo"@sv, "Espoo"@en ;
     dcterms:identifier "049" ; kd:municipalityCode <http://uri.suomi.fi/codelist/jhs/kunta_1_20240101/code/049> ;
     kd:region <http://uri.suomi.fi/codelist/jhs/maakunta_1_20240101/code/01> .
-  <{base}id/organisation/091> a org:Organization, kd:Municipality ; skos:prefLabel "Helsinki"@fi, "Helsingfors"@sv ; rdfs:label "Helsinki"@fi, "Helsingfors"@sv ;
+  <{base}id/organisation/091> a org:Organization, kd:Municipality ; skos:prefLabel "Helsinki"@fi, "Helsingfors"@sv, "Helsinki"@en ; rdfs:label "Helsinki"@fi, "Helsingfors"@sv, "Helsinki"@en ;
     dcterms:identifier "091" ; kd:municipalityCode <http://uri.suomi.fi/codelist/jhs/kunta_1_20240101/code/091> ;
     kd:region <http://uri.suomi.fi/codelist/jhs/maakunta_1_20240101/code/01> .
-  <{base}id/organisation/837> a org:Organization, kd:Municipality ; skos:prefLabel "Tampere"@fi, "Tammerfors"@sv ; rdfs:label "Tampere"@fi, "Tammerfors"@sv ;
+  <{base}id/organisation/837> a org:Organization, kd:Municipality ; skos:prefLabel "Tampere"@fi, "Tammerfors"@sv, "Tampere"@en ; rdfs:label "Tampere"@fi, "Tammerfors"@sv, "Tampere"@en ;
     dcterms:identifier "837" ; kd:municipalityCode <http://uri.suomi.fi/codelist/jhs/kunta_1_20240101/code/837> ;
     kd:region <http://uri.suomi.fi/codelist/jhs/maakunta_1_20240101/code/06> .
   <{base}id/organisation/179> a org:Organization, kd:Municipality ; skos:prefLabel "Jyväskylä"@fi ; rdfs:label "Jyväskylä"@fi ;
@@ -242,6 +246,17 @@ def trig(base: str = BASE) -> str:
     return TRIG.format(base=base, source_004=_literal(SOURCE_004), source_000=_literal(SOURCE_000))
 
 
+def write_jsonld(folder: Path, triples: list[ox.Triple], dataset: ox.Dataset, base: str) -> None:
+    """data.jsonld compacted with the context.jsonld made from the ontology graph, as the
+    release writes them (publisher.release.dumps)."""
+    vocabulary = [q.triple for q in dataset if isinstance(q.graph_name, ox.NamedNode)
+                  and q.graph_name.value == base + "graph/ontology"]
+    context = build_context(dump_prefixes(base), vocabulary)
+    (folder / JSONLD_CONTEXT_FILE).write_text(json.dumps(context, indent=2), encoding="utf-8")
+    with (folder / "data.jsonld").open("wb") as out:
+        Compactor(context["@context"]).write(sorted(triples, key=str), out, JSONLD_CONTEXT_FILE)
+
+
 def write_release(releases_dir: Path, version: str = "2024-05-01.1", base: str = BASE,
                   built: str = "2024-05-01T12:00:00Z", link: bool = True,
                   extra_trig: str = "") -> Path:
@@ -257,7 +272,7 @@ def write_release(releases_dir: Path, version: str = "2024-05-01.1", base: str =
                                                    prefixes=prefixes))
     (folder / "data.nt.gz").write_bytes(
         gzip.compress(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), mtime=0))
-    (folder / "data.jsonld").write_bytes(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+    write_jsonld(folder, triples, dataset, base)
     (folder / "data.rdf").write_bytes(ox.serialize(triples, format=ox.RdfFormat.RDF_XML))
     ontology = [q.triple for q in dataset
                 if not isinstance(q.graph_name, ox.DefaultGraph)

@@ -6,6 +6,7 @@ import json
 import pytest
 import rdflib
 
+from tests.support.jsonld import client_fetch, rdflib_graph
 from tests.support.release import BASE
 
 KD = rdflib.Namespace(BASE + "def/")
@@ -15,7 +16,10 @@ PARSERS = {"text/turtle": "turtle", "application/ld+json": "json-ld",
            "application/rdf+xml": "xml", "application/n-triples": "nt"}
 
 
-def graph_of(response) -> rdflib.Graph:
+def graph_of(response, client=None) -> rdflib.Graph:
+    """The RDF of an answer; compacted JSON-LD gets its context from the app (``client``)."""
+    if response.mimetype == "application/ld+json":
+        return rdflib_graph(response.data, BASE, client_fetch(client, BASE))
     return rdflib.Graph().parse(data=response.data, format=PARSERS[response.mimetype])
 
 
@@ -51,7 +55,7 @@ def test_doc_negotiation(client, accept, media):
     assert "Accept" in response.headers["Vary"]
     assert response.headers["Content-Location"].startswith("/doc/project/kuntien-evaka.")
     if media in PARSERS:
-        assert (EVAKA, rdflib.RDF.type, KD.Project) in graph_of(response)
+        assert (EVAKA, rdflib.RDF.type, KD.Project) in graph_of(response, client)
 
 
 @pytest.mark.parametrize("ext, media", [(".html", "text/html"), (".ttl", "text/turtle"),
@@ -72,6 +76,7 @@ def test_406_lists_what_is_offered(client):
     for media in ("text/html", "text/turtle", "application/ld+json", "application/rdf+xml",
                   "application/n-triples"):
         assert media in text
+    assert "Accept: image/png offers nothing we can give; offered: text/html" in text
     as_json = client.get("/doc/project/kuntien-evaka",
                          headers={"Accept": "image/png, application/json;q=0"})
     assert as_json.status_code == 406
@@ -108,7 +113,7 @@ def test_vocabulary(client):
     assert client.get("/def").status_code in (301, 308)
     term = client.get("/def/leadOrganisation", headers={"Accept": "application/ld+json"})
     assert term.status_code == 200
-    term_graph = graph_of(term)
+    term_graph = graph_of(term, client)
     assert (KD.leadOrganisation, rdflib.RDFS.domain, KD.Project) in term_graph
     assert all(s == KD.leadOrganisation for s in term_graph.subjects())
     html = client.get("/def/Project", headers={"Accept": "text/html", "Accept-Language": "sv"})
@@ -201,3 +206,74 @@ def test_named_graphs_dereference(client):
     assert page.status_code == 200
     assert 'href="/doc/document/004-f0ab20c46da3f21c"' in page.data.decode()
     assert client.get("/graph/nope").status_code == 404
+
+
+# --------------------------------------------------------------------------- keys that cannot exist
+
+
+HOSTILE_KEYS = ["%00", "a%00b", "%01", "%1F", "%7F", "..", "%2E%2E", ".", "a" * 201,
+                "k%C3%A4", "%F0%9F%98%80", "Kuntien-Evaka", "a--b", "-a", "a-",
+                "a_b", "a.b", "a%20b", "a%2Fb", "%3Cscript%3E", "kuntien-evaka.xyz"]
+
+
+@pytest.mark.parametrize("area", ["id", "doc"])
+@pytest.mark.parametrize("key", HOSTILE_KEYS)
+def test_a_key_outside_the_key_alphabet_is_a_404_at_once(client, area, key):
+    """No 303 to a page that cannot exist: the site's own 404 page, in its language."""
+    response = client.get(f"/{area}/project/{key}",
+                          headers={"Accept": "text/html", "Accept-Language": "sv"})
+    assert response.status_code == 404, response.headers.get("Location")
+    assert "Location" not in response.headers
+    page = response.data.decode()
+    assert response.mimetype == "text/html" and '<html lang="sv"' in page
+    assert "<h1>404 " in page and "lowercase letters a–z, digits and single dashes" in page
+    assert "\x00" not in page and "<script>" not in page
+
+
+@pytest.mark.parametrize("kind", ["nope", "Project", "projects", "def", "id", "%00", "..",
+                                  "theme-rules"])
+def test_an_unknown_type_is_a_404_at_once(client, kind):
+    for area in ("id", "doc"):
+        response = client.get(f"/{area}/{kind}/kuntien-evaka",
+                              headers={"Accept": "application/json"})
+        assert response.status_code == 404 and "Location" not in response.headers
+        assert "a type of build, document, initiative" in response.json["message"]
+
+
+def test_keys_of_the_alphabet_still_go_through_303(client):
+    assert client.get("/id/project/ei-ole-olemassa").status_code == 303
+    assert client.get("/id/project/" + "a" * 200).status_code == 303
+    assert client.get("/id/project/kuntien-evaka.ttl").status_code == 303
+    assert client.get("/id/theme-rule/participation").status_code == 303
+    assert client.get("/doc/project/ei-ole-olemassa").status_code == 404    # looked up
+    assert client.get("/id/project/%FF").status_code == 400     # not UTF-8: refused earlier
+
+
+def test_hostile_keys_over_a_real_server(live):
+    from tests.support.servers import raw_request
+
+    for path in (b"/id/project/%00", b"/id/project/%01%02", b"/id/project/..%2F..%2Fetc",
+                 b"/id/%00/x", b"/doc/project/%C3%A4"):
+        status, answer = raw_request(live.port, b"GET " + path + b" HTTP/1.1\r\nHost: h\r\n"
+                                     b"Accept: text/html\r\nConnection: close\r\n\r\n")
+        assert status == 404, (path, answer[:200])
+        assert b"Location:" not in answer.split(b"\r\n\r\n")[0]
+
+
+def test_every_type_minted_is_a_type_the_web_knows():
+    """The mapping files, the shapes and the bundled vocabulary name no type of thing that
+    publisher.vocab.THING_TYPES (and so /id/, /doc/) lacks."""
+    import re
+    from pathlib import Path
+
+    from publisher.config import PROJECT_ROOT
+    from publisher.vocab import THING_TYPES
+
+    found = set()
+    for folder, pattern in (("mappings", r"\{base\}id/([a-z-]+)/"),
+                            ("shapes", r"/id/([a-z-]+)/"),
+                            ("ontology", r"kuntadigi\.example/id/([a-z-]+)/")):
+        for path in Path(PROJECT_ROOT, folder).glob("*.t*"):
+            found |= set(re.findall(pattern, path.read_text(encoding="utf-8")))
+    assert {"project", "organisation", "person", "document", "status"} <= found
+    assert found <= THING_TYPES, found - THING_TYPES

@@ -142,8 +142,28 @@ def test_protocol_dataset_parameters(client):
     ({"method": "GET", "query_string": {"query": "INSERT DATA { <a:a> <a:b> <a:c> }"}}, 403, "read-only"),
     ({"method": "GET", "query_string": {"update": "CLEAR ALL"}}, 403, "read-only"),
     ({"method": "GET", "query_string": {"query": "SELECT * { SERVICE <http://127.0.0.1:1/s> { ?s ?p ?o } }"}}, 403, "service"),
-    ({"method": "GET", "query_string": {"query": PROJECTS, "format": "turtle"}}, 406, "available"),
-    ({"method": "GET", "query_string": {"query": PROJECTS}, "headers": {"Accept": "image/png"}}, 406, "text/csv"),
+    ({"method": "GET", "query_string": {"query": PROJECTS, "format": "png"}}, 406,
+     "format=png is not a result format we offer for a select query; offered: json, xml, csv, tsv"),
+    ({"method": "POST", "data": {"query": "ASK {}", "output": "text"}}, 406,
+     "output=text is not a result format we offer for an ask query"),
+    ({"method": "GET", "query_string": {"query": f"DESCRIBE <{EVAKA}>", "results": "svg"}}, 406,
+     "results=svg is not a result format we offer for a construct or describe query; "
+     "offered: turtle, ntriples, jsonld, rdfxml"),
+    ({"method": "GET", "query_string": {"query": PROJECTS, "format": "turtle"},
+      "headers": {"Accept": "text/turtle"}}, 406,
+     "accept: text/turtle offers nothing we can give for a select query (format=turtle names "
+     "a format of other query forms, so accept decided); offered: application/sparql-results+json"),
+    ({"method": "GET", "query_string": {"query": PROJECTS}, "headers": {"Accept": "image/png"}}, 406,
+     "accept: image/png offers nothing we can give for a select query; offered: "
+     "application/sparql-results+json, application/sparql-results+xml, text/csv"),
+    ({"method": "GET", "query_string": {"query": f"DESCRIBE <{EVAKA}>"},
+      "headers": {"Accept": "application/sparql-results+json"}}, 406,
+     "accept: application/sparql-results+json offers nothing we can give for a construct or "
+     "describe query; offered: text/turtle"),
+    ({"method": "GET", "headers": {"Accept": "image/png"}}, 406,
+     "accept: image/png offers nothing we can give for the service description"),
+    ({"method": "GET", "query_string": {"query": PROJECTS, "format": "\x01" * 300}}, 406,
+     "format=????"),
 ])
 def test_bad_requests_are_clean_4xx(client, kwargs, status, words):
     response = client.open("/sparql", **kwargs)
@@ -184,14 +204,32 @@ def test_service_allowed_when_configured(app, embedded_store):
 
 def test_result_limit_truncates_with_a_signal(app, store):
     small = variant(app, store, result_limit=4).test_client()
-    response = small.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
+    query = {"query": "SELECT * WHERE { ?s ?p ?o }"}
+    response = small.get("/sparql", query_string=query,
                          headers={"Accept": "application/sparql-results+xml"})
     assert response.headers["X-Result-Truncated"] == "true"
     assert response.headers["X-Result-Limit"] == "4"
-    assert b"truncated" in response.data
+    assert b"<!-- Result truncated at the result limit of 4 rows. -->" in response.data
+    assert b'<link href="http://localhost/sparql"/></head>' in response.data
     assert len(list(ox.parse_query_results(response.data, ox.QueryResultsFormat.XML))) == 4
+    as_json = small.get("/sparql", query_string=query)
+    document = json.loads(as_json.data)
+    assert document["truncated"] is True and document["resultLimit"] == 4
+    assert document["head"]["link"] == ["http://localhost/sparql"]
+    assert len(document["results"]["bindings"]) == 4
+    assert len(list(ox.parse_query_results(as_json.data, ox.QueryResultsFormat.JSON))) == 4
+    for fmt in ("csv", "tsv"):               # no room in the body: the header says it
+        cut = small.get("/sparql", query_string={**query, "format": fmt})
+        assert cut.headers["X-Result-Truncated"] == "true"
+        assert len(cut.data.decode().strip().splitlines()) == 5
+    graph = small.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }",
+                                               "format": "turtle"})
+    assert graph.data.startswith(b"# Result truncated at the result limit of 4 triples.")
     whole = small.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
     assert "X-Result-Truncated" not in whole.headers
+    assert "truncated" not in json.loads(whole.data)
+    below = small.get("/sparql", query_string={"query": PROJECTS})
+    assert "X-Result-Truncated" not in below.headers and b"truncated" not in below.data
 
 
 def test_time_limit_is_a_503_and_the_server_stays_responsive(app, store, oxigraph_server):

@@ -1,8 +1,9 @@
 """The release's files: `/dumps/` (listings, files with Range and ETag), `/catalog`, `/void`,
-`/.well-known/void` and `/shapes` (the data profile as RDF; as HTML every validation
-profile summarised)."""
+`/.well-known/void`, `/shapes` (the data profile as RDF; as HTML every validation
+profile summarised) and `/context.jsonld` (the JSON-LD context the release wrote)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,10 @@ from werkzeug.exceptions import NotAcceptable, NotFound
 from publisher.i18n import N_, translate
 from publisher.shacl import load_profiles, profile_shapes, severity_names, shape_summaries
 from publisher.store import StoreError, read_release_info, rewrite_triples, serialize_graph
-from publisher.vocab import DCAT, DCTERMS, FOAF, SH, SPDX, VOID, XSD
+from publisher.vocab import DCAT, DCTERMS, FOAF, JSONLD_CONTEXT_FILE, SH, SPDX, VOID, XSD
 from publisher.web.answers import answer_once, cacheable, etag_for
 from publisher.web.context import here, page_globals, publisher, settings
+from publisher.web.jsonld_context import context_here
 from publisher.web.negotiation import (FORMAT_EXTENSION, GRAPH_DOCUMENT_OFFERS, MEDIA_TYPES,
                                        PAGE_OFFERS, RDF_NAMES, negotiate_or_406, split_extension)
 from publisher.web.pages.graph_file import described_resources
@@ -89,6 +91,27 @@ def latest_file(name: str) -> Response:
 @bp.route("/dumps/<version>/<name>")
 def version_file(version: str, name: str) -> Response:
     return _send(release_folder(version), name)
+
+
+@bp.route("/context.jsonld")
+def jsonld_context_file() -> Response:
+    """Our JSON-LD context, as this host publishes it: the release's file as it is, or its
+    namespace IRIs moved onto the host answering when links are rewritten."""
+    folder = release_folder(None)
+    document = context_here()
+    if document is None:
+        raise NotFound("This release has no JSON-LD context (context.jsonld): rebuild it.")
+    rewrite = here().rewrite
+    etag = etag_for("jsonld-context", str(folder), rewrite)
+
+    def render() -> Response:
+        if rewrite is None:
+            body = (folder / JSONLD_CONTEXT_FILE).read_bytes()
+        else:
+            body = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+        return cacheable(Response(body, content_type="application/ld+json"), etag)
+
+    return answer_once("jsonld-context", etag, render)
 
 
 # --------------------------------------------------------------------------- metadata graphs

@@ -1,6 +1,10 @@
 """Dereferenceable URIs: `/id/…` → 303 → `/doc/…`, served as HTML, page JSON or RDF by
 `Accept` (q-values, `Vary: Accept`) or by extension; the release's metadata resources at
-`/dataset…` and `/graph/…`; the vocabulary at `/def/…`, `/ontology`."""
+`/dataset…` and `/graph/…`; the vocabulary at `/def/…`, `/ontology`.
+
+A URI that cannot name a thing — an unknown type, a key outside the key alphabet — is a 404
+at once, from `/id/` as from `/doc/`: a 303 would only lead to the same 404. JSON-LD is
+compacted with the release's context (:mod:`publisher.web.jsonld_context`)."""
 from __future__ import annotations
 
 import re
@@ -13,9 +17,10 @@ from werkzeug.exceptions import NotFound
 
 from publisher.docs.labels import Index
 from publisher.store import LINKED_PREDICATES, check_iri, rewrite_triples, serialize_graph
-from publisher.vocab import prefixes_for, thing
+from publisher.vocab import KEY_MAX_LENGTH, THING_TYPES, is_thing, prefixes_for, thing
 from publisher.web.answers import answered, cacheable, etag_for, remember, request_key
 from publisher.web.context import here, page_globals, settings, store
+from publisher.web.jsonld_context import compacted
 from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
                                        RDF_NAMES, negotiate_or_406, split_extension)
 from publisher.web.pages.parts import labeller
@@ -37,6 +42,14 @@ def _checked(*segments: str) -> None:
                            "in this dataset's URIs.")
 
 
+def _known_thing(kind: str, key: str) -> None:
+    """404 at once for a URI no thing can have: only a type and a key the build mints."""
+    if not is_thing(kind, key):
+        raise NotFound("No such resource: a thing's URI is /id/{type}/{key}, with a type of "
+                       f"{', '.join(sorted(THING_TYPES))} and a key of lowercase letters a–z, "
+                       f"digits and single dashes, at most {KEY_MAX_LENGTH} characters.")
+
+
 def _representation(name: str | None) -> tuple[str, bool]:
     """(format, negotiated?) from an extension or the Accept header."""
     if name:
@@ -50,9 +63,12 @@ def _alternates(path: str) -> str:
     return ", ".join(links)
 
 
-def _rdf_response(triples: list[ox.Triple], fmt: str) -> Response:
-    body = serialize_graph(rewrite_triples(triples, here().rewrite), fmt,
-                           prefixes=prefixes_for(here().local(settings().base_uri)))
+def _rdf_response(triples: list[ox.Triple], fmt: str, main: str | None = None) -> Response:
+    local = rewrite_triples(triples, here().rewrite)
+    body = compacted(local, main and here().local(main)) if fmt == "jsonld" else None
+    if body is None:
+        body = serialize_graph(local, fmt,
+                               prefixes=prefixes_for(here().local(settings().base_uri)))
     media = MEDIA_TYPES[fmt]
     return Response(body, content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
 
@@ -81,6 +97,7 @@ def _finish(response: Response, etag: str | None, negotiated: bool, fmt: str,
 
 @bp.route("/id/<kind>/<path:key>")
 def identifier(kind: str, key: str) -> Response:
+    _known_thing(kind, split_extension(key)[0])
     target = here().page(f"doc/{quote(kind)}/{quote(key)}")
     if request.query_string:
         target += "?" + request.query_string.decode("latin-1")
@@ -93,7 +110,7 @@ def identifier(kind: str, key: str) -> Response:
 @bp.route("/doc/<kind>/<path:name>")
 def document(kind: str, name: str) -> Response:
     key, ext = split_extension(name)
-    _checked(kind, key)
+    _known_thing(kind, key)
     fmt, negotiated = _representation(ext)
     iri = check_iri(thing(settings().base_uri, kind, key))
     path = f"doc/{kind}/{key}"
@@ -110,7 +127,7 @@ def _document(iri: str, kind: str, fmt: str, path: str) -> Response:
         if not index.has(node):
             raise NotFound(f"There is no resource <{iri}> in this dataset.")
     if fmt in RDF_NAMES:
-        return _rdf_response(index.triples, fmt)
+        return _rdf_response(index.triples, fmt, iri)
     template, context = resource_page(iri, index)
     return _page(f"resources/{template}", context, fmt, path)
 

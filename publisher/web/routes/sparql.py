@@ -9,9 +9,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from publisher.i18n import texts
+from publisher.i18n import LANGUAGES, texts
 from publisher.store import GRAPH_FORMATS, serialize_graph
-from publisher.vocab import DCTERMS, ENTAILMENT, FORMATS, RDF_TYPE, SD, SKOS, vocabulary
+from publisher.vocab import DCTERMS, ENTAILMENT, FORMATS, RDF_TYPE, RDFS, SD, SKOS, vocabulary
 from publisher.web.answers import (answered, cacheable, etag_for, remember, render_cache,
                                    request_key, response_of)
 from publisher.web.context import here, page_globals, publisher, settings, store
@@ -76,7 +76,8 @@ def _read_body() -> bytes:
 def _service_description_or_editor() -> Response:
     name = negotiate(SD_OFFERS, request.headers.get("Accept"))
     if name is None:
-        raise not_acceptable(SD_OFFERS)
+        raise not_acceptable(SD_OFFERS, request.headers.get("Accept"),
+                             " for the service description")
     etag = etag_for("sparql-description", name, here().rewrite, here().lang)
     key = request_key("sparql-description", etag)
     cached = answered(etag, key)
@@ -132,36 +133,51 @@ def service_description() -> list[ox.Triple]:
     return triples
 
 
+def label_in(subject: str, var: str, lang: str, predicate: str = "skos:prefLabel") -> str:
+    """SPARQL that binds ?`var` to `subject`'s label in `lang`, else in fi, sv, en: an
+    OPTIONAL per language and the first found (COALESCE), so a name is never left empty
+    because one language lacks it."""
+    order = [lang] + [code for code in LANGUAGES if code != lang]
+    optionals = "".join(
+        f"  OPTIONAL {{ {subject} {predicate} ?{var}_{code} "
+        f'FILTER(LANGMATCHES(LANG(?{var}_{code}), "{code}")) }}\n' for code in order)
+    found = ", ".join(f"?{var}_{code}" for code in order)
+    return f"{optionals}  BIND(COALESCE({found}) AS ?{var})"
+
+
 def example_queries(lang: str) -> list[dict[str, str]]:
+    """The editor's examples; names and titles in the page's language with a fallback."""
     _ = texts(lang).gettext
+    lang = lang if lang in LANGUAGES else LANGUAGES[0]
     base = settings().base_uri
     prologue = (f"PREFIX kd: <{vocabulary(base)}>\nPREFIX dcterms: <{DCTERMS}>\n"
-                f"PREFIX skos: <{SKOS}>\n")
+                f"PREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n")
     return [
         {"title": _("Projects and their lead municipalities"), "query": prologue + f"""
-SELECT ?project ?title ?lead ?leadName WHERE {{
+SELECT ?project ?name ?lead ?leadName WHERE {{
   ?project a kd:Project ;
-           dcterms:title ?title ;
            kd:leadOrganisation ?lead .
-  OPTIONAL {{ ?lead skos:prefLabel ?leadName FILTER(LANG(?leadName) = "{lang}") }}
+{label_in("?project", "name", lang, "rdfs:label")}
+{label_in("?lead", "leadName", lang)}
 }}
-ORDER BY ?title
+ORDER BY ?name
 LIMIT 100"""},
         {"title": _("Municipalities with the most projects"), "query": prologue + f"""
 SELECT ?municipality ?name (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
   ?project kd:leadOrganisation|kd:partnerMunicipality ?municipality .
   ?municipality a kd:Municipality .
-  OPTIONAL {{ ?municipality skos:prefLabel ?name FILTER(LANG(?name) = "{lang}") }}
+{label_in("?municipality", "name", lang)}
 }}
 GROUP BY ?municipality ?name
-ORDER BY DESC(?projects)
+ORDER BY DESC(?projects) ?name
 LIMIT 20"""},
         {"title": _("Projects by status"), "query": prologue + f"""
 SELECT ?status ?label (COUNT(?project) AS ?projects) WHERE {{
   ?project a kd:Project ; kd:status ?status .
-  OPTIONAL {{ ?status skos:prefLabel ?label FILTER(LANG(?label) = "{lang}") }}
+{label_in("?status", "label", lang)}
 }}
-GROUP BY ?status ?label"""},
+GROUP BY ?status ?label
+ORDER BY DESC(?projects)"""},
         {"title": _("One project's description (CONSTRUCT)"), "query": prologue + """
 CONSTRUCT { ?project ?p ?o } WHERE {
   { SELECT ?project WHERE { ?project a kd:Project } ORDER BY ?project LIMIT 1 }
