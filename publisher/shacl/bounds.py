@@ -17,11 +17,14 @@ DEPTH_SETTING = "limits.parse_max_depth"
 
 
 class InputRefused(ValueError):
-    """Input refused before parsing; `too_large` marks a size bound (HTTP 413)."""
+    """Input refused before parsing; `too_large` marks a size bound (HTTP 413); `code` and
+    `params` name the message for other languages (publisher.shacl.messages.INPUT_TEXTS)."""
 
-    def __init__(self, message: str, line: int | None = None, too_large: bool = False) -> None:
+    def __init__(self, message: str, line: int | None = None, too_large: bool = False,
+                 code: str | None = None, params: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.line, self.too_large = line, too_large
+        self.code, self.params = code, dict(params or {})
 
 
 def _line(data: bytes, position: int) -> int:
@@ -33,7 +36,9 @@ def _too_deep(data: bytes, position: int, name: str, what: str, max_depth: int) 
     return InputRefused(
         f"{name}:{line}: {what} nest more than {max_depth} deep here, beyond the nesting limit "
         f"of {max_depth} ({DEPTH_SETTING}) that keeps parsing within bounded memory. Give the "
-        "nested resources IRIs of their own, or flatten the structure.", line=line)
+        "nested resources IRIs of their own, or flatten the structure.", line=line,
+        code="too_deep", params={"name": name, "line": line, "limit": max_depth,
+                                 "setting": DEPTH_SETTING})
 
 
 # --------------------------------------------------------------------------- Turtle family
@@ -147,7 +152,8 @@ def _refused_declaration(data: bytes, position: int, name: str, why: str) -> Inp
     line = _line(data, position)
     return InputRefused(f"{name}:{line}: {why}. Entities may only be declared inside the "
                         "document with plain text values, such as "
-                        "<!ENTITY owl \"http://www.w3.org/2002/07/owl#\">.", line=line)
+                        "<!ENTITY owl \"http://www.w3.org/2002/07/owl#\">.", line=line,
+                        code="entity_refused", params={"name": name, "line": line})
 
 
 def _entities(data: bytes, name: str) -> dict[bytes, int]:
@@ -237,7 +243,9 @@ def check_rdfxml(data: bytes, name: str, max_depth: int, max_bytes: int) -> None
         raise InputRefused(
             f"{name}: its {sum(counts[r] for r in entities):,} entity references would expand "
             f"the document to {expanded:,} bytes, more than the {max_bytes:,} bytes one input "
-            "may have. Write the values out, or validate a smaller part.", too_large=True)
+            "may have. Write the values out, or validate a smaller part.", too_large=True,
+            code="entities_too_large", params={"name": name, "size": f"{expanded:,}",
+                                               "limit": f"{max_bytes:,}"})
 
 
 # --------------------------------------------------------------------------- all syntaxes

@@ -1,9 +1,11 @@
 """Reading what a steward gives: any RDF syntax, by name, extension, media type or content,
-parsed in memory within bounds (bytes, triples, nesting and entities checked before parsing,
-see publisher.shacl.bounds), with errors that name the file, line and column and say what
-to do."""
+gzip-compressed or not, parsed in memory within bounds (bytes after decompression, triples,
+nesting and entities checked before parsing, see publisher.shacl.bounds and .compression),
+with errors that name the file, line and column and say what to do. Binary content (a PDF,
+an image, UTF-16) is refused before a parser sees it: every RDF parser here reads UTF-8."""
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,8 @@ from rdflib import Graph
 
 from publisher.config import Limits
 from publisher.shacl.bounds import InputRefused, check_input
+from publisher.shacl.compression import gunzip, is_gzip, without_gzip_suffix
+from publisher.shacl.compression import head as gzip_head
 from publisher.shacl.errors import InputTooLarge, UnreadableInput
 from publisher.shacl.graphs import to_rdflib
 
@@ -56,6 +60,8 @@ class ReadLimits:
     max_bytes: int = 128 * 1024 * 1024
     max_triples: int = 500_000
     max_depth: int = Limits.parse_max_depth
+    #: what a refusal names as the byte limit to raise (the CLI's option; the web's setting)
+    bytes_setting: str = "--max-bytes"
 
 
 @dataclass
@@ -76,15 +82,18 @@ def input_format(name: str) -> InputFormat:
         return INPUT_FORMATS[key]
     by_suffix = next((f for f in INPUT_FORMATS.values() if "." + key in f.suffixes), None)
     if by_suffix is None:
-        raise UnreadableInput(f"unknown input format '{name}'; use one of {FORMAT_CHOICES}")
+        raise UnreadableInput(f"unknown input format '{name}'; use one of {FORMAT_CHOICES}",
+                              code="unknown_format", params={"format": name,
+                                                             "choices": FORMAT_CHOICES})
     return by_suffix
 
 
 def format_for_name(name: str, explicit: str | None = None, where: str = "data") -> InputFormat:
-    """The format asked for, else the one the file name's extension says."""
+    """The format asked for, else the one the file name's extension says ("data.nt.gz" is
+    N-Triples)."""
     if explicit:
         return input_format(explicit)
-    suffix = Path(name).suffix.lower()
+    suffix = Path(without_gzip_suffix(name)).suffix.lower()
     found = next((f for f in INPUT_FORMATS.values() if suffix in f.suffixes), None)
     if found is None:
         raise UnreadableInput(f"{name}: cannot tell the RDF syntax from the extension "
@@ -103,6 +112,8 @@ def sniff(head: bytes) -> str | None:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     lowered = text[:200].lower()
     signatures = ((b"\x1f\x8b", "gzip"), (b"pk\x03\x04", "zip"), (b"%pdf", "pdf"),
+                  (b"\x89png", "png"), (b"\xff\xd8\xff", "jpeg"), (b"gif8", "gif"),
+                  (b"\xfd7zxz", "xz"), (b"(\xb5/\xfd", "zstd"), (b"7z\xbc\xaf", "7z"),
                   (b"<!doctype html", "html"), (b"<html", "html"))
     for signature, kind in signatures:
         if lowered.startswith(signature):
@@ -119,6 +130,18 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+#: what sniff() names that is no text at all
+BINARY_KINDS = {"gzip", "zip", "pdf", "png", "jpeg", "gif", "xz", "zstd", "7z"}
+
+
+def sniff_data(data: bytes) -> str | None:
+    """What the data looks like, looking inside a gzip: the syntax of our `.nt.gz` dumps."""
+    if is_gzip(data):
+        inner = gzip_head(data)
+        return sniff(inner) if inner else "gzip"
+    return sniff(data[:512])
+
+
 def _describe_kind(kind: str) -> str:
     return INPUT_FORMATS[kind].label if kind in INPUT_FORMATS else kind.upper()
 
@@ -133,16 +156,21 @@ def _syntax_message(error: SyntaxError, name: str, fmt: InputFormat, head: bytes
     message = f"{place}: not valid {fmt.label}"
     message += f" (line {line}, column {column})" if line else ""
     message += f": {detail}"
+    params = {"name": name, "format": fmt.label, "line": line, "column": column, "detail": detail}
+    code = "syntax_at" if line else "syntax"
     looks = sniff(head)
     if looks and looks != fmt.name:
         advice = (f": give its format as {looks} or name the file "
                   f"*{INPUT_FORMATS[looks].suffixes[0]}" if looks in INPUT_FORMATS
                   else ": it is not RDF at all")
         message += f". The content looks like {_describe_kind(looks)}, not {fmt.label}{advice}"
+        params["looks"] = _describe_kind(looks)
     if "LoadDocumentCallback" in text or "remote context" in text.lower():
         message = (f"{name}: the JSON-LD refers to a remote @context, which is never fetched; "
                    "put the context inline (an object under \"@context\")")
-    return UnreadableInput(message, where=where, line=line, column=column)
+        code, params = "remote_context", {"name": name}
+    return UnreadableInput(message, where=where, line=line, column=column, code=code,
+                           params=params)
 
 
 def _triples(quads: Iterator[Any], name: str, max_triples: int, where: str) -> list[ox.Triple]:
@@ -154,7 +182,9 @@ def _triples(quads: Iterator[Any], name: str, max_triples: int, where: str) -> l
                                 "holds its input in memory (about 2.5 kB a triple) and stops "
                                 "there. Split the data (for example by resource) and validate "
                                 "the parts, or raise --max-triples of `publisher validate` on "
-                                "a machine with the memory for it.", where=where)
+                                "a machine with the memory for it.", where=where,
+                                code="too_many_triples",
+                                params={"name": name, "limit": f"{max_triples:,}"})
         if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
             raise UnreadableInput(f"{name}: RDF 1.2 triple terms are not supported by the "
                                   "SHACL engine", where=where)
@@ -164,14 +194,19 @@ def _triples(quads: Iterator[Any], name: str, max_triples: int, where: str) -> l
 
 def parse_bytes(data: bytes, name: str, fmt: InputFormat, limits: ReadLimits = ReadLimits(),
                 where: str = "data", base_iri: str | None = None) -> ParsedInput:
-    """Parse RDF from memory; every failure is an UnreadableInput naming `name`."""
+    """Parse RDF from memory, gzip or not; every failure is an UnreadableInput naming `name`."""
     if len(data) > limits.max_bytes:
         raise InputTooLarge(f"{name}: {len(data):,} bytes, more than the {limits.max_bytes:,} "
-                            "this validator reads", where=where)
+                            "this validator reads", where=where, code="too_large",
+                            params={"name": name, "size": f"{len(data):,}",
+                                    "limit": f"{limits.max_bytes:,}",
+                                    "setting": limits.bytes_setting})
+    data = gunzip(data, name, limits.max_bytes, limits.bytes_setting, where)
     if not data.strip():
-        raise UnreadableInput(f"{name}: the file is empty; give RDF data "
-                              f"({', '.join(f.label for f in INPUT_FORMATS.values())})",
-                              where=where)
+        formats = ", ".join(f.label for f in INPUT_FORMATS.values())
+        raise UnreadableInput(f"{name}: the file is empty; give RDF data ({formats})",
+                              where=where, code="empty", params={"name": name, "formats": formats})
+    check_text(data, name, where)
     try:
         check_input(data, fmt.name, name, limits.max_depth, limits.max_bytes)
     except InputRefused as refused:
@@ -187,20 +222,51 @@ def parse_bytes(data: bytes, name: str, fmt: InputFormat, limits: ReadLimits = R
         raise UnreadableInput(f"{name}: not valid {fmt.label}: {error}", where=where) from None
     if not triples:
         raise UnreadableInput(f"{name}: valid {fmt.label} but without a single triple; "
-                              "nothing to validate", where=where)
+                              "nothing to validate", where=where, code="no_triples",
+                              params={"name": name, "format": fmt.label})
     return ParsedInput(name, fmt, triples, dict(parser.prefixes or {}))
+
+
+def check_text(data: bytes, name: str, where: str = "data") -> None:
+    """Refuse what is no UTF-8 text before a parser reads it: a known binary format, a NUL
+    byte, UTF-16, or bytes that are not UTF-8 (each RDF parser here reads UTF-8 only)."""
+    kind = sniff(data[:512])
+    if kind in BINARY_KINDS:
+        raise UnreadableInput(f"{name}: a {_describe_kind(kind)} file, not RDF text", where=where,
+                              code="binary_kind", params={"name": name,
+                                                          "kind": _describe_kind(kind)})
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise UnreadableInput(f"{name}: UTF-16 text; RDF text must be UTF-8", where=where,
+                              code="not_utf8", params={"name": name, "offset": 0})
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise UnreadableInput(f"{name}: binary content, not RDF text (a NUL byte at byte "
+                              f"{nul:,})", where=where, line=data.count(b"\n", 0, nul) + 1,
+                              code="binary_nul", params={"name": name, "offset": f"{nul:,}"})
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    for start in range(0, len(data), step):
+        try:
+            decoder.decode(data[start:start + step], final=start + step >= len(data))
+        except UnicodeDecodeError as error:
+            offset = start + error.start
+            raise UnreadableInput(f"{name}: not UTF-8 text (an invalid byte sequence at byte "
+                                  f"{offset:,}); RDF text must be UTF-8", where=where,
+                                  line=data.count(b"\n", 0, offset) + 1, code="not_utf8",
+                                  params={"name": name, "offset": f"{offset:,}"}) from None
 
 
 def _refusal(refused: InputRefused, name: str, fmt: InputFormat, head: bytes,
              where: str) -> UnreadableInput:
     """A bound of publisher.shacl.bounds as an UnreadableInput (InputTooLarge for a size),
     saying what the content looks like when that is not the syntax it was read as."""
-    message = str(refused)
+    message, params = str(refused), dict(refused.params)
     looks = sniff(head)
     if looks and looks != fmt.name:
         message += f" (The content looks like {_describe_kind(looks)}, not {fmt.label}.)"
+        params.update(looks=_describe_kind(looks), format=fmt.label)
     kind = InputTooLarge if refused.too_large else UnreadableInput
-    return kind(message, where=where, line=refused.line)
+    return kind(message, where=where, line=refused.line, code=refused.code, params=params)
 
 
 def _base_for(name: str) -> str:
@@ -218,12 +284,14 @@ def read_path(path: Path, explicit_format: str | None = None,
     if not path.is_file():
         raise UnreadableInput(f"{path}: not a file", where=where)
     size = path.stat().st_size
-    if size > limits.max_bytes:
+    if size > limits.max_bytes:          # compressed or not, it cannot hold less than this
         raise InputTooLarge(
             f"{path}: {size / 1e6:,.1f} MB, more than the {limits.max_bytes / 1e6:,.0f} MB this "
             "command validates: it holds the data in memory (about 1–2 kB per triple). Split "
             "the file, or raise the limit with --max-bytes on a machine with the memory for it.",
-            where=where)
+            where=where, code="too_large",
+            params={"name": str(path), "size": f"{size:,}", "limit": f"{limits.max_bytes:,}",
+                    "setting": limits.bytes_setting})
     return parse_bytes(path.read_bytes(), str(path), fmt, limits, where,
                        base_iri=path.resolve().as_uri())
 

@@ -43,6 +43,58 @@ COMPONENT_MESSAGES: dict[str, str] = {
 }
 
 
+# Why an input cannot be validated, by the code of its UnreadableInput (publisher.shacl.errors),
+# for a reader of the web form in their language (the command line says it in English).
+INPUT_TEXTS: dict[str, str] = {
+    "syntax_at": N_("%(name)s, line %(line)s, column %(column)s: not valid %(format)s: %(detail)s"),
+    "syntax": N_("%(name)s: not valid %(format)s: %(detail)s"),
+    "remote_context": N_("%(name)s: the JSON-LD refers to a remote @context, which is never "
+                         "fetched; put the context inline."),
+    "empty": N_("%(name)s: the file is empty; give RDF data (%(formats)s)."),
+    "no_triples": N_("%(name)s: valid %(format)s but without a single triple; nothing to "
+                     "validate."),
+    "too_many_triples": N_("%(name)s: more than %(limit)s triples, the most one validation "
+                           "reads. Validate a smaller part, for example resource by resource."),
+    "too_large": N_("%(name)s: %(size)s bytes, more than the %(limit)s bytes one validation "
+                    "reads (%(setting)s)."),
+    "gunzip_too_large": N_("%(name)s: decompresses to more than %(limit)s bytes, the most one "
+                           "input may hold (%(setting)s); decompression stopped there. Validate "
+                           "a smaller part."),
+    "gzip_invalid": N_("%(name)s: not a valid gzip file (%(detail)s)."),
+    "gzip_nested": N_("%(name)s: gzip nested more than %(layers)s deep; give the data "
+                      "compressed once."),
+    "binary_kind": N_("%(name)s: a %(kind)s file, not RDF text. Give Turtle, N-Triples, "
+                      "RDF/XML, JSON-LD, TriG or N-Quads, gzip-compressed or not."),
+    "binary_nul": N_("%(name)s: binary content, not RDF text (a NUL byte at byte %(offset)s)."),
+    "not_utf8": N_("%(name)s: not UTF-8 text (an invalid byte sequence at byte %(offset)s); "
+                   "RDF text must be UTF-8."),
+    "unknown_format": N_("Unknown input format '%(format)s'; use one of %(choices)s."),
+    "too_deep": N_("%(name)s, line %(line)s: nested more than %(limit)s deep, beyond the "
+                   "nesting limit (%(setting)s) that keeps parsing within bounded memory. Give "
+                   "the nested resources IRIs of their own, or flatten the structure."),
+    "entity_refused": N_("%(name)s, line %(line)s: an entity declaration that is not read. "
+                         "Entities may only be declared inside the document with plain text "
+                         "values."),
+    "entities_too_large": N_("%(name)s: its entity references would expand the document to "
+                             "%(size)s bytes, more than the %(limit)s bytes one input may have."),
+}
+#: added to a syntax error when the content looks like another syntax
+LOOKS_LIKE = N_("The content looks like %(looks)s, not %(format)s.")
+
+
+def input_text(lang: str, code: str | None, params: dict[str, object]) -> str | None:
+    """An UnreadableInput's message in `lang`, or None when it has no translated form."""
+    if code not in INPUT_TEXTS:
+        return None
+    try:
+        text = translate(lang, INPUT_TEXTS[code], **params)
+        if params.get("looks"):
+            text += " " + translate(lang, LOOKS_LIKE, **params)
+    except (KeyError, TypeError, ValueError):     # a parameter missing: say it in English
+        return None
+    return text
+
+
 def severity_names(lang: str) -> dict[str, str]:
     return {s: translate(lang, SEVERITY_NAMES[s]) for s in SEVERITIES}
 
@@ -51,5 +103,5 @@ def severity_counts(lang: str) -> dict[str, str]:
     return {s: translate(lang, SEVERITY_COUNTS[s]) for s in SEVERITIES}
 
 
-__all__ = ["COMPONENT_MESSAGES", "LANGUAGES", "SEVERITIES", "SEVERITY_COUNTS", "SEVERITY_NAMES",
-           "severity_counts", "severity_names"]
+__all__ = ["COMPONENT_MESSAGES", "INPUT_TEXTS", "LANGUAGES", "SEVERITIES", "SEVERITY_COUNTS",
+           "SEVERITY_NAMES", "input_text", "severity_counts", "severity_names"]

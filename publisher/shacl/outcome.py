@@ -38,6 +38,8 @@ class Outcome:
     results: list[Result]
     report_graph: Graph
     sources: dict[str, str] = field(default_factory=dict)  # focus IRI -> "document a–b"
+    # focus -> its own label in `lang` (else a fallback): {"value", "lang", "fallback"}
+    names: dict[str, dict[str, Any]] = field(default_factory=dict)
     profiles: tuple[str, ...] = ()
     inputs: tuple[tuple[str, int], ...] = ()               # (name, triples) of each input
     lang: str = "en"
@@ -74,10 +76,11 @@ class Outcome:
     def as_json(self) -> dict[str, Any]:
         resources = []
         for focus, results in self.by_resource().items():
-            resources.append({"focus": focus, "label": results[0].focus_label,
+            name = self.names.get(focus)
+            resources.append({"focus": focus, "label": results[0].focus_label, "name": name,
                               "source": self.sources.get(focus),
                               "counts": severity_counts(results),
-                              "results": [asdict(r) for r in results]})
+                              "results": [_result_json(r, name) for r in results]})
         return {"conforms": self.conforms, "counts": self.counts, "lang": self.lang,
                 "profiles": list(self.profiles),
                 "inputs": [{"name": n, "triples": t} for n, t in self.inputs],
@@ -85,6 +88,13 @@ class Outcome:
 
     def text(self, lang: str | None = None) -> str:
         return report_text_page(self.as_json(), lang or self.lang)
+
+
+def _result_json(result: Result, name: dict[str, Any] | None) -> dict[str, Any]:
+    """A result with its focus node's label (`focus_name`) and that label's language, which
+    differs from the report's when the label is a fallback."""
+    return {**asdict(result), "focus_name": name["value"] if name else None,
+            "focus_name_lang": name["lang"] if name else None}
 
 
 def _result_order(result: Result) -> tuple[Any, ...]:

@@ -22,7 +22,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """One web validation, in a worker process: parse, validate, render what was asked."""
     settings: Settings = job["settings"]
     limits = ReadLimits(max_bytes=job["max_bytes"], max_triples=job["max_triples"],
-                        max_depth=settings.limits.parse_max_depth)
+                        max_depth=settings.limits.parse_max_depth,
+                        bytes_setting=job.get("bytes_setting", "limits.upload_max_bytes"))
     try:
         inputs = tuple(parse_bytes(d["data"], d["name"], input_format(d["format"]), limits,
                                    base_iri=d.get("base")) for d in job["inputs"])
@@ -35,7 +36,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     except UnreadableInput as error:
         return {"status": "too_large" if isinstance(error, InputTooLarge) else "unreadable",
                 "message": str(error), "where": error.where, "line": error.line,
-                "column": error.column}
+                "column": error.column, "code": error.code, "params": error.params}
     rendered = {fmt: outcome.render(fmt) for fmt in job["formats"] if fmt != "json"}
     return {"status": "ok", "report": outcome.as_json(), "rendered": rendered}
 

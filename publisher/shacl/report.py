@@ -2,7 +2,7 @@
 act on: the message in the language asked (the shape's own, a SPARQL message translated, or one
 made from the constraint component), the property path, the offending value and the shape,
 written with the prefixes of the shapes and the data; a blank focus node named by the resource
-it belongs to."""
+it belongs to. Control characters from the data are written out (publisher.shacl.visible)."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,7 @@ from publisher import vocab
 from publisher.i18n import translate
 from publisher.shacl.messages import COMPONENT_MESSAGES
 from publisher.shacl.outcome import Result
+from publisher.shacl.visible import visible
 
 SH = Namespace(vocab.SH)
 XSD_NS = vocab.XSD
@@ -215,13 +216,17 @@ def report_results(report: Graph, lang: str = "en", shapes: Graph | None = None,
         results.append(Result(
             focus=str(focus),
             path=path_text(report.value(result, SH.resultPath), about, report),
-            value=_value(report, result, focus, names),
+            value=_visible(_value(report, result, focus, names)),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            message=_message(report, result, shapes, lang),
+            message=visible(_message(report, result, shapes, lang)),
             shape=shape_name(report.value(result, SH.sourceShape), about),
             constraint=_constraint(report, result, about),
-            focus_label=blank_node_label(focus, data, names)))
+            focus_label=_visible(blank_node_label(focus, data, names))))
     return results
+
+
+def _visible(text: str | None) -> str | None:
+    return visible(text) if text is not None else None
 
 
 def _names(report: Graph, shapes: Graph | None, data: Graph | None) -> Graph:

@@ -71,8 +71,14 @@ def _property_check(graph: Graph, prop: Node, severity: str, lang: str) -> dict[
             "severity": _severity(graph, prop, severity), "name": _short_name(graph, prop)}
 
 
+# A SPARQL check that reports one property binds it as a constant: "BIND(skos:prefLabel AS ?path)".
+_BOUND_PATH = re.compile(r"BIND\(\s*([A-Za-z][\w.-]*:[\w.-]+)\s+AS\s+[?$]path\s*\)")
+
+
 def _sparql_check(graph: Graph, sparql: Node, severity: str, lang: str) -> dict[str, str]:
-    return {"kind": "SPARQL", "path": "", "message": _in_language(graph, sparql, SH.message, lang),
+    bound = _BOUND_PATH.search(str(graph.value(sparql, SH.select) or ""))
+    return {"kind": "SPARQL", "path": bound.group(1) if bound else "",
+            "message": _in_language(graph, sparql, SH.message, lang),
             "constraints": "", "severity": _severity(graph, sparql, severity),
             "name": _short_name(graph, sparql)}
 

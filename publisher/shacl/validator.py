@@ -23,6 +23,7 @@ from publisher import vocab
 from publisher.shacl.compiled.engine import EngineReport, validate_store
 from publisher.shacl.compiled.terms import UnsupportedShapes
 from publisher.shacl.graphs import to_rdflib, to_store
+from publisher.shacl.names import focus_names
 from publisher.shacl.outcome import Outcome
 from publisher.shacl.pyshacl_run import run_pyshacl
 from publisher.shacl.report import report_results, shape_name
@@ -70,6 +71,9 @@ def validate(data: ox.Store | Graph, shapes: Graph, *, lang: str = "en",
     for name, why in by_pyshacl.items():
         log.info("SHACL through pyshacl: %s: %s", name, why)
     outcome = Outcome(conforms, results, report, lang=lang, by_pyshacl=by_pyshacl)
+    named = {r.focus for r in results}
+    outcome.names = focus_names(data, {n for n in report.objects(None, SH.focusNode)
+                                       if str(n) in named}, lang)
     if base_uri is not None:
         outcome.sources = source_lines(data, {r.focus for r in results}, base_uri)
     return outcome

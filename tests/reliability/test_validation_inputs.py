@@ -9,6 +9,7 @@ next validation must work. Servers and listeners bind to 127.0.0.1 only; every w
 """
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -487,3 +488,54 @@ def test_the_command_line_refuses_such_shapes_with_status_2(tmp_path, shapes, wo
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and words in done.stderr
+
+
+# --------------------------------------------------------------------------- 5. compressed input
+
+
+ZEROS = gzip.compress(b"\x00" * (100 * 1000 * 1000), compresslevel=9)   # 100 MB in about 100 kB
+
+
+@pytest.mark.parametrize("how", ["upload", "nested upload", "request body", "gzip form"])
+def test_a_zip_bomb_is_a_413_naming_the_limit_and_the_next_validation_works(server, how) -> None:
+    """Gzip that expands past limits.upload_max_bytes, however it comes, stops there: a quick
+    413 naming the limit, no worker killed, the next validation answered."""
+    assert len(ZEROS) < 150_000
+    start = time.monotonic()
+    if how == "upload":
+        status, answer = upload(server, "zeros.nt.gz", ZEROS)
+    elif how == "nested upload":
+        status, answer = upload(server, "nested.gz", gzip.compress(ZEROS))
+    elif how == "request body":
+        code, raw = http(server.url + "/validate", ZEROS, {"Content-Type": "application/n-triples",
+                                                           "Content-Encoding": "gzip"})
+        status, answer = code, _json(raw)
+    else:
+        body, headers = form({"file": ("zeros.nt", b"0" * 30_000_000)})
+        packed = gzip.compress(body, compresslevel=9)
+        assert len(packed) < 100_000
+        code, raw = http(server.url + "/validate", packed, {**headers, "Content-Encoding": "gzip"})
+        status, answer = code, _json(raw)
+    assert status == 413, answer
+    assert "decompresses to more than" in answer["message"]
+    assert "limits.upload_max_bytes" in answer["message"]
+    assert time.monotonic() - start < 10
+    still_validates(server)
+
+
+def test_the_release_dump_uploaded_as_gzip_is_validated(server, site) -> None:
+    dump = next(site.glob("releases/*/data.nt.gz"))
+    status, report = upload(server, "data.nt.gz", dump.read_bytes(), profile="kuntadigi")
+    assert status == 200, report
+    assert report["inputs"][0]["name"] == "data.nt.gz" and report["inputs"][0]["triples"] > 50
+
+
+def test_the_command_line_refuses_a_zip_bomb_with_status_2(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
+    bomb = tmp_path / "nested.nt.gz"
+    bomb.write_bytes(gzip.compress(ZEROS))
+    done = subprocess.run([sys.executable, "-m", "publisher.cli", "validate", str(bomb),
+                           "--max-bytes", "20000000"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "decompresses to more than 20,000,000 bytes" in done.stderr and "--max-bytes" in done.stderr

@@ -22,7 +22,7 @@ PREFIXES = """\
 
 GOOD_CONCEPT = """
 ex:s a skos:ConceptScheme ; skos:prefLabel "S"@fi, "S"@sv, "S"@en .
-ex:{name} a skos:Concept ; skos:inScheme ex:s ;
+ex:{name} a skos:Concept ; skos:inScheme ex:s ; skos:topConceptOf ex:s ;
   skos:prefLabel "{name} fi"@fi, "{name} sv"@sv, "{name} en"@en ;
   skos:definition "d"@fi, "d"@sv, "d"@en .
 """
@@ -47,21 +47,27 @@ CASES = [
     ("missing language", 'ex:m a skos:Concept ; skos:inScheme ex:s ; skos:prefLabel "m"@fi, "m"@en .',
      "Violation", "Missing preferred label in language sv"),
     ("two labels in one language", 'ex:a skos:prefLabel "toinen"@fi .', "Violation",
-     "more than one preferred label in the same language"),
+     'two preferred labels in language fi: "a fi" and "toinen"'),
     ("same label twice in a scheme", GOOD_CONCEPT.format(name="b") + 'ex:b skos:altLabel "x"@fi . '
      'ex:c a skos:Concept ; skos:inScheme ex:s ; skos:prefLabel "a fi"@fi, "c"@sv, "c"@en .',
-     "Violation", 'same preferred label "a fi"'),
+     "Violation", 'same preferred label "a fi" in language fi'),
     ("pref equals alt", 'ex:a skos:altLabel "a en"@en .', "Violation",
-     'preferred label "a en" is also an alternative or hidden label'),
+     'preferred label "a en" in language en is also a skos:altLabel in the same language'),
     ("pref equals hidden", 'ex:a skos:hiddenLabel "a sv"@sv .', "Violation",
-     'preferred label "a sv" is also an alternative or hidden label'),
+     'preferred label "a sv" in language sv is also a skos:hiddenLabel in the same language'),
     ("no language tag", 'ex:a skos:altLabel "plain" .', "Violation", "no language tag"),
     ("orphan", 'ex:o a skos:Concept ; skos:prefLabel "o"@fi, "o"@sv, "o"@en ; '
      'skos:definition "d"@fi, "d"@sv, "d"@en .', "Warning", "Orphan concept"),
     ("broader cycle", GOOD_CONCEPT.format(name="b") + "ex:a skos:broader ex:b . ex:b skos:broader ex:a .",
-     "Violation", "Cycle in skos:broader"),
+     "Violation", "Cycle in skos:broader: http://example.test/voc/a → http://example.test/voc/b → "
+                  "http://example.test/voc/a"),
     ("narrower cycle", GOOD_CONCEPT.format(name="b") + "ex:a skos:narrower ex:b . ex:b skos:narrower ex:a .",
-     "Violation", "Cycle in skos:broader"),
+     "Violation", "Cycle in skos:broader: http://example.test/voc/b → http://example.test/voc/a → "
+                  "http://example.test/voc/b"),
+    ("own broader", "ex:a skos:broader ex:a .", "Violation",
+     "Cycle in skos:broader: http://example.test/voc/a → http://example.test/voc/a"),
+    ("no scheme", 'ex:n a skos:Concept ; skos:related ex:a ; skos:prefLabel "n"@fi, "n"@sv, "n"@en ; '
+     'skos:definition "d"@fi, "d"@sv, "d"@en .', "Violation", "in no concept scheme"),
     ("related clash", GOOD_CONCEPT.format(name="b") + "ex:a skos:broader ex:b ; skos:related ex:b .",
      "Violation", "clashes with the hierarchy"),
     ("exactMatch inside a scheme", GOOD_CONCEPT.format(name="b") + "ex:a skos:exactMatch ex:b .",
@@ -94,6 +100,60 @@ def test_the_defect_fixtures_give_exactly_the_expected_findings(project_settings
     want = expected(f"{name}-defects.expected.tsv")
     assert got - want == set(), "found but not expected"
     assert want - got == set(), "expected but not found"
+
+
+def test_the_relations_fixture_gives_exactly_the_expected_findings(project_settings) -> None:
+    """qSKOS's orphans (whatever the scheme), concepts in no scheme, cycles written out and
+    clashing labels named, pair by pair."""
+    outcome = validate_files([fixture("skos-relations.ttl")], project_settings, profiles=["vocabulary"])
+    got = found(outcome, "http://example.test/rel/")
+    want = expected("skos-relations.expected.tsv")
+    assert got - want == set(), "found but not expected"
+    assert want - got == set(), "expected but not found"
+
+
+ORPHAN_CASES = [
+    ("only in a scheme", "", True),
+    ("broader", "ex:o skos:broader ex:a .", False),
+    ("narrower of another", "ex:a skos:narrower ex:o .", False),
+    ("related, either way", "ex:a skos:related ex:o .", False),
+    ("broaderTransitive", "ex:o skos:broaderTransitive ex:a .", False),
+    ("narrowMatch", "ex:o skos:narrowMatch <http://example.test/other/x> .", False),
+    ("exactMatch", "ex:o skos:exactMatch <http://example.test/other/x> .", False),
+    ("relatedMatch of another", "<http://example.test/other/x> skos:relatedMatch ex:o .", False),
+    ("top concept of", "ex:o skos:topConceptOf ex:s .", False),
+    ("has top concept", "ex:s skos:hasTopConcept ex:o .", False),
+    ("own sub-property", "ex:near rdfs:subPropertyOf skos:related . ex:o ex:near ex:a .", False),
+    ("a note is no relation", 'ex:o skos:note "n"@fi ; skos:notation "1" .', True),
+]
+
+
+@pytest.mark.parametrize("name,extra,orphan", ORPHAN_CASES, ids=[c[0] for c in ORPHAN_CASES])
+def test_orphans_as_qskos_defines_them(name: str, extra: str, orphan: bool) -> None:
+    """qSKOS "Orphan Concepts": no semantic relation to another concept; skos:inScheme and
+    labels connect nothing, a top concept of a scheme is connected."""
+    concept = ('ex:o a skos:Concept ; skos:inScheme ex:s ; skos:prefLabel "o"@fi, "o"@sv, "o"@en ; '
+               'skos:definition "d"@fi, "d"@sv, "d"@en . ')
+    outcome = check(GOOD_CONCEPT.format(name="a") + concept + extra)
+    orphans = {r.focus for r in outcome.results if r.constraint == "kdq:OrphanConcept"}
+    assert orphans == ({"http://example.test/voc/o"} if orphan else set())
+    assert outcome.conforms
+
+
+@pytest.mark.parametrize("lang,words", [
+    ("fi", "Kehä yläkäsitesuhteissa (skos:broader): http://example.test/rel/cycleA → "
+           "http://example.test/rel/cycleB → http://example.test/rel/cycleC → http://example.test/rel/cycleA"),
+    ("sv", "Cykel i överbegreppsrelationerna (skos:broader): http://example.test/rel/cycleA → "),
+])
+def test_a_cycle_is_written_out_in_the_language_asked(project_settings, lang: str, words: str) -> None:
+    outcome = validate_files([fixture("skos-relations.ttl")], project_settings, profiles=["vocabulary"],
+                             lang=lang)
+    cycle = next(r for r in outcome.results if r.focus.endswith("/cycleA"))
+    assert cycle.message.startswith(words)
+    hidden = next(r for r in outcome.results if r.constraint == "kdq:PrefLabelAlsoAltLabel")
+    assert {"fi": 'Suositettava termi "Names" kielellä en on myös saman kielen skos:hiddenLabel',
+            "sv": 'Den föredragna termen "Names" på språket en är också en skos:hiddenLabel på samma '
+                  'språk'}[lang] == hidden.message
 
 
 def _checks(shapes: Graph) -> set[str]:
@@ -138,7 +198,9 @@ def test_translated_messages_keep_their_values(project_settings) -> None:
     assert care.message == "Föredragen term saknas på språket sv"
     clinic = next(r for r in outcome.results if r.focus.endswith("/clinic"))
     assert clinic.message == ('Begreppet http://example.test/skos/health i samma schema har samma '
-                              'föredragna term "Terveys"')
+                              'föredragna term "Terveys" på språket fi')
+    school = next(r for r in outcome.results if r.constraint == "kdq:ConceptPrefLabelUnique")
+    assert school.message == 'Begreppet har två föredragna termer på språket fi: "Koulu" och "Peruskoulu"'
 
 
 ONTOLOGY = """

@@ -3,9 +3,13 @@ resources of ours by URL (never fetched), and bad input: parse errors with line 
 uploads above the limit, a validation past its time limit while the server answers others."""
 from __future__ import annotations
 
+import gzip
+import html
 import io
 import json
+import re
 import shutil
+import time
 import threading
 import urllib.error
 import urllib.request
@@ -97,13 +101,13 @@ def test_the_report_by_accept(client) -> None:
     html = post(client, form, "text/html")
     assert html.status_code == 200 and html.mimetype == "text/html"
     page = html.get_data(as_text=True)
-    assert "Uppfyller inte formerna: Fel 14 · Varningar 2 · Informationer 0" in page
+    assert "Uppfyller inte formerna: Fel 15 · Varningar 6 · Informationer 0" in page
     assert page.count('<section class="resource-results">') == 14
     assert html.headers["X-Validation-Conforms"] == "false" and "Accept" in html.headers["Vary"]
     turtle = post(client, form, "text/turtle")
     assert turtle.mimetype == "text/turtle"
     graph = Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
-    assert len(set(graph.objects(None, SH_RESULT))) == 16
+    assert len(set(graph.objects(None, SH_RESULT))) == 21
     jsonld = post(client, form, "application/ld+json")
     assert jsonld.mimetype == "application/ld+json"
     assert len(Graph().parse(data=jsonld.get_data(as_text=True), format="json-ld")) == len(graph)
@@ -139,7 +143,7 @@ def test_the_format_is_detected_from_the_content(client) -> None:
     jsonld = '{"@id": "http://example.test/a", "@type": "http://www.w3.org/2004/02/skos/core#Concept"}'
     report = report_of(post(client, {"data": jsonld, "profile": "vocabulary"}))
     assert report["inputs"] == [{"name": "pasted text", "triples": 1}]
-    assert report["counts"]["Violation"] == 3             # no preferred label in fi, sv, en
+    assert report["counts"]["Violation"] == 4             # no preferred label in fi, sv, en; no scheme
 
 
 # --------------------------------------------------------------------------- resources of ours
@@ -220,7 +224,7 @@ def test_a_parse_error_is_a_400_with_line_and_column(client) -> None:
     assert (body["line"], body["column"], body["where"]) == (3, 11, "data")
     assert body["message"].startswith("pasted text:3:11: not valid Turtle (line 3, column 11)")
     page = post(client, {"data": broken}, "text/html").get_data(as_text=True)
-    assert "line 3, column 11" in page
+    assert "liitetty teksti, rivi 3, sarake 11" in page           # the form, in the page's language
 
 
 def test_a_file_of_another_format_than_its_name_says(client) -> None:
@@ -275,7 +279,8 @@ def limited(settings, embedded_store):
     server = LiveServer(app)
     yield server
     server.stop()
-    app.extensions["validation_processes"].close()
+    if "validation_processes" in app.extensions:
+        app.extensions["validation_processes"].close()
 
 
 def http(url: str, body: bytes | None = None, headers: dict | None = None,
@@ -319,7 +324,7 @@ def test_an_upload_above_the_limit_is_a_413_and_one_below_is_validated(limited) 
     body, content_type = multipart({"file": ("fits.ttl", padded(150_000)), "profile": "vocabulary"})
     status, _, answer = http(limited.url + "/validate", body,
                              {"Content-Type": content_type, "Accept": "application/json"})
-    assert status == 200 and json.loads(answer)["counts"]["Violation"] == 14
+    assert status == 200 and json.loads(answer)["counts"]["Violation"] == 15
 
 
 def test_a_200_mb_upload_is_refused_before_it_is_read(live) -> None:
@@ -366,7 +371,7 @@ def test_a_validation_past_its_time_limit_is_stopped_while_others_are_answered(l
     # the stopped worker was replaced: the next validation works
     status, _, answer = http(limited.url + "/validate?profile=vocabulary", SKOS_DEFECTS.encode(),
                              {"Content-Type": "text/turtle", "Accept": "application/json"})
-    assert status == 200 and json.loads(answer)["counts"]["Violation"] == 14
+    assert status == 200 and json.loads(answer)["counts"]["Violation"] == 15
 
 
 def test_uploads_are_not_written_under_the_clients_name(limited, tmp_path: Path) -> None:
@@ -436,9 +441,9 @@ def test_the_form_in_a_browser(limited) -> None:
         driver.find_element("css selector", "input[name=profile][value=vocabulary]").click()
         driver.find_element("css selector", "form.validate button[type=submit]").click()
         summary = wait_for(driver, ".validation-report .summary").text
-        assert summary == "Uppfyller inte formerna: Fel 14 · Varningar 2 · Informationer 0"
+        assert summary == "Uppfyller inte formerna: Fel 15 · Varningar 6 · Informationer 0"
         rows = driver.find_elements("css selector", ".validation-report table.results tbody tr")
-        assert len(rows) == 16
+        assert len(rows) == 21
         assert console_errors(driver) == []
         driver.find_element("link text", "Ny validering").click()
         wait_for(driver, "#v-url")
@@ -448,3 +453,245 @@ def test_the_form_in_a_browser(limited) -> None:
     finally:
         driver.quit()
         shutil.rmtree(driver.profile_dir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- gzip, on a real server
+
+ZEROS = gzip.compress(b"\x00" * (100 * 1000 * 1000), compresslevel=9)    # 100 MB in about 100 kB
+
+
+def parts(fields: dict[str, str | tuple[str, bytes, dict[str, str]]]) -> tuple[bytes, str]:
+    """A multipart body whose file parts carry headers of their own."""
+    boundary = uuid.uuid4().hex
+    out = []
+    for name, value in fields.items():
+        if isinstance(value, tuple):
+            filename, content, headers = value
+            head = "".join(f"{k}: {v}\r\n" for k, v in {
+                "Content-Disposition": f'form-data; name="{name}"; filename="{filename}"',
+                "Content-Type": "application/octet-stream", **headers}.items())
+            out.append(f"--{boundary}\r\n{head}\r\n".encode() + content + b"\r\n")
+        else:
+            out.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                       f"{value}\r\n".encode())
+    return b"".join(out) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def validated(server, body: bytes, headers: dict[str, str], query: str = "") -> tuple[int, dict]:
+    status, _, answer = http(server.url + "/validate" + query, body,
+                             {"Accept": "application/json", **headers})
+    return status, json.loads(answer)
+
+
+def test_our_release_dump_uploaded_as_nt_gz(live, settings) -> None:
+    """data.nt.gz of the served release, told by its name, gives the report its Turtle gives."""
+    folder = settings.releases_dir / "latest"
+    body, content_type = parts({"file": ("data.nt.gz", (folder / "data.nt.gz").read_bytes(),
+                                         {"Content-Type": "application/gzip"}),
+                                "profile": "kuntadigi"})
+    status, packed = validated(live, body, {"Content-Type": content_type})
+    assert status == 200, packed
+    body, content_type = parts({"file": ("data.ttl", (folder / "data.ttl").read_bytes(), {}),
+                                "profile": "kuntadigi"})
+    status, turtle = validated(live, body, {"Content-Type": content_type})
+    assert status == 200 and packed["inputs"][0]["name"] == "data.nt.gz"
+    assert packed["inputs"][0]["triples"] == turtle["inputs"][0]["triples"] > 50
+    assert packed["resources"] == turtle["resources"] and packed["counts"] == turtle["counts"]
+
+
+@pytest.mark.parametrize("how", ["by name", "by magic bytes", "part Content-Encoding",
+                                 "request Content-Encoding", "form Content-Encoding"])
+def test_gzip_is_read_however_it_is_told(live, how: str) -> None:
+    packed = gzip.compress(SKOS_DEFECTS.encode())
+    if how == "request Content-Encoding":
+        status, report = validated(live, packed, {"Content-Type": "text/turtle",
+                                                  "Content-Encoding": "gzip"}, "?profile=vocabulary")
+    elif how == "form Content-Encoding":
+        body, content_type = parts({"data": SKOS_DEFECTS, "profile": "vocabulary"})
+        status, report = validated(live, gzip.compress(body), {"Content-Type": content_type,
+                                                               "Content-Encoding": "gzip"})
+    else:
+        name, headers = {"by name": ("skos.ttl.gz", {}), "by magic bytes": ("skos", {}),
+                         "part Content-Encoding": ("skos.ttl", {"Content-Encoding": "gzip"})}[how]
+        body, content_type = parts({"file": (name, packed, headers), "profile": "vocabulary"})
+        status, report = validated(live, body, {"Content-Type": content_type})
+    assert status == 200, report
+    assert report["counts"] == {"Violation": 15, "Warning": 6, "Info": 0}
+
+
+@pytest.mark.parametrize("name,content,words", [
+    ("zeros.nt.gz", ZEROS, "decompresses to more than 200,000 bytes"),
+    ("nested.gz", gzip.compress(ZEROS), "decompresses to more than 200,000 bytes"),
+])
+def test_a_zip_bomb_is_a_413_naming_the_limit_at_once(limited, name: str, content: bytes,
+                                                      words: str) -> None:
+    started = time.monotonic()
+    body, content_type = parts({"file": (name, content, {}), "profile": "vocabulary"})
+    status, answer = validated(limited, body, {"Content-Type": content_type})
+    assert status == 413 and words in answer["message"]
+    assert "limits.upload_max_bytes" in answer["message"]
+    assert time.monotonic() - started < 10
+    status, report = validated(limited, gzip.compress(SKOS_DEFECTS.encode()),
+                               {"Content-Type": "text/turtle", "Content-Encoding": "gzip"},
+                               "?profile=vocabulary")
+    assert status == 200 and report["counts"]["Violation"] == 15
+
+
+def test_a_gzip_encoded_request_that_expands_past_the_limit_is_a_413(limited) -> None:
+    body, content_type = parts({"file": ("zeros.nt", b"0" * 10_000_000, {})})
+    assert len(gzip.compress(body)) < 100_000
+    status, answer = validated(limited, gzip.compress(body), {"Content-Type": content_type,
+                                                               "Content-Encoding": "gzip"})
+    assert status == 413 and "decompresses to more than" in answer["message"]
+    assert "limits.upload_max_bytes" in answer["message"]
+
+
+def test_codings_we_do_not_read_and_false_gzip_are_refused(live) -> None:
+    status, answer = validated(live, SKOS_DEFECTS.encode(), {"Content-Type": "text/turtle",
+                                                             "Content-Encoding": "br"})
+    assert status == 415 and "only gzip" in answer["message"]
+    status, answer = validated(live, SKOS_DEFECTS.encode(), {"Content-Type": "text/turtle",
+                                                             "Content-Encoding": "gzip"})
+    assert status == 400 and "declared gzip-compressed" in answer["message"]
+    body, content_type = parts({"file": ("skos.ttl", SKOS_DEFECTS.encode(),
+                                         {"Content-Encoding": "gzip"})})
+    status, answer = validated(live, body, {"Content-Type": content_type})
+    assert status == 400 and "'skos.ttl' is declared gzip-compressed" in answer["message"]
+    status, answer = validated(live, gzip.compress(SKOS_DEFECTS.encode())[:-30],
+                               {"Content-Type": "text/turtle"})
+    assert status == 400 and "not a valid gzip file" in answer["message"]
+
+
+# --------------------------------------------------------------------------- the form keeps the work
+
+
+def html_post(server, fields: dict, lang: str | None, accept_language: str = "fi") -> tuple[int, str]:
+    body, content_type = parts(fields)
+    query = f"?lang={lang}" if lang else ""
+    status, _, answer = http(server.url + "/validate" + query, body,
+                             {"Content-Type": content_type, "Accept-Language": accept_language,
+                              "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    return status, answer.decode("utf-8")
+
+
+def textarea(page: str) -> str:
+    """What the form's textarea holds, as a browser reads it (its first line break dropped)."""
+    found = re.search(r'<textarea id="v-data"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+    assert found, "no textarea"
+    return html.unescape(found.group(1).removeprefix("\n"))
+
+
+def error_of(page: str) -> str:
+    found = re.search(r'<section class="validation-error".*?</section>', page, re.DOTALL)
+    assert found, "no error on the page"
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group()))
+
+
+BROKEN = "\n@prefix ex: <http://example.test/> .\nex:a ex:b ex:c .\nex:a ex:b \"open .\n"
+
+
+def test_a_parse_error_comes_back_on_the_form_in_the_page_language(live) -> None:
+    fields = {"data": BROKEN, "profile": "vocabulary", "input_format": "turtle", "lang": "en",
+              "format": "html"}
+    status, page = html_post(live, fields, "sv")
+    assert status == 400 and '<html lang="sv"' in page
+    message = error_of(page)
+    assert "400 Felaktig begäran" in message
+    assert "inklistrad text, rad 4, kolumn 11: inte giltig Turtle" in message
+    assert textarea(page) == BROKEN                          # kept as typed, first line break too
+    assert '<form class="validate" method="post" action="/validate?lang=sv"' in page
+    assert 'value="vocabulary" checked' in page and 'value="kuntadigi">' in page
+    assert '<option value="turtle" selected>' in page and '<option value="en" selected>' in page
+    assert '<option value="html" selected>' in page
+    finnish = error_of(html_post(live, fields, "fi")[1])
+    assert "liitetty teksti, rivi 4, sarake 11: ei kelvollista Turtle-muotoa" in finnish
+    english = error_of(html_post(live, fields, "en")[1])
+    assert "pasted text, line 4, column 11: not valid Turtle" in english
+
+
+def test_the_language_of_the_page_follows_accept_language_without_lang(live) -> None:
+    status, page = html_post(live, {"data": BROKEN}, None, accept_language="sv")
+    assert status == 400 and "inklistrad text, rad 4" in error_of(page)
+    assert 'action="/validate?lang=sv"' in page
+
+
+def test_an_upload_too_large_is_a_413_on_the_form(limited) -> None:
+    status, page = html_post(limited, {"file": ("big.ttl", padded(300_000), {}),
+                                       "profile": "dcat-ap-3"}, "fi")
+    assert status == 413
+    message = error_of(page)
+    assert "413 Pyyntö on liian suuri" in message or "413" in message
+    assert "lähetysraja 200,000 tavua" in message and "limits.upload_max_bytes" in message
+    status, page = html_post(limited, {"file": ("zeros.nt.gz", ZEROS, {}), "profile": "vocabulary"},
+                             "fi")
+    assert status == 413 and "purettuna yli 200,000 tavua" in error_of(page)
+    assert "zeros.nt.gz" in error_of(page) and "valitse se uudelleen" in error_of(page)
+    assert 'value="vocabulary" checked' in page
+
+
+def test_binary_input_is_refused_on_the_form_naming_what_it_is(live) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x01\x02" * 40
+    status, page = html_post(live, {"file": ("picture.ttl", png, {})}, "en")
+    assert status == 400
+    assert "picture.ttl: a PNG file, not RDF text" in error_of(page)
+    assert "choose it again" in error_of(page)
+
+
+def test_an_unknown_profile_is_named_on_the_form(live) -> None:
+    status, page = html_post(live, {"data": SKOS_DEFECTS, "profile": "qskos"}, "fi")
+    assert status == 400 and "Tuntematon profiili 'qskos'" in error_of(page)
+    assert textarea(page) == SKOS_DEFECTS
+
+
+def test_control_bytes_are_never_shown_raw(live) -> None:
+    pasted = "@prefix ex: <http://example.test/> .\nex:a ex:b \"bell\x07 esc\x1b[2J nul\x00\" .\n"
+    status, page = html_post(live, {"data": pasted, "profile": "qskos\x1b[31m"}, "en")
+    assert status == 400
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page)
+    assert "bell\\x07 esc\\x1b[2J nul\\x00" in textarea(page)
+    assert "Unknown profile 'qskos\\x1b[31m'" in error_of(page)
+    status, page = html_post(live, {"data": pasted, "profile": "vocabulary"}, "en")
+    assert status == 400 and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page)
+    assert "a NUL byte at byte" in error_of(page)
+
+
+def test_programs_still_get_json_errors_in_english(live) -> None:
+    body, content_type = parts({"data": BROKEN})
+    status, answer = validated(live, body, {"Content-Type": content_type, "Accept-Language": "fi"})
+    assert status == 400 and answer["message"].startswith("pasted text:4:11: not valid Turtle")
+    assert (answer["line"], answer["column"]) == (4, 11)
+
+
+def test_the_form_and_the_report_link_carry_the_page_language(live) -> None:
+    status, _, form = http(live.url + "/validate?lang=sv", headers={"Accept": "text/html"})
+    assert status == 200 and 'action="/validate?lang=sv"' in form.decode()
+    status, page = html_post(live, {"data": SKOS_DEFECTS, "profile": "vocabulary", "lang": "en"}, "sv")
+    assert status == 200 and '<html lang="sv"' in page
+    assert '<section class="validation-report" lang="en"' in page
+    assert 'href="/validate?lang=sv"' in page
+
+
+# --------------------------------------------------------------------------- wrapping in the report
+
+
+def test_the_report_breaks_iris_after_slashes_never_between_letters(client) -> None:
+    report = post(client, {"data": (FIXTURES / "skos-relations.ttl").read_text(encoding="utf-8"),
+                           "profile": "vocabulary", "lang": "fi"}, "text/html").get_data(as_text=True)
+    assert "<code>http://<wbr>example.test/<wbr>rel/<wbr>cycleA</code>" in report
+    assert "http://<wbr>example.test/<wbr>rel/<wbr>cycleA → http://<wbr>example.test/<wbr>rel/<wbr>cycleB" in report
+    assert '<td class="message" data-label="Viesti">' in report
+    style = next(s for s in re.findall(r"<style>(.*?)</style>", report, re.DOTALL)
+                 if ".validation-report table.results" in s)
+    assert "break-all" not in style and "anywhere" not in style
+    assert "overflow-wrap:break-word" in style
+    css = (PROJECT_ROOT / "publisher" / "web" / "static" / "style.css").read_text(encoding="utf-8")
+    rule = re.search(r"[^}]*\.validation-report td[^{]*\{([^}]*)\}", css)
+    assert rule and "overflow-wrap: break-word" in rule.group(1)
+
+
+def test_nesting_past_the_limit_is_named_on_the_form_in_the_page_language(live) -> None:
+    deep = '{"@id": "http://e/s",\n "http://e/p": ' + "[" * 200 + '"x"' + "]" * 200 + "}"
+    status, page = html_post(live, {"data": deep, "input_format": "jsonld"}, "fi")
+    assert status == 400
+    assert "liitetty teksti, rivi 2: sisäkkäin yli 128 tasoa" in error_of(page)
+    assert "(limits.parse_max_depth)" in error_of(page) and textarea(page) == deep

@@ -7,10 +7,16 @@ optionally upload shapes of your own. `POST /validate` (the form, or a raw RDF b
 with the same content as `publisher validate`.
 
 Uploads stay in memory (never on disk under a name the client chose) and are limited to
-`limits.upload_max_bytes` (413 above) and a number of triples. Each validation runs in a
-validation process (`publisher.shacl.processes`) with a deadline and a memory cap: past either
-the process ends and is replaced, so a heavy validation never keeps the server from answering
-others.
+`limits.upload_max_bytes` (413 above) and a number of triples. Gzip is read wherever it comes:
+a `.gz` file, a part or a request with `Content-Encoding: gzip`, or content starting with the
+gzip bytes; the limits count the decompressed bytes, and decompression stops one byte past
+them (publisher.shacl.compression). Each validation runs in a validation process
+(`publisher.shacl.processes`) with a deadline and a memory cap: past either the process ends
+and is replaced, so a heavy validation never keeps the server from answering others.
+
+A browser that posts the form and meets a refusal gets the form again, in the page's language
+(the form posts to a URL carrying it), with the error above it and the steward's input kept;
+programs get the error as JSON or text (publisher.web.errors).
 """
 from __future__ import annotations
 
@@ -19,26 +25,30 @@ import json
 import os
 import re
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
 from publisher.config import Settings
-from publisher.shacl import (INPUT_FORMATS, LANGUAGES, UnreadableInput, default_profile,
-                             format_for_media_type, format_for_name, load_profiles,
-                             report_context, sniff)
+from publisher.i18n import N_, translate
+from publisher.shacl import (INPUT_FORMATS, LANGUAGES, InputTooLarge, UnreadableInput,
+                             default_profile,
+                             format_for_media_type, format_for_name, input_text, load_profiles,
+                             report_context, sniff_data, visible)
+from publisher.shacl.compression import gunzip, is_gzip
 from publisher.shacl.processes import (ValidationBusy, ValidationMemoryLimit,
                                        ValidationProcessEnded, ValidationProcesses,
                                        ValidationStopped, ValidationTimeLimit)
 from publisher.store import check_iri
 from publisher.web.answers import answer_once, cacheable, etag_for
 from publisher.web.context import here, page_globals, publisher, settings, store
-from publisher.web.errors import error_response
-from publisher.web.negotiation import HTML_OFFERS, JSON_OFFER, negotiate_or_406
+from publisher.web.errors import ERROR_TITLES, error_response
+from publisher.web.negotiation import HTML_OFFERS, JSON_OFFER, negotiate, negotiate_or_406
 from publisher.web.pages.release_data import ontology_triples
 
 bp = Blueprint("validation", __name__)
@@ -52,13 +62,49 @@ FORM_OVERHEAD_BYTES = 64 * 1024       # multipart boundaries and the small field
 MAX_TRIPLES = 250_000                 # rdflib holds ~1–2 kB a triple in the worker
 BIG_JOB_BYTES = 1024 * 1024           # ... or after one this large (memory is not returned)
 
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+PASTED = N_("pasted text")
+#: the codings a body or an uploaded part may have
+GZIP_CODINGS, PLAIN_CODINGS = {"gzip", "x-gzip"}, {"", "identity"}
+
+
 class ValidationRefused(Exception):
-    """A validation that cannot be run as asked: an HTTP status and a message."""
+    """A validation that cannot be run as asked: an HTTP status and a message (English, for
+    programs), and what the message is for a reader of the form in another language: a
+    message id and its values, or the code of an UnreadableInput."""
 
     def __init__(self, status: int, message: str, extra: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, text: tuple[str, dict] | None = None,
+                 code: str | None = None, params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.status, self.extra, self.headers = status, extra or {}, headers or {}
+        self.text, self.code, self.params = text, code, params or {}
+
+    def in_language(self, lang: str) -> str:
+        """The message in `lang` where it has a translation, else in English."""
+        if self.text is not None:
+            msgid, values = self.text
+            return translate(lang, msgid, **values)
+        params = dict(self.params)
+        if params.get("name") == PASTED:
+            params["name"] = translate(lang, PASTED)
+        return input_text(lang, self.code, params) or str(self)
+
+
+def refusal(status: int, msgid: str, headers: dict[str, str] | None = None,
+            **values: Any) -> ValidationRefused:
+    """A refusal whose message is the id `msgid` (English for programs, translated on the
+    form page)."""
+    return ValidationRefused(status, translate("en", msgid, **values), headers=headers,
+                             text=(msgid, values))
+
+
+def unusable(error: UnreadableInput, status: int | None = None) -> ValidationRefused:
+    """An input refused by publisher.shacl: 413 for a size, else 400."""
+    from_size = status or (413 if isinstance(error, InputTooLarge) else 400)
+    return ValidationRefused(from_size, str(error),
+                             {"where": error.where, "line": error.line, "column": error.column},
+                             code=error.code, params=error.params)
 
 
 # --------------------------------------------------------------------------- validation processes
@@ -111,11 +157,44 @@ def allow_uploads() -> None:
         request.max_form_memory_size = upload_limit(settings())
 
 
-def _too_large(what: str) -> ValidationRefused:
+def _too_large(name: str | None = None) -> ValidationRefused:
+    """413 for the request, or for one uploaded file, naming the limit."""
     limit = upload_limit(settings())
-    return ValidationRefused(413, f"{what} is larger than the upload limit of {limit:,} bytes "
-                                  f"({limit / 1048576:g} MiB). Validate a smaller part, or use "
-                                  "`publisher validate` on your own machine.")
+    values = {"limit": f"{limit:,}", "mib": f"{limit / 1048576:g}"}
+    if name is None:
+        return refusal(413, N_("The request is larger than the upload limit of %(limit)s bytes "
+                               "(%(mib)s MiB, limits.upload_max_bytes). Validate a smaller "
+                               "part, or use `publisher validate` on your own machine."), **values)
+    return refusal(413, N_("The uploaded file '%(name)s' is larger than the upload limit of "
+                           "%(limit)s bytes (%(mib)s MiB, limits.upload_max_bytes). Validate a "
+                           "smaller part, or use `publisher validate` on your own machine."),
+                   name=name, **values)
+
+
+def _coding(value: str | None, name: str | None = None) -> bool:
+    """Whether the Content-Encoding of the request (or of the uploaded file `name`) says
+    gzip; 415 for a coding we do not read."""
+    coding = visible((value or "").strip().lower()[:40])
+    if coding in PLAIN_CODINGS:
+        return False
+    if coding in GZIP_CODINGS:
+        return True
+    if name is None:
+        raise refusal(415, N_("The request has Content-Encoding '%(coding)s'; only gzip (or no "
+                              "encoding) is read."), coding=coding)
+    raise refusal(415, N_("The uploaded file '%(name)s' has Content-Encoding '%(coding)s'; only "
+                          "gzip (or no encoding) is read."), name=name, coding=coding)
+
+
+def _declared_gzip(data: bytes, name: str | None = None) -> None:
+    """400 when the request (or the uploaded file `name`) says gzip and is not."""
+    if is_gzip(data):
+        return
+    if name is None:
+        raise refusal(400, N_("The request is declared gzip-compressed (Content-Encoding: "
+                              "gzip) but is not gzip."))
+    raise refusal(400, N_("The uploaded file '%(name)s' is declared gzip-compressed "
+                          "(Content-Encoding: gzip) but is not gzip."), name=name)
 
 
 # --------------------------------------------------------------------------- reading the request
@@ -127,27 +206,51 @@ def _in_memory(*_args: Any, **_kwargs: Any) -> io.BytesIO:
 
 
 def _form() -> tuple[dict[str, list[str]], dict[str, tuple[str, bytes]]]:
-    """The form fields and uploaded files (name → (client's file name, bytes))."""
+    """The form fields and uploaded files (name → (client's file name, bytes)); a request
+    sent with Content-Encoding: gzip is decompressed first, within the same limit."""
     limit = upload_limit(settings())
-    if request.content_length is not None and request.content_length > (
-            2 * limit + FORM_OVERHEAD_BYTES):
-        raise _too_large("The request")
+    cap = 2 * limit + FORM_OVERHEAD_BYTES
+    if request.content_length is not None and request.content_length > cap:
+        raise _too_large()
+    environ = request.environ
+    if _coding(request.headers.get("Content-Encoding")):
+        environ = _decompressed_environ(cap)
     try:
         _, form, files = parse_form_data(
-            request.environ, stream_factory=_in_memory, max_form_memory_size=limit,
-            max_content_length=2 * limit + FORM_OVERHEAD_BYTES, silent=False)
+            environ, stream_factory=_in_memory, max_form_memory_size=limit,
+            max_content_length=cap, silent=False)
     except RequestEntityTooLarge:
-        raise _too_large("The request") from None
+        raise _too_large() from None
     uploads = {}
     for field_name in ("file", "shapes"):
         upload = files.get(field_name)
         if upload is not None and upload.filename:
             content = upload.stream.read(limit + 1)
             if len(content) > limit:
-                raise _too_large(f"The uploaded file '{upload.filename}'")
+                raise _too_large(visible(Path(upload.filename).name[:200]))
+            shown = visible(Path(upload.filename).name[:200])
+            if _coding(upload.headers.get("Content-Encoding"), shown):
+                _declared_gzip(content, shown)
             uploads[field_name] = (upload.filename, content)
     fields = {key: [v for v in form.getlist(key)] for key in form.keys()}
     return fields, uploads
+
+
+def _decompressed_environ(cap: int) -> dict[str, Any]:
+    """The request's environ with its gzip body decompressed (at most `cap` bytes, counted
+    after decompression: a bomb stops there)."""
+    body = request.stream.read(cap + 1)
+    if len(body) > cap:
+        raise _too_large()
+    _declared_gzip(body)
+    try:
+        plain = gunzip(body, "request body", cap, "limits.upload_max_bytes")
+    except UnreadableInput as error:
+        raise unusable(error) from None
+    environ = dict(request.environ)
+    environ.pop("HTTP_CONTENT_ENCODING", None)
+    environ.update({"wsgi.input": io.BytesIO(plain), "CONTENT_LENGTH": str(len(plain))})
+    return environ
 
 
 def _raw_body() -> tuple[str, bytes, str]:
@@ -160,10 +263,13 @@ def _raw_body() -> tuple[str, bytes, str]:
                                      "Send for example Content-Type: text/turtle.")
     limit = upload_limit(settings())
     if request.content_length is not None and request.content_length > limit:
-        raise _too_large("The request body")
+        raise _too_large()
+    gzipped = _coding(request.headers.get("Content-Encoding"))
     data = request.stream.read(limit + 1)
     if len(data) > limit:
-        raise _too_large("The request body")
+        raise _too_large()
+    if gzipped:
+        _declared_gzip(data)
     return "request body", data, fmt.name
 
 
@@ -173,15 +279,15 @@ def _one(fields: dict[str, list[str]], name: str) -> str:
 
 
 def _format_name(choice: str, name: str, data: bytes) -> str:
-    """The syntax of an input: as chosen, else by its file name's extension, else by its
-    content (Turtle when nothing tells)."""
+    """The syntax of an input: as chosen, else by its file name's extension ("data.nt.gz"
+    is N-Triples), else by its content, inside a gzip too (Turtle when nothing tells)."""
     try:
         if choice or Path(name).suffix:
             return format_for_name(name, choice or None).name
     except UnreadableInput as error:
         if choice:
-            raise ValidationRefused(400, str(error)) from None
-    looks = sniff(data[:512])
+            raise unusable(error, 400) from None
+    looks = sniff_data(data)
     return looks if looks in INPUT_FORMATS else "turtle"
 
 
@@ -281,8 +387,8 @@ def _choices(fields: dict[str, list[str]]) -> tuple[list[str], str]:
     known = load_profiles(settings())
     unknown = [p for p in profiles if p not in known]
     if unknown:
-        raise ValidationRefused(400, f"Unknown profile '{unknown[0]}'; choose from "
-                                     f"{', '.join(known)}.")
+        raise refusal(400, N_("Unknown profile '%(profile)s'; choose from %(known)s."),
+                      profile=visible(unknown[0][:100]), known=", ".join(known))
     lang = _one(fields, "lang")
     return profiles, lang if lang in LANGUAGES else here().lang
 
@@ -294,9 +400,9 @@ def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]
     sources = [s for s in (raw is not None, bool(_one(fields, "data")), "file" in uploads,
                            bool(_one(fields, "url"))) if s]
     if len(sources) != 1:
-        raise ValidationRefused(400, "Give exactly one thing to validate: pasted text (data), "
-                                     "an uploaded file (file) or the URL of a resource of this "
-                                     f"service (url); {len(sources)} given.")
+        raise refusal(400, N_("Give exactly one thing to validate: pasted text (data), an "
+                              "uploaded file (file) or the URL of a resource of this service "
+                              "(url); %(count)s given."), count=len(sources))
     focus: list[str] = []
     choice = _one(fields, "input_format")
     if raw is not None:
@@ -307,8 +413,8 @@ def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]
         item = {"data": data, "name": Path(name).name,
                 "format": _format_name(choice, name, data)}
     elif _one(fields, "data"):
-        data = _one(fields, "data").encode("utf-8")
-        item = {"data": data, "name": "pasted text", "format": _format_name(choice, "", data)}
+        data = _one_raw(fields, "data").encode("utf-8")     # line numbers as pasted
+        item = {"data": data, "name": PASTED, "format": _format_name(choice, "", data)}
     else:
         item, kind, focus = resource_input(_one(fields, "url"))
         if not profiles and "shapes" not in uploads:
@@ -320,9 +426,11 @@ def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]
                        "format": _format_name(_one(fields, "shapes_format"), name, data)})
     job = {"settings": settings(), "inputs": [item], "shapes": shapes, "profiles": profiles,
            "lang": lang, "focus_nodes": focus, "formats": formats,
-           "max_bytes": upload_limit(settings()), "max_triples": MAX_TRIPLES}
-    size = len(item["data"]) + sum(len(s["data"]) for s in shapes)
-    return job, size > BIG_JOB_BYTES
+           "max_bytes": upload_limit(settings()), "max_triples": MAX_TRIPLES,
+           "bytes_setting": "limits.upload_max_bytes"}
+    parts = [item["data"]] + [s["data"] for s in shapes]
+    # a process is retired after a big job; gzip may hold up to the limit whatever its size
+    return job, sum(map(len, parts)) > BIG_JOB_BYTES or any(map(is_gzip, parts))
 
 
 def _report_format(fields: dict[str, list[str]]) -> str:
@@ -339,7 +447,8 @@ def _answer(answer: dict[str, Any], fmt: str) -> Response:
     status = answer.get("status")
     if status in {"unreadable", "too_large"}:
         extra = {k: answer.get(k) for k in ("where", "line", "column")}
-        raise ValidationRefused(413 if status == "too_large" else 400, answer["message"], extra)
+        raise ValidationRefused(413 if status == "too_large" else 400, answer["message"], extra,
+                                code=answer.get("code"), params=answer.get("params"))
     if status != "ok":
         raise ValidationRefused(500, f"The validation failed: {answer.get('message')}")
     report = answer["report"]
@@ -361,27 +470,55 @@ def _answer(answer: dict[str, Any], fmt: str) -> Response:
 # --------------------------------------------------------------------------- routes
 
 
+@dataclass
+class Attempt:
+    """What a request gave, kept as it is read, so that a refusal can show it again."""
+
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    from_form: bool = False
+
+
 @bp.route("/validate", methods=["GET", "POST"])
 def validate() -> Response:
+    attempt = Attempt()
     try:
         if request.method == "GET" and not request.args.get("url"):
             return _form_page()
-        return _validate()
+        return _validate(attempt)
     except ValidationRefused as refused:
-        return error_response(refused.status, str(refused), refused.headers, refused.extra)
+        if _wants_form_page(attempt):
+            return _form_with_error(attempt, refused)
+        return error_response(refused.status, visible(str(refused)), refused.headers,
+                              refused.extra)
 
 
-def _validate() -> Response:
-    fields = {key: request.args.getlist(key) for key in request.args.keys()}
-    uploads: dict[str, tuple[str, bytes]] = {}
+def _validate(attempt: Attempt) -> Response:
+    attempt.fields = {key: request.args.getlist(key) for key in request.args.keys()}
+    attempt.from_form = request.method == "GET" or request.mimetype in FORM_TYPES
     raw = None
-    if request.mimetype in {"multipart/form-data", "application/x-www-form-urlencoded"}:
-        fields, uploads = _form()
+    if request.mimetype in FORM_TYPES:
+        attempt.fields, attempt.uploads = _form()
     elif request.method == "POST" and (request.mimetype or request.content_length):
         raw = _raw_body()
-    fmt = _report_format(fields)
-    job, big = build_job(fields, uploads, raw, [fmt] if fmt in {"turtle", "jsonld"} else [])
+    fmt = _report_format(attempt.fields)
+    job, big = build_job(attempt.fields, attempt.uploads, raw,
+                         [fmt] if fmt in {"turtle", "jsonld"} else [])
     return _answer(_run_validation(job, time_limit(settings()), big), fmt)
+
+
+def _wants_form_page(attempt: Attempt) -> bool:
+    """A refusal goes back onto the form for a browser that used it: a form (or a GET with
+    ?url=) whose report would be HTML."""
+    if not attempt.from_form:
+        return False
+    asked = _one(attempt.fields, "format") or request.args.get("format", "")
+    if asked:
+        return asked == "html"
+    try:
+        return negotiate(REPORT_OFFERS, request.headers.get("Accept")) == "html"
+    except HTTPException:
+        return False
 
 
 def _form_page() -> Response:
@@ -393,15 +530,54 @@ def _form_page() -> Response:
 
 
 def _form_answer(lang: str, etag: str | None) -> Response:
+    body = _form_body(lang)
+    return cacheable(Response(body, mimetype="text/html"), etag, ["Accept-Language"])
+
+
+def _form_with_error(attempt: Attempt, refused: ValidationRefused) -> Response:
+    """The form again, in the page's language, with the error above it and what the steward
+    gave in it (an uploaded file is named: a browser cannot put it back)."""
+    lang = here().lang
+    fields = attempt.fields
+    title = ERROR_TITLES.get(refused.status, N_("The input cannot be validated"))
+    uploaded = attempt.uploads.get("file", (None, b""))[0] or None
+    kept = {"data": visible(_one_raw(fields, "data")), "url": visible(_one(fields, "url")),
+            "input_format": _one(fields, "input_format"), "format": _one(fields, "format"),
+            "lang": _one(fields, "lang"), "profiles": set(fields.get("profile", [])),
+            "file_name": visible(Path(uploaded).name) if uploaded else None,
+            "shapes_name": visible(Path(attempt.uploads["shapes"][0]).name)
+            if "shapes" in attempt.uploads else None}
+    error = {"status": refused.status, "title": translate(lang, title),
+             "message": visible(refused.in_language(lang))}
+    response = Response(_form_body(lang, kept, error), status=refused.status,
+                        mimetype="text/html")
+    for name, value in refused.headers.items():
+        response.headers[name] = value
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _one_raw(fields: dict[str, list[str]], name: str) -> str:
+    """A field as the steward typed it (pasted text keeps its spacing)."""
+    values = [v for v in fields.get(name, []) if v.strip()]
+    return values[0] if values else ""
+
+
+def _form_body(lang: str, kept: dict[str, Any] | None = None,
+               error: dict[str, Any] | None = None) -> str:
+    """The form page; it posts to a URL carrying its language, so answers and errors come
+    in the language the steward reads."""
     current = here()
     limits = settings().limits
     profiles = [{"name": p.name, "title": p.title(lang), "description": p.description(lang)}
                 for p in load_profiles(settings()).values()]
     example = current.local(settings().base_uri + "ontology")
-    body = render_template(
+    return render_template(
         "validation/form.html", **page_globals(), page="validate", profiles=profiles,
         formats=list(INPUT_FORMATS.values()), report_languages=LANGUAGES,
-        example_url=example,
+        example_url=example, form_action=current.page("validate") + "?lang=" + lang,
+        accept=",".join(s + gz for f in INPUT_FORMATS.values() for s in f.suffixes
+                        for gz in ("", ".gz")) + ",.gz",
+        kept=kept or {"profiles": set()}, error=error,
         limit_mib=f"{limits.upload_max_bytes / 1048576:g}", max_triples=f"{MAX_TRIPLES:,}",
         seconds=f"{time_limit(settings()):g}", service_url=current.root + "validate")
-    return cacheable(Response(body, mimetype="text/html"), etag, ["Accept-Language"])
