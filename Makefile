@@ -9,7 +9,8 @@ TESTSTAMP := $(VENV)/.installed-test
 YASGUI := publisher/web/static/vendor/yasgui/yasgui.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+# empty: one gunicorn worker per CPU (publisher serve's default)
+WORKERS ?=
 
 .PHONY: serve build test install install-test assets catalogues messages system-test-deps bench clean
 
@@ -62,7 +63,7 @@ build: $(STAMP) catalogues
 	$(BIN)/publisher build
 
 serve: install releases/latest
-	$(BIN)/publisher serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/publisher serve --host $(HOST) --port $(PORT)$(if $(WORKERS), --workers $(WORKERS))
 
 system-test-deps:
 	./scripts/install-test-system-deps.sh

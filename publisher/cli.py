@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from publisher import __version__
-from publisher.config import Settings, load_settings
+from publisher.config import Settings, load_settings, use_store
 from publisher.progress import Progress
 
 
@@ -106,14 +106,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    """Load a release into a store (the embedded one or a remote SPARQL store)."""
+    """Load a release into a store (the embedded one or a remote SPARQL store): a remote
+    store at the URLs of its preset or the [store] table, with the credentials of
+    PUBLISHER_STORE_USER and PUBLISHER_STORE_PASSWORD."""
     from publisher.store import StoreError, open_store
+    from publisher.store.endpoints import shown
 
     settings = _settings(args)
+    if args.store:
+        settings = use_store(settings, args.store)
     release = Path(args.release) if args.release else settings.releases_dir / "latest"
-    target = args.store or settings.store_url
+    target = shown(settings.store_url, quoted=False)
     try:
-        store = open_store(target, settings)
+        store = open_store(settings.store_url, settings)
         try:
             count = store.load_release(release)
         finally:
@@ -122,7 +127,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"error: cannot load {release} into {target}: {error}", file=sys.stderr)
         return 2
     if not args.quiet:
-        print(f"loaded {count} quads from {release}", file=sys.stderr)
+        print(f"loaded {count} quads from {release} into {target}", file=sys.stderr)
     return 0
 
 
@@ -131,8 +136,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from publisher.web.serve import serve
 
     return serve(_settings(args), host=args.host, port=args.port, release=args.release,
-                 store_url=args.store, workers=0 if args.dev else args.workers,
-                 quiet=args.quiet)
+                 store_url=args.store, workers=args.workers, dev=args.dev, quiet=args.quiet)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", parents=[common],
                        help="validate RDF files against the profiles or your own shapes")
-    p.add_argument("files", nargs="*", help="RDF files (their union is validated)")
+    p.add_argument("files", nargs="*", help="RDF files, gzip-compressed or not (their union is "
+                                            "validated)")
     p.add_argument("--profile", action="append", default=[],
                    help="validation profile (repeatable; default: kuntadigi unless --shapes)")
     p.add_argument("--shapes", action="append", default=[], metavar="FILE",
@@ -184,13 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shapes-format", help="RDF syntax of the --shapes files "
                                            "(default: by extension)")
     p.add_argument("--max-bytes", type=int, default=128 * 1024 * 1024,
-                   help="refuse a file larger than this (default 128 MiB)")
+                   help="refuse a file larger than this, counted after decompressing a "
+                        ".gz (default 128 MiB)")
     p.add_argument("--max-triples", type=int, default=500_000,
                    help="refuse input of more triples than this (default 500 000)")
     p.set_defaults(func=cmd_validate)
 
+    store_help = ("'embedded', or a SPARQL store: oxigraph+http://HOST:PORT (or a plain "
+                  "http(s) URL), fuseki+http://HOST:PORT/DATASET, virtuoso+http://HOST:PORT "
+                  "(default: publisher.toml's [store]; credentials only from "
+                  "PUBLISHER_STORE_USER and PUBLISHER_STORE_PASSWORD)")
     p = sub.add_parser("load", parents=[common], help="load a release into a store")
-    p.add_argument("--store", help="'embedded' or a SPARQL endpoint URL")
+    p.add_argument("--store", help=store_help)
     p.add_argument("--release", help="release folder (default: releases/latest)")
     p.set_defaults(func=cmd_load)
 
@@ -198,9 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--release", help="release folder (default: releases/latest)")
-    p.add_argument("--store", help="'embedded' or a SPARQL endpoint URL")
-    p.add_argument("--workers", type=int, default=2,
-                   help="gunicorn workers (default 2; 0: the development server)")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--workers", type=int, default=None,
+                   help="gunicorn workers (default: one per CPU; 0: the development server)")
     p.add_argument("--dev", action="store_true",
                    help="Werkzeug's development server instead of gunicorn")
     p.set_defaults(func=cmd_serve)

@@ -69,6 +69,16 @@ class Settings:
     required_languages: tuple[str, ...] = ("fi", "sv", "en")
     licence: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     store_url: str = "embedded"
+    # [store] query, update, graph_store: URLs replacing the preset's of `url` ("": the
+    # preset's); auth: "basic" or "digest" ("": the preset's, see publisher/store/endpoints.py)
+    store_query: str = ""
+    store_update: str = ""
+    store_graph_store: str = ""
+    store_auth: str = ""
+    # The remote store's credentials: PUBLISHER_STORE_USER and PUBLISHER_STORE_PASSWORD only,
+    # never a file or the command line, and never shown (repr=False).
+    store_user: str = field(default="", repr=False)
+    store_password: str = field(default="", repr=False)
     # Links in every representation point to the server answering when its host differs
     # from base_uri (request paths are mapped onto base_uri, as Trifid does).
     rewrite_links: bool = True
@@ -136,9 +146,20 @@ def _from_table(table: dict[str, Any], folder: Path) -> Settings:
         settings = replace(settings, releases_dir=_resolve(folder, table["releases_dir"]))
     if "data_dir" in table:
         settings = replace(settings, data_dir=_resolve(folder, table["data_dir"]))
-    if "store" in table and "url" in table["store"]:
-        settings = replace(settings, store_url=table["store"]["url"])
-    return settings
+    store = {"store_" + key: str(value) for key, value in table.get("store", {}).items()
+             if key in STORE_KEYS}
+    return replace(settings, **store) if store else settings
+
+
+#: The `[store]` keys a file may set (credentials come from the environment only).
+STORE_KEYS = ("url", "query", "update", "graph_store", "auth")
+
+
+def use_store(settings: Settings, url: str) -> Settings:
+    """The settings with the store named on the command line: its preset alone, since the
+    `[store]` table's URLs and auth scheme belong to the table's own `url`."""
+    return replace(settings, store_url=url, store_query="", store_update="",
+                   store_graph_store="", store_auth="")
 
 
 def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:

@@ -48,6 +48,15 @@ def oxigraph_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture()
+def blank_oxigraph(tmp_path, oxigraph_server):
+    """A second, empty Oxigraph server for one test (the session's holds the release)."""
+    server = OxigraphServer(oxigraph_server.binary, tmp_path / "blank-oxigraph")
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def embedded_store(settings):
     from publisher.store import EmbeddedStore

@@ -43,3 +43,21 @@ def test_a_source_that_is_not_utf8_names_the_byte_and_exits_2(tmp_path: Path) ->
     done = publisher("extract", str(bad), "--extractor", "catalogue", text=True)
     assert done.returncode == 2
     assert "bad.txt" in done.stderr and "byte" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_credentials_in_a_store_url_are_refused_and_not_repeated(tmp_path: Path) -> None:
+    """Credentials never come from the command line: a URL carrying them is refused with
+    a message naming the environment variables, and the password appears nowhere."""
+    done = publisher("load", "--store", "fuseki+https://admin:Pw-on-cmdline@db.example/ds",
+                     "--release", str(tmp_path), text=True)
+    assert done.returncode == 2
+    assert "PUBLISHER_STORE_USER" in done.stderr and "PUBLISHER_STORE_PASSWORD" in done.stderr
+    assert "Pw-on-cmdline" not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+def test_serve_refuses_a_store_of_no_known_engine() -> None:
+    done = publisher("serve", "--store", "neptune+https://db.example", "--port", "1",
+                     text=True, timeout=60)
+    assert done.returncode == 2
+    assert "no preset for 'neptune'" in done.stderr
+    assert "fuseki+http://localhost:3030/DATASET" in done.stderr

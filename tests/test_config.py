@@ -65,3 +65,32 @@ def test_environment_values_take_the_type_of_the_default(tmp_path):
                                       "PUBLISHER_LIMITS_RESULT_LIMIT": "7"})
     assert settings.limits.query_timeout_seconds == 2.5
     assert settings.limits.result_limit == 7
+
+
+def test_the_store_table_and_its_credentials_from_the_environment_only(tmp_path):
+    """`[store]` names the store and may replace its preset's URLs; the credentials come
+    from PUBLISHER_STORE_USER / PUBLISHER_STORE_PASSWORD only (a file's are not read) and
+    never show in the settings' repr."""
+    config = tmp_path / "publisher.toml"
+    config.write_text('[store]\nurl = "fuseki+http://db.example:3030/ds"\n'
+                      'update = "http://db.example:3030/ds/update-acl"\n'
+                      'graph_store = "http://db.example:3030/ds/gsp"\nauth = "digest"\n'
+                      'user = "from-file"\npassword = "file-secret"\n', encoding="utf-8")
+    settings = load_settings(config, environ={})
+    assert settings.store_url == "fuseki+http://db.example:3030/ds"
+    assert (settings.store_query, settings.store_update, settings.store_graph_store) == (
+        "", "http://db.example:3030/ds/update-acl", "http://db.example:3030/ds/gsp")
+    assert settings.store_auth == "digest"
+    assert (settings.store_user, settings.store_password) == ("", "")
+    settings = load_settings(config, environ={"PUBLISHER_STORE_USER": "loader",
+                                              "PUBLISHER_STORE_PASSWORD": "env-secret",
+                                              "PUBLISHER_STORE_QUERY": "http://q.example/q"})
+    assert (settings.store_user, settings.store_password) == ("loader", "env-secret")
+    assert settings.store_query == "http://q.example/q"
+    assert "env-secret" not in repr(settings) and "loader" not in repr(settings)
+
+
+def test_defaults_of_the_store_table(tmp_path):
+    settings = load_settings(tmp_path / "missing.toml", environ={})
+    assert (settings.store_query, settings.store_update, settings.store_graph_store,
+            settings.store_auth, settings.store_user, settings.store_password) == ("",) * 6

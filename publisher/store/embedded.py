@@ -19,7 +19,7 @@ from typing import Any, Sequence
 from publisher.config import Settings
 from publisher.store import loader
 from publisher.store.base import Store
-from publisher.store.errors import NoRelease, StoreError
+from publisher.store.errors import NoRelease, ReleaseMissing, StoreError
 from publisher.store.results import QueryResult, Rewrite
 from publisher.store.time_limit import QueryProcesses
 from publisher.vocab import prefixes_for
@@ -82,8 +82,8 @@ class EmbeddedStore(Store):
         if release is None:
             if current is not None:
                 return current          # the release folder vanished: keep answering
-            raise NoRelease(f"no release found at {self.release_path.name!r}; build one with "
-                            "`publisher build` (or `make build`)")
+            raise ReleaseMissing(f"no release found at {self.release_path.name!r}; build one "
+                                 "with `publisher build` (or `make build`)", "publisher build")
         if current is not None and current.release.key == release.key:
             return current
         path = self.root / release.key
@@ -166,7 +166,7 @@ class EmbeddedStore(Store):
         database = self._database()
         job = {"path": str(database.path), "sparql": sparql, "format": format, "limit": limit,
                "bounded": info.rows_within(limit), "cappable": info.cappable,
-               "has_dataset": info.has_dataset, "base_iri": self.query_base_iri,
+               "base_iri": self.query_base_iri,
                "default_graph_uris": list(default_graph_uris),
                "named_graph_uris": list(named_graph_uris), "rewrite": rewrite,
                "prefixes": prefixes_for(self.settings.base_uri) if format in (None, "turtle")

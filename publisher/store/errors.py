@@ -21,6 +21,16 @@ class NoRelease(StoreUnavailable):
     retry_after = 60
 
 
+class ReleaseMissing(NoRelease):
+    """The store holds no release of this site — none built yet (embedded), or a remote
+    store that is empty or filled by other tools — so nothing may be served as if it were
+    ours (503). ``command`` is what fixes it, in a form safe to show the public."""
+
+    def __init__(self, message: str, command: str) -> None:
+        super().__init__(message)
+        self.command = command
+
+
 class StoreBusy(StoreUnavailable):
     """Every query slot is taken by a running query (503)."""
 

@@ -1,9 +1,12 @@
 """Loading a release into the embedded store's database, in a process of its own.
 
 Each release's ``data.trig`` is bulk-loaded once into ``<root>/<key>`` (the key: the
-release's version and a fingerprint of its ``release.json``), written into a temporary
-folder and renamed into place under a lock all processes share, so readers only ever open
-finished databases, read-only. The loading runs in a child process started for it: a
+release's version and a fingerprint of its ``release.json`` and of the database layout),
+written into a temporary folder and renamed into place under a lock all processes share, so
+readers only ever open finished databases, read-only. The named graphs are loaded as they
+are, and their union once more into the default graph, which queries read: RDF merge is a
+set, and pyoxigraph's union-of-graphs option would count a triple once per graph holding it
+(it costs about as much load time again and 1.5–2× the disk). The loading runs in a child process started for it: a
 RocksDB store does not survive a ``fork()`` (an on-disk store opened before a fork hangs
 in ``bulk_load`` afterwards), and a serving process must never hold a writable store — it
 is how a release swap once stopped every request.
@@ -22,7 +25,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pyoxigraph as ox
 
@@ -32,6 +35,9 @@ from publisher.store.errors import NoRelease, StoreError
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 DATABASE_INFO = "publisher-release.json"
+#: What a database holds, in the key: a database of an older layout (no union in the
+#: default graph) is loaded again, never read as if it had one.
+LAYOUT = "union-default-graph-1"
 #: Loading folders older than this belong to a loader that died; they are removed.
 STALE_SECONDS = 3600
 
@@ -63,7 +69,7 @@ def identify(release_path: Path) -> Release | None:
             return None
         signature = ("trig", stat.st_mtime_ns, stat.st_size)
     info = read_release_info(real)
-    fingerprint = hashlib.sha256(repr(signature).encode()
+    fingerprint = hashlib.sha256(repr(signature).encode() + LAYOUT.encode()
                                  + json.dumps(info, sort_keys=True).encode()).hexdigest()[:12]
     key = f"{_SAFE.sub('_', str(info.get('version')))[:80]}-{fingerprint}"
     return Release(real, key, info)
@@ -116,6 +122,7 @@ def load(trig: Path, root: Path, key: str, base_uri: str, info: dict[str, Any]) 
                 writer = ox.Store(str(temp))
                 writer.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
                 quads = len(writer)
+                writer.bulk_extend(union_of(trig))
                 writer.extend(release_marker(base_uri, str(info.get("version")),
                                              info.get("built")))
                 writer.flush()
@@ -130,6 +137,12 @@ def load(trig: Path, root: Path, key: str, base_uri: str, info: dict[str, Any]) 
             os.rename(temp, target)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def union_of(trig: Path) -> Iterator[ox.Quad]:
+    """Every triple of ``trig`` as a quad of the default graph; the store keeps each once."""
+    for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
+        yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
 
 def clean(root: Path, keep: set[str], spare: int = 2) -> None:

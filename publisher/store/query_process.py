@@ -16,6 +16,8 @@ import pickle
 import resource
 import signal
 import sys
+import threading
+import time
 from typing import Any
 
 import pyoxigraph as ox
@@ -48,8 +50,9 @@ def write_frame(stream: Any, value: Any) -> None:
 
 def dataset_options(job: dict[str, Any]) -> dict[str, Any]:
     """The RDF dataset of a query: the protocol's graphs override FROM / FROM NAMED (and a
-    protocol dataset without default graphs has an empty one); with neither, the default
-    graph is the union of the named graphs."""
+    protocol dataset without default graphs has an empty one); with neither, the stored
+    default graph, which the loader filled with the union of the named graphs as a set
+    (pyoxigraph's ``use_default_graph_as_union`` would repeat a triple held by two graphs)."""
     default_graphs = [ox.NamedNode(g) for g in job.get("default_graph_uris") or ()]
     named_graphs = [ox.NamedNode(g) for g in job.get("named_graph_uris") or ()]
     if default_graphs or named_graphs:
@@ -57,9 +60,7 @@ def dataset_options(job: dict[str, Any]) -> dict[str, Any]:
         if named_graphs:
             options["named_graphs"] = named_graphs
         return options
-    if job.get("has_dataset"):
-        return {}
-    return {"use_default_graph_as_union": True}
+    return {}
 
 
 def execute(store: ox.Store, job: dict[str, Any]) -> QueryResult:
@@ -112,11 +113,32 @@ def cap_memory(mebibytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def end_with_parent(every: float = 0.2) -> None:
+    """Exit soon after the web worker that started this process is gone.
+
+    A worker that stops (Ctrl-C, SIGTERM) cannot wait for a runaway query, and a closed
+    pipe is only noticed between queries; pyoxigraph lets other threads run while it
+    evaluates, so a small thread watching the parent ends the process within ``every``."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    previous = threading.stack_size(256 * 1024)     # within the address-space cap
+    try:
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    finally:
+        threading.stack_size(previous)
+
+
 def main() -> None:   # pragma: no cover - runs in a child process
     """Serve jobs from stdin until it closes: ``argv`` gives the memory cap (MiB) and the
     niceness to start with."""
     memory_mib, niceness = int(sys.argv[1]), int(sys.argv[2])
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # the parent decides when we stop
+    end_with_parent()
     cap_memory(memory_mib)
     if niceness:
         os.nice(niceness)

@@ -1,15 +1,21 @@
 """The remote store: any SPARQL 1.1 store, by HTTP.
 
-Queries go through SPARQLWrapper, loading through the SPARQL 1.1 Graph Store HTTP Protocol
-(one ``PUT`` per named graph, the union into the default graph). The remote engine runs
-the query, so the time limit is the HTTP timeout. A short probe (``limits.store_probe_
-seconds``) tells whether the store answers at all: while it does not, every request is
-answered 503 at once instead of waiting for the query's time limit. Public messages never
-name the store's address; the log does.
+Its query, update and Graph Store URLs come from :mod:`publisher.store.endpoints` (an
+engine's preset, or set one by one). Queries go through SPARQLWrapper, loading through the
+SPARQL 1.1 Graph Store HTTP Protocol (one ``PUT`` per named graph, the union into the default
+graph, so that it is a set as RDF merge is) and graphs of an older release are dropped by a
+SPARQL update. The remote engine runs the query, so the time limit is the HTTP timeout. A
+short probe (``limits.store_probe_seconds``) tells whether the store answers at all: while
+it does not, every request is answered 503 at once instead of waiting for the query's time
+limit; while it answers without our release, every query is refused (ReleaseMissing) rather
+than answered from someone else's data. Credentials (from the environment) go in HTTP Basic,
+or Digest where the engine asks for it. Public messages never name the store's address or
+credentials; the log names the address only.
 """
 from __future__ import annotations
 
 import ast
+import base64
 import logging
 import socket
 import threading
@@ -24,12 +30,14 @@ from typing import Any, Iterable, Sequence
 import pyoxigraph as ox
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound,
-                                            QueryBadFormed, SPARQLWrapperException)
+                                            QueryBadFormed, SPARQLWrapperException,
+                                            Unauthorized)
 
 from publisher.config import Settings
+from publisher.store import endpoints
 from publisher.store.base import OWL_VERSION_INFO, Store, read_release_info
-from publisher.store.errors import (NoRelease, QuerySyntaxError, QueryTimeout, StoreError,
-                                    StoreUnavailable)
+from publisher.store.errors import (NoRelease, QuerySyntaxError, QueryTimeout, ReleaseMissing,
+                                    StoreError, StoreUnavailable)
 from publisher.store.query_check import inspect_query
 from publisher.store.results import (DEFAULT_FORMAT, SOLUTION_FORMATS,
                                      QueryResult, Rewrite, capped_answer, capped_query,
@@ -38,6 +46,12 @@ from publisher.vocab import prefixes_for
 
 log = logging.getLogger("publisher.store")
 DOWN = "it does not answer; it may be down or overloaded"
+REFUSED = ("the data store refused the credentials (HTTP {code}): check "
+           "PUBLISHER_STORE_USER and PUBLISHER_STORE_PASSWORD")
+#: What the public is told when the store answers without our release (no address in it).
+MISSING = ("the data store holds no release of this site (it is empty, or holds other "
+           "data); load one into it with `publisher load --store URL`")
+LOAD_COMMAND = "publisher load --store URL"
 
 
 def _read_failure(error: OSError, timeout: float) -> StoreError:
@@ -85,7 +99,8 @@ _REMOTE_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 
 class RemoteStore(Store):
     """Any SPARQL 1.1 store: queries through SPARQLWrapper, loading through the Graph Store
-    Protocol. ``url`` is the server's base (Oxigraph: ``/query`` and ``/store`` below it)."""
+    Protocol. ``target`` is a store URL (``oxigraph+http://…``, ``fuseki+http://…/dataset``
+    … see :mod:`publisher.store.endpoints`) or its resolved :class:`Endpoints`."""
 
     kind = "remote"
     version_cache_seconds = 2.0
@@ -93,19 +108,17 @@ class RemoteStore(Store):
     #: connection fails at once anyway, so the store is asked again by the next request).
     down_seconds = 0.5
 
-    def __init__(self, url: str, settings: Settings, *, query_endpoint: str | None = None,
-                 graph_store_endpoint: str | None = None,
-                 union_default_graph: bool = True) -> None:
+    def __init__(self, target: "str | endpoints.Endpoints", settings: Settings) -> None:
         super().__init__(settings)
-        base = url.rstrip("/")
-        for suffix in ("/query", "/sparql"):
-            if query_endpoint is None and base.endswith(suffix):
-                query_endpoint = base
-                base = base[: -len(suffix)]
-        self.url = base
-        self.query_endpoint = query_endpoint or base + "/query"
-        self.graph_store_endpoint = graph_store_endpoint or base + "/store"
-        self.union_default_graph = union_default_graph
+        where = endpoints.parse(target) if isinstance(target, str) else target
+        self.endpoints = where
+        self.url = where.base
+        self.query_endpoint = where.query
+        self.update_endpoint = where.update
+        self.graph_store_endpoint = where.graph_store
+        self.union_default_graph = where.union_default_graph
+        self._credentials = (settings.store_user, settings.store_password)
+        self._opener = _opener(where, *self._credentials)
         self._version: tuple[float, str | None] | None = None
         self._down_until = 0.0
         self._probe_lock = threading.Lock()
@@ -119,6 +132,11 @@ class RemoteStore(Store):
         wrapper.setQuery(sparql)
         wrapper.addCustomHttpHeader("Accept", accept)
         wrapper.timeout = timeout       # setTimeout() would round down to whole seconds
+        user, password = self._credentials
+        if user and self.endpoints.auth == "basic":
+            # SPARQLWrapper's Digest would install a global urllib opener: queries go
+            # without credentials to an engine that wants Digest (Virtuoso's /sparql reads)
+            wrapper.setCredentials(user, password)
         for uri in default_graph_uris:
             wrapper.addParameter("default-graph-uri", uri)
         for uri in named_graph_uris:
@@ -127,6 +145,9 @@ class RemoteStore(Store):
             return wrapper.query().response
         except QueryBadFormed as error:
             raise QuerySyntaxError(_remote_message(error)) from None
+        except Unauthorized:
+            log.warning("the SPARQL store at %s refused the credentials", self.query_endpoint)
+            raise StoreError(REFUSED.format(code=401)) from None
         except (EndPointNotFound, EndPointInternalError) as error:
             log.warning("the SPARQL store at %s answered: %s", self.query_endpoint,
                         _remote_message(error))
@@ -140,6 +161,8 @@ class RemoteStore(Store):
                 raise StoreUnavailable(f"the data store is unavailable (HTTP {error.code})") from None
             if error.code == 408:
                 raise QueryTimeout("the data store stopped the query (time limit)") from None
+            if error.code == 403:
+                raise StoreError(REFUSED.format(code=403)) from None
             raise StoreError(f"the data store answered HTTP {error.code}") from None
         except (urllib.error.URLError, OSError) as error:
             if _is_timeout(error):
@@ -177,6 +200,8 @@ class RemoteStore(Store):
               allow_service: bool | None = None, public: bool = False) -> QueryResult:
         info = self.check(sparql, allow_service)
         self._answering()
+        if self.version is None:
+            raise ReleaseMissing(MISSING, LOAD_COMMAND)
         return self._query(sparql, info, format, timeout, limit, default_graph_uris,
                            named_graph_uris, rewrite)
 
@@ -279,8 +304,18 @@ class RemoteStore(Store):
             raise StoreUnavailable(DOWN)
 
     def probe(self) -> None:
+        """Ask the store within the probe time; ReleaseMissing when it answers without
+        our release."""
         self._version = None
-        self.version    # noqa: B018 - asks the store within the probe time
+        if self.version is None:
+            raise ReleaseMissing(MISSING, LOAD_COMMAND)
+
+    def _graph_names(self) -> set[str]:
+        """The named graphs the store holds, whatever it holds (for the loader)."""
+        sparql = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+        result = self._query(sparql, inspect_query(sparql), "json", None, None)
+        rows = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
+        return {row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)}
 
     def _put(self, graph: str | None, triples: Iterable[ox.Triple]) -> None:
         target = self.graph_store_endpoint + (
@@ -288,20 +323,39 @@ class RemoteStore(Store):
         body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
         self._send("PUT", target, body)
 
-    def _send(self, method: str, target: str, body: bytes | None = None) -> None:
+    def _drop(self, graphs: Iterable[str]) -> None:
+        """Drop graphs with one SPARQL update (SILENT: one already gone is no error)."""
+        names = sorted(graphs)
+        if names:
+            update = " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names)
+            self._send("POST", self.update_endpoint, update.encode("utf-8"),
+                       "application/sparql-update")
+
+    def _send(self, method: str, target: str, body: bytes | None = None,
+              media: str = "application/n-triples") -> None:
         request = urllib.request.Request(target, data=body, method=method)
         if body is not None:
-            request.add_header("Content-Type", "application/n-triples")
+            request.add_header("Content-Type", media)
+        user, password = self._credentials
+        if user and self.endpoints.auth == "basic":
+            token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+            request.add_header("Authorization", f"Basic {token}")
+        seconds = max(60.0, self.settings.limits.query_timeout_seconds)
         try:
-            with urllib.request.urlopen(request, timeout=max(60.0, self.settings.limits.query_timeout_seconds)) as response:
+            with self._opener.open(request, timeout=seconds) as response:
                 response.read()
         except urllib.error.HTTPError as error:
-            if method == "DELETE" and error.code == 404:
-                return
             detail = error.read().decode("utf-8", "replace")[:500]
+            if error.code in (401, 403):
+                hint = ("set PUBLISHER_STORE_USER and PUBLISHER_STORE_PASSWORD" if not user
+                        else "check PUBLISHER_STORE_USER, PUBLISHER_STORE_PASSWORD and the "
+                             "user's write permission")
+                raise StoreError(f"{method} {target} was refused (HTTP {error.code}): {hint}"
+                                 ) from None
             raise StoreError(f"{method} {target} failed with HTTP {error.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
-            raise StoreUnavailable(f"the SPARQL store at {self.url} cannot be reached: {error}") from None
+            raise StoreUnavailable(f"the SPARQL store cannot be reached: "
+                                   f"{getattr(error, 'reason', error)}") from None
 
     def load_release(self, release_dir: Path | str) -> int:
         """PUT every named graph of ``data.trig``, the union into the default graph, drop
@@ -321,7 +375,7 @@ class RemoteStore(Store):
         except SyntaxError as error:
             raise StoreError(f"{trig} does not parse: {error}") from None
         marker = self.settings.base_uri + "graph/release"
-        existing = set(self.named_graphs())
+        existing = self._graph_names()
         for name, triples in graphs.items():
             if name is not None:
                 self._put(name, triples)
@@ -333,14 +387,21 @@ class RemoteStore(Store):
         elif None in graphs:
             self._put(None, graphs[None])
         prefix = self.settings.base_uri + "graph/"
-        for name in existing:
-            if name.startswith(prefix) and name not in graphs and name != marker:
-                self._send("DELETE", self.graph_store_endpoint + "?graph="
-                           + urllib.parse.quote(name, safe=""))
+        self._drop(name for name in existing
+                   if name.startswith(prefix) and name not in graphs and name != marker)
         self._put(marker, [q.triple for q in self.release_marker(str(info.get("version")),
                                                                  info.get("built"))])
         self._version = None
         return count
 
 
-# --------------------------------------------------------------------------- factory
+
+
+def _opener(where: "endpoints.Endpoints", user: str, password: str) -> urllib.request.OpenerDirector:
+    """The loader's HTTP client: it answers a Digest challenge of the Graph Store and update
+    endpoints with the credentials (Basic goes with every request, see ``_send``)."""
+    if not user or where.auth != "digest":
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, [where.graph_store, where.update], user, password)
+    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))

@@ -1,5 +1,7 @@
 """Error answers: every failure becomes a clean HTML, JSON or plain-text answer with its status,
-never a traceback; the handlers map store errors onto HTTP statuses."""
+never a traceback; the handlers map store errors onto HTTP statuses. A store without our
+release answers 503 with a page of its own that says what is missing and the command that
+fixes it, rather than a site of "0 projects"."""
 from __future__ import annotations
 
 import json
@@ -11,10 +13,11 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
-from publisher.i18n import N_, translate
+from publisher.i18n import N_, texts, translate
 from publisher.store import (NoRelease, QueryMemoryLimit, QueryRefused, QuerySyntaxError,
-                             QueryTimeout, QueryTooComplex, StoreError, StoreUnavailable)
-from publisher.web.context import page_globals
+                             QueryTimeout, QueryTooComplex, ReleaseMissing, StoreError,
+                             StoreUnavailable)
+from publisher.web.context import page_globals, publisher
 from publisher.web.negotiation import negotiate
 
 log = logging.getLogger("publisher.web")
@@ -60,6 +63,48 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return response
 
 
+#: A page for browsers, JSON for a page's JSON; a SPARQL or RDF client gets the text.
+_MISSING_OFFERS = [("text/plain", "text"), ("text/html", "html"),
+                   ("application/xhtml+xml", "html"), ("application/json", "json")]
+#: What is missing, and how to fix it, by the kind of store (for people, in three languages).
+MISSING = {
+    "embedded": (N_("No release of this site has been built yet."),
+                 N_("Build one on the server with: %(command)s")),
+    "remote": (N_("The data store of this site holds no release of it: it is empty, or it "
+                  "holds data that other tools loaded."),
+               N_("Load the release into it on the server with: %(command)s (URL: the "
+                  "address of the store this site is configured with)")),
+}
+
+
+def release_missing(error: ReleaseMissing) -> Response:
+    """503 for every page and answer while the store holds no release of ours: what is
+    missing and the command that fixes it (never the store's address), as a page in the
+    site's template, JSON or plain text."""
+    context = page_globals()
+    lang = context["lang"]
+    kind = "embedded" if publisher().store.kind == "embedded" else "remote"
+    what, fix = (texts(lang).gettext(text, command=error.command) for text in MISSING[kind])
+    headers = {"Retry-After": str(error.retry_after), "Cache-Control": "no-store"}
+    try:
+        kind_asked = negotiate(_MISSING_OFFERS, request.headers.get("Accept")) or "text"
+    except HTTPException:
+        kind_asked = "text"
+    if request.path.endswith(".json"):
+        kind_asked = "json"
+    if kind_asked == "html":
+        body = render_template("release_missing.html", status=503, store_kind=kind,
+                               command=error.command, page="error", **context)
+        return Response(body, status=503, mimetype="text/html", headers=headers)
+    if kind_asked == "json":
+        payload = {"error": HTTP_STATUS_CODES[503], "status": 503, "missing": "release",
+                   "message": f"{what} {fix}", "command": error.command}
+        return Response(json.dumps(payload, ensure_ascii=False), status=503,
+                        mimetype="application/json", headers=headers)
+    return Response(f"503 {HTTP_STATUS_CODES[503]}: {what}\n{fix}\n", status=503,
+                    mimetype="text/plain", headers=headers)
+
+
 def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -103,6 +148,8 @@ def install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(error: StoreUnavailable) -> Response:
+        if isinstance(error, ReleaseMissing):
+            return release_missing(error)
         if isinstance(error, NoRelease):
             message = f"{error}"
         else:

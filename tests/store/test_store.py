@@ -426,7 +426,7 @@ def test_capped_answers_match_the_counted_ones(store, fmt):
         assert answer.truncated is (limit < total)
     if isinstance(store, EmbeddedStore):
         database = ox.Store.read_only(str(store.root / loader.identify(store.release_path).key))
-        solutions = database.query(ALL, use_default_graph_as_union=True)
+        solutions = database.query(ALL)          # the default graph: the union, a set
         counted = render_counted(solutions, fmt, total, None, None)
         assert rows_of(store.query(ALL, format=fmt, limit=total)) == rows_of(counted)
 

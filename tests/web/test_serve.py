@@ -1,11 +1,15 @@
-"""Serving: the development server, gunicorn with workers, the WSGI entry, no release."""
+"""Serving: the development server, gunicorn with workers, the WSGI entry, no release; the
+production default (a worker per CPU), a busy port, and stopping with Ctrl-C or SIGTERM."""
 from __future__ import annotations
 
 import importlib
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -15,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.release import BASE
+from publisher.config import Settings
 from publisher.web.serve import serve
 from tests.support.servers import (HEAVY, check_protocol_answer, free_port, protocol_cases, raw_request,
                          run_protocol_case, runaway_beside_light)
@@ -229,3 +234,176 @@ def test_a_runaway_ends_in_its_query_process_and_the_workers_stay(settings):
         assert _workers(process) == before and len(before) == 2
     finally:
         _stop(process)
+
+
+# --------------------------------------------------------------------------- production default
+
+
+def _serve_command(settings, *args: str, port: int | None = None) -> tuple[subprocess.Popen, int]:
+    """`publisher serve` as an operator runs it, in its own session (a terminal's group),
+    configured through the environment; stdout and stderr together, as a terminal shows."""
+    port = port or free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")},
+           "PYTHONPATH": str(ROOT), "PUBLISHER_RELEASES_DIR": str(settings.releases_dir),
+           "PUBLISHER_DATA_DIR": str(settings.data_dir), "PUBLISHER_BASE_URI": BASE,
+           "PUBLISHER_LIMITS_QUERY_TIMEOUT_SECONDS": "20"}
+    process = subprocess.Popen([sys.executable, "-m", "publisher.cli", "serve", "--host",
+                                "127.0.0.1", "--port", str(port), *args], env=env,
+                               cwd=str(ROOT), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    return process, port
+
+
+def _descendants(pid: int) -> set[int]:
+    found, frontier = set(), [pid]
+    while frontier:
+        current = frontier.pop()
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                children = {int(p) for p in task.read_text().split()}
+            except OSError:
+                continue
+            frontier.extend(children - found)
+            found |= children
+    return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _busy_descendant(pid: int, seconds: float = 10.0) -> int | None:
+    """A process under ``pid`` that has used a third of a second of CPU (the runaway)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for child in _descendants(pid):
+            if _cpu_ticks(child) >= os.sysconf("SC_CLK_TCK") // 3 and \
+                    child not in _workers_of(pid):
+                return child
+        time.sleep(0.1)
+    return None
+
+
+def _workers_of(pid: int) -> set[int]:
+    try:
+        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+#: What must never reach the terminal when the server stops.
+NEVER_ON_STOP = ("SIGKILL", "SIGSEGV", "out of memory", "Traceback", "Worker graceful timeout")
+
+
+def _stop_and_read(process: subprocess.Popen, how: str) -> tuple[float, str]:
+    """Ctrl-C (SIGINT to the terminal's whole group) or SIGTERM to the server's process;
+    returns the seconds until it exited and everything it wrote."""
+    start = time.monotonic()
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    seconds = time.monotonic() - start
+    return seconds, process.stdout.read().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_serve_is_gunicorn_with_a_worker_per_cpu_and_stops_within_2_s(settings, how):
+    """`publisher serve` with no options: gunicorn, one worker per CPU; Ctrl-C and SIGTERM
+    stop it within 2 s — even with an idle keep-alive connection and a runaway query in
+    flight — with nothing killed or crashed on the terminal, and no query process left."""
+    process, port = _serve_command(settings)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(url, process)
+        cpus = len(os.sched_getaffinity(0))
+        workers = _workers(process)
+        assert len(workers) == cpus
+        idle = socket.create_connection(("127.0.0.1", port), timeout=5)
+        idle.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert idle.recv(65536).startswith(b"HTTP/1.1 200")    # now idle, kept alive
+        runaway = threading.Thread(target=_ask, args=(url, HEAVY), daemon=True)
+        runaway.start()
+        busy = _busy_descendant(process.pid)
+        assert busy is not None, "the runaway's query process"
+        tree = _descendants(process.pid) - workers
+        seconds, output = _stop_and_read(process, how)
+        idle.close()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert seconds < 2.0, (seconds, output)
+    assert process.returncode == 0, output
+    assert f"(gunicorn, {cpus} gevent worker" in output and "stop with Ctrl-C" in output
+    assert not [word for word in NEVER_ON_STOP if word.lower() in output.lower()], output
+    time.sleep(0.5)                        # a query process notices its worker is gone
+    assert not [pid for pid in tree | workers if _alive(pid)]
+
+
+def _ask(url: str, query: str) -> None:
+    try:
+        urllib.request.urlopen(f"{url}/sparql?{urllib.parse.urlencode({'query': query})}",
+                               timeout=30).read()
+    except OSError:
+        pass
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_the_development_server_stops_at_once(settings, how):
+    process, port = _serve_command(settings, "--dev")
+    try:
+        _wait(f"http://127.0.0.1:{port}", process)
+        seconds, output = _stop_and_read(process, how)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert seconds < 2.0 and process.returncode == 0, (seconds, output)
+    assert "(development server)" in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("mode", [(), ("--dev",)])
+def test_a_busy_port_is_one_clear_line_before_anything_serves(settings, mode):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        process, _ = _serve_command(settings, *mode, port=port)
+        try:
+            output = process.communicate(timeout=30)[0].decode()
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    assert process.returncode == 2, output
+    assert output.strip().splitlines() == [
+        f"error: cannot serve at http://127.0.0.1:{port}/: port {port} on 127.0.0.1 is in "
+        "use (another `publisher serve`?): stop that server, or choose another port with "
+        "--port (make serve PORT=…)"]
+    assert "serving" not in output.replace("cannot serve", "")
+
+
+def test_the_gunicorn_settings_stop_before_the_master_would_kill():
+    from publisher.web.serve import DRAIN_SECONDS, STOP_SECONDS, PublisherWorker, gunicorn_options
+
+    options = gunicorn_options(Settings(), "127.0.0.1:0", 3, quiet=True)
+    assert options["worker_class"] is PublisherWorker and options["workers"] == 3
+    assert DRAIN_SECONDS < options["graceful_timeout"] == STOP_SECONDS <= 2

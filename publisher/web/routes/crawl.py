@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, jsonify, redirect, url_for
 
-from publisher.store import StoreError
+from publisher.store import ReleaseMissing, StoreError
 from publisher.web.answers import answer_once, cacheable, etag_for
 from publisher.web.context import here, publisher, settings, store
 
@@ -57,6 +57,10 @@ def health() -> Response:
         payload.update(pub.store.info())
         status = 200 if payload.get("version") else 503
         payload["status"] = "ok" if status == 200 else "no release loaded"
+    except ReleaseMissing as error:         # the store answers, without our release
+        status = 503
+        payload.update({"status": "no release", "message": str(error),
+                        "command": error.command})
     except StoreError as error:
         status = 503
         payload.update({"status": "unavailable", "message": str(error)})
