@@ -160,8 +160,24 @@ def test_an_os_error_of_the_dump_writer_process_is_read_back(tmp_path: Path) -> 
 
 
 def test_a_pyoxigraph_error_of_the_dump_writer_is_read_back(tmp_path: Path) -> None:
-    """The writer's output folder is missing: pyoxigraph fails to create a dump in it, with
-    an error that has neither errno nor path."""
+    """pyoxigraph cannot create data.trig (a folder stands in its place), with an error that
+    has neither errno nor path; the writer's own files (the JSON-LD context) are written."""
+    chunk = tmp_path / "chunk-00000.nt"
+    chunk.write_text("<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
+    out = tmp_path / "out"
+    (out / "data.trig").mkdir(parents=True)
+    job = start_dumps([("http://example.org/g", [chunk])], out, tmp_path / "scratch", {})
+    with pytest.raises(DumpFailed) as failed:
+        job.wait()
+    assert "os error" in str(failed.value)
+    failure = ReleaseIOError.from_dump_failure(failed.value, tmp_path / "releases")
+    assert failure is not None
+    assert str(failure) == (f"cannot write the release into {tmp_path / 'releases'}: "
+                            f"Is a directory [EISDIR]")
+
+
+def test_a_missing_output_folder_of_the_dump_writer_is_named(tmp_path: Path) -> None:
+    """The writer's output folder is missing: the first file it cannot create is named."""
     chunk = tmp_path / "chunk-00000.nt"
     chunk.write_text("<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
     job = start_dumps([("http://example.org/g", [chunk])], tmp_path / "missing",
@@ -170,5 +186,4 @@ def test_a_pyoxigraph_error_of_the_dump_writer_is_read_back(tmp_path: Path) -> N
         job.wait()
     failure = ReleaseIOError.from_dump_failure(failed.value, tmp_path / "releases")
     assert failure is not None
-    assert str(failure) == (f"cannot write the release into {tmp_path / 'releases'}: "
-                            f"No such file or directory [ENOENT]")
+    assert str(failure).endswith("No such file or directory [ENOENT]")
