@@ -60,6 +60,14 @@ def new_driver(language: str = "fi"):
     return driver
 
 
+def browser_session(language: str = "fi"):
+    """A fixture's body: a driver for the tests of a module, quit and its profile removed."""
+    driver = new_driver(language)
+    yield driver
+    driver.quit()
+    shutil.rmtree(driver.profile_dir, ignore_errors=True)
+
+
 def console_errors(driver) -> list[str]:
     """The errors the page logged to the browser console."""
     return [entry["message"] for entry in driver.get_log("browser")

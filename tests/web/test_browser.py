@@ -13,7 +13,6 @@ failure that says what to install.
 """
 from __future__ import annotations
 
-import shutil
 import time
 import urllib.error
 import urllib.parse
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import IN_CI, browser_binaries, console_errors, new_driver
+from tests.support.browser import IN_CI, browser_binaries, browser_session, console_errors
 from tests.support.hostile import write_hostile_release
 from tests.support.servers import LiveServer
 
@@ -60,10 +59,7 @@ def hostile_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    driver = new_driver("fi")
-    yield driver
-    driver.quit()
-    shutil.rmtree(driver.profile_dir, ignore_errors=True)
+    yield from browser_session("fi")
 
 
 def internal_links(driver, origin: str) -> set[str]:

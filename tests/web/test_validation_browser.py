@@ -6,12 +6,11 @@ Skipped only when Chromium is missing AND the environment variable CI is unset, 
 browser tests."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from publisher.config import PROJECT_ROOT
-from tests.support.browser import IN_CI, browser_binaries, console_errors, new_driver
+from tests.support.browser import IN_CI, browser_binaries, browser_session, console_errors
 from tests.support.servers import LiveServer
 
 pytestmark = [
@@ -66,10 +65,7 @@ def server(settings, embedded_store):
 
 @pytest.fixture(scope="module")
 def browser():
-    driver = new_driver("fi")
-    yield driver
-    driver.quit()
-    shutil.rmtree(driver.profile_dir, ignore_errors=True)
+    yield from browser_session("fi")
 
 
 def wait_for(driver, selector: str):
