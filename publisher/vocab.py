@@ -24,6 +24,8 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 ORG = "http://www.w3.org/ns/org#"
 PROV = "http://www.w3.org/ns/prov#"
+#: schema.org: the namespace, JSON-LD context and profile URI of the schema.org
+#: descriptions the pages carry for search engines (publisher/web/pages/schema_org.py).
 SCHEMA = "https://schema.org/"
 SCHEMA_HTTP = "http://schema.org/"
 VOID = "http://rdfs.org/ns/void#"
@@ -37,9 +39,26 @@ VANN = "http://purl.org/vocab/vann/"
 ELI = "http://data.europa.eu/eli/ontology#"
 LOCN = "http://www.w3.org/ns/locn#"
 ODRL = "http://www.w3.org/ns/odrl/2/"
+#: W3C Content Negotiation by Profile: the profiles vocabulary and the alternate
+#: representations model (the answer to `_profile=alt`).
+PROF = "http://www.w3.org/ns/dx/prof/"
+ALTR = "http://www.w3.org/ns/dx/connegp/altr#"
+#: The application profiles the catalogue is published in (`/catalog`, content negotiation by
+#: profile): DCAT-AP 3.0.1, the release's own form, and DCAT-AP 2.1.1, the form
+#: data.europa.eu converts harvested records to. Each IRI is the specification's page.
+DCAT_AP_3 = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"
+DCAT_AP_2 = ("https://joinup.ec.europa.eu/collection/semic-support-centre/solution/"
+             "dcat-application-profile-data-portals-europe/release/211")
+#: W3C Data Quality Vocabulary: the measurements of the catalogue's quality assessment.
+DQV = "http://www.w3.org/ns/dqv#"
+#: Dublin Core elements 1.1, as the EU authority tables write dc:source, dc:identifier.
+DC_ELEMENTS = "http://purl.org/dc/elements/1.1/"
 #: The EU Publications Office's authority tables (languages, licences, file types …).
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
+#: The authority tables' own properties (at:op-mapped-code, at:legacy-code …).
+AUTHORITY_ONTOLOGY = "http://publications.europa.eu/ontology/authority/"
 EU_LANGUAGE = AUTHORITY + "language/"
+EU_COUNTRY = AUTHORITY + "country/"
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
@@ -139,6 +158,16 @@ def jsonld_context(base_uri: str) -> str:
     """``{base}context.jsonld``: the JSON-LD context of our compacted JSON-LD (the release
     writes it beside the dumps, the web serves it)."""
     return base_uri + JSONLD_CONTEXT_FILE
+
+
+#: The release's catalogue in DCAT-AP 3.0.1, and its DCAT-AP 2.1.1 form beside it.
+CATALOG_FILE = "catalog.ttl"
+CATALOG_DCAT_AP2_FILE = "catalog-dcat-ap-2.1.1.ttl"
+
+
+def catalog(base_uri: str) -> str:
+    """``{base}catalog``: the DCAT catalogue of the release (served at ``/catalog``)."""
+    return base_uri + "catalog"
 
 
 def document(base_uri: str, kind: str, key: str) -> str:

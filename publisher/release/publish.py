@@ -36,10 +36,13 @@ from publisher.build.pipeline import PipelineResult, run_pipeline
 from publisher.config import Settings
 from publisher.progress import Progress
 from publisher.release.catalog_files import write_catalogue
+from publisher.release.dcat import release_coverage
 from publisher.release.checksums import write_checksums
 from publisher.release.docs import ontology_html, shapes_html
 from publisher.release.dumps import DumpCounts, DumpFailed, DumpJob, start_dumps
 from publisher.release.lock import LINK_PREFIX, STAGING_PREFIX, build_lock, remove_leftovers
+from publisher.release.quality import (add_measurements, assess_release, assessed_file,
+                                       report_part, warn)
 from publisher.release.statistics import DatasetStatistics, compute_statistics
 from publisher.shacl import Outcome, shapes_graph, to_rdflib, validate
 from publisher.vocab import (ONTOLOGY_FILES, RDF_TYPE, dump_prefixes, read_bundled_rdf,
@@ -242,11 +245,27 @@ def dataset_statistics(store: Store, settings: Settings) -> DatasetStatistics:
 
 def write_metadata(folder: Path, settings: Settings, version: str, store: Store,
                    issued: datetime, modified: datetime,
-                   statistics: DatasetStatistics | None = None) -> None:
-    """DCAT-AP catalogue (gated by the official shapes), VoID and checksums, in that order."""
+                   statistics: DatasetStatistics | None = None,
+                   notice: Callable[[str], None] | None = None) -> None:
+    """DCAT-AP catalogue (gated by the official shapes), VoID, the catalogue's metadata
+    quality (MQA: into the build report and the catalogue, shortfalls to `notice`) and
+    checksums, in that order."""
     statistics = statistics or dataset_statistics(store, settings)
-    write_catalogue(settings, version, folder, issued, modified, statistics)
+    write_catalogue(settings, version, folder, issued, modified, statistics,
+                    release_coverage(store, settings.base_uri))
+    assessment = assess_release(settings, version, folder)
+    add_measurements(settings, folder, assessment)
+    add_to_report(folder, "quality", report_part(assessment, assessed_file(folder)))
+    warn(assessment, notice)
     write_checksums(folder)
+
+
+def add_to_report(folder: Path, key: str, value: Any) -> None:
+    """A member added to the build report written before (a part known only later)."""
+    path = folder / "build-report.json"
+    report = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    report[key] = value
+    path.write_text(readable_json(report), encoding="utf-8")
 
 
 def publish(staging: Path, releases_dir: Path, version: str) -> Path:
@@ -436,7 +455,8 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
         shutil.rmtree(staging / ".runs", ignore_errors=True)
         progress.step("catalogue, VoID, checksums")
         projects = write_release_info(staging, result, settings, version, now, issued, counts)
-        write_metadata(staging, settings, version, result.store, issued, now, statistics)
+        write_metadata(staging, settings, version, result.store, issued, now, statistics,
+                       notice)
         final = publish(staging, releases_dir, version)
     except BaseException as error:
         for job in jobs:

@@ -16,7 +16,8 @@ import pyoxigraph as ox
 
 from publisher.config import Limits, Settings
 from publisher.jsonld import Compactor, build_context
-from publisher.vocab import JSONLD_CONTEXT_FILE, dump_prefixes
+from publisher.shacl.mqa import INDICATORS, Assessment, DatasetScore, IndicatorResult
+from publisher.vocab import CATALOG_DCAT_AP2_FILE, JSONLD_CONTEXT_FILE, dump_prefixes
 
 BASE = "https://data.kuntadigi.example/"
 
@@ -211,6 +212,11 @@ CATALOG = """
   dcat:mediaType <http://www.iana.org/assignments/media-types/text/turtle> .
 """
 
+#: The catalogue's DCAT-AP 2.1.1 form, as small (the release writes it beside catalog.ttl).
+CATALOG_DCAT_AP2 = CATALOG + """
+<{base}dataset> <http://www.w3.org/2002/07/owl#versionInfo> "{version}" .
+"""
+
 VOID = """
 @prefix void: <http://rdfs.org/ns/void#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -224,6 +230,24 @@ SHAPES = """
 @prefix kd: <{base}def/> .
 <{base}shapes/ProjectShape> a sh:NodeShape ; sh:targetClass kd:Project .
 """
+
+#: The MQA points of CATALOG's dataset (what `assess` gives it when its URLs answer: the
+#: issue date, a download URL that answers, a media type the EU file-type table names).
+QUALITY_POINTS = {"date-of-issue": 5, "download-url": 20, "download-url-accessibility": 30,
+                  "media-type": 10, "format-media-type-vocabulary": 10}
+
+
+def quality_part(base: str) -> str:
+    """The DQV measurements the build adds to catalog.ttl, for CATALOG's dataset."""
+    distribution = f"{base}dataset/distribution/ttl"
+    results = tuple(IndicatorResult(
+        i.id, i.dimension, i.weight, QUALITY_POINTS.get(i.id, 0), i.id in QUALITY_POINTS,
+        distribution if i.level == "distribution" else f"{base}dataset", "", f"{base}dataset")
+        for i in INDICATORS)
+    triples = Assessment((DatasetScore(f"{base}dataset", results),)).to_dqv(
+        f"{base}catalog/quality#")
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+
 
 REPORT = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -280,8 +304,10 @@ def write_release(releases_dir: Path, version: str = "2024-05-01.1", base: str =
     (folder / "ontology.ttl").write_bytes(ox.serialize(ontology, format=ox.RdfFormat.TURTLE))
     (folder / "shapes.ttl").write_text(SHAPES.format(base=base), encoding="utf-8")
     (folder / "validation-report.ttl").write_text(REPORT, encoding="utf-8")
-    (folder / "catalog.ttl").write_text(CATALOG.format(base=base, version=version),
-                                        encoding="utf-8")
+    (folder / "catalog.ttl").write_text(CATALOG.format(base=base, version=version)
+                                        + quality_part(base), encoding="utf-8")
+    (folder / CATALOG_DCAT_AP2_FILE).write_text(CATALOG_DCAT_AP2.format(base=base, version=version),
+                                                encoding="utf-8")
     (folder / "void.ttl").write_text(VOID.format(base=base, version=version,
                                                  triples=len(triples)), encoding="utf-8")
     (folder / "release.json").write_text(json.dumps(

@@ -1,0 +1,5 @@
+# Categories: the dataset without a theme.
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX ex: <https://example.org/>
+DELETE WHERE { ex:dataset dcat:theme ?theme }

@@ -1,0 +1,5 @@
+# Date of issue: the dataset without dct:issued.
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX ex: <https://example.org/>
+DELETE WHERE { ex:dataset dct:issued ?date }

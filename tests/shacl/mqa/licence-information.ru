@@ -1,0 +1,5 @@
+# Licence information: the distribution without a licence (so none from the vocabulary).
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX ex: <https://example.org/>
+DELETE WHERE { ex:distribution dct:license ?licence }

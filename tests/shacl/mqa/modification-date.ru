@@ -1,0 +1,5 @@
+# Modification date: the dataset without dct:modified.
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX ex: <https://example.org/>
+DELETE WHERE { ex:dataset dct:modified ?date }

@@ -1,0 +1,5 @@
+# Rights: the distribution without dct:rights.
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX ex: <https://example.org/>
+DELETE WHERE { ex:distribution dct:rights ?rights }

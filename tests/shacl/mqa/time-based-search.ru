@@ -1,0 +1,5 @@
+# Time based search: the dataset without dct:temporal.
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX ex: <https://example.org/>
+DELETE WHERE { ex:dataset dct:temporal ?when }
