@@ -4,6 +4,14 @@ A release folder `releases/<version>/` holds the dumps (`data.ttl`, `data.nt.gz`
 `data.jsonld`, `data.rdf`, `data.trig`); the catalogue describes the dataset, one
 distribution per dump (size and SHA-256 of the file) and the SPARQL endpoint.
 
+What the data itself says goes in from the release's store (`release_coverage`): the temporal
+coverage (the years of the incentive-scheme calls that funded its projects) and the spatial
+coverage (Finland and every municipality named as a lead or partner, by its code-list IRI).
+The rest is what DCAT-AP 3.0.1's mandatory and recommended properties and the
+data.europa.eu metadata quality assessment (MQA) ask for: access rights, a rights
+statement, licence, conformance, documentation, themes, availability, contact point,
+publisher, keywords in fi/sv/en.
+
 Controlled vocabularies: every EU authority-table concept the catalogue refers to (themes,
 languages, country, frequency, file types, licence) is described in the catalogue itself with
 its type, preferred labels and `skos:inScheme`, copied from the reference tables in
@@ -15,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -26,7 +35,11 @@ from publisher.release.checksums import file_sha256
 from publisher.release.errors import CatalogError
 from publisher.release.reference_tables import LANGUAGES, reference_tables
 from publisher.release.statistics import DatasetStatistics
-from publisher.vocab import ADMS_LICENCE_TYPE, ADMS_PUBLISHER_TYPE, AUTHORITY, IANA_MEDIA_TYPES
+from publisher.vocab import (ADMS_LICENCE_TYPE, ADMS_PUBLISHER_TYPE, AUTHORITY, DCAT_AP_3,
+                             IANA_MEDIA_TYPES, SCHEMA_HTTP)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph
 
 VCARD = Namespace(vocab.VCARD)
 SPDX = Namespace(vocab.SPDX)
@@ -35,6 +48,9 @@ DCATAP = Namespace(vocab.DCATAP)
 DCAT_VERSION = URIRef(str(DCAT) + "version")   # DCAT 3; not in rdflib's closed DCAT namespace
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 SHA256 = SPDX.checksumAlgorithm_sha256
+AVAILABILITY = URIRef(str(DCATAP) + "availability")
+PUBLIC = URIRef(f"{AUTHORITY}access-right/PUBLIC")
+AVAILABLE = URIRef(f"{AUTHORITY}planned-availability/AVAILABLE")
 
 
 # --------------------------------------------------------------------------- dump formats
@@ -71,6 +87,69 @@ _LICENCE_TYPES: dict[str, tuple[str, ...]] = {
     "CC_BYSA_4_0": ("Attribution", "ViralEffect-ShareAlike"),
     "CC0": ("PublicDomain",),
 }
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@dataclass(frozen=True)
+class Place:
+    """A municipality the data names, by its code-list IRI, with its labels."""
+
+    iri: str
+    scheme: str | None
+    labels: tuple[tuple[str, str], ...]        # (language, label), fi/sv/en
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """When and where the release's data is about, as the data says it."""
+
+    years: tuple[int, int] | None              # first and last year, or None when unknown
+    places: tuple[Place, ...] = ()
+
+    @property
+    def period(self) -> tuple[date, date] | None:
+        if self.years is None:
+            return None
+        return date(self.years[0], 1, 1), date(self.years[1], 12, 31)
+
+
+def _year(text: str) -> int | None:
+    """`2019` (an xsd:gYear, perhaps with a time zone) → 2019."""
+    digits = text.lstrip("-")[:4]
+    return int(digits) if digits.isdigit() and not text.startswith("-") else None
+
+
+def release_coverage(store: "pyoxigraph.Store", base_uri: str) -> Coverage:
+    """Temporal and spatial coverage from the release's data: the years of the calls of the
+    programme funding its projects, and the municipalities its projects name (lead or
+    partner) with their code-list IRIs and labels. Read, never written by hand, so a
+    release with other projects states other coverage."""
+    kd = vocab.vocabulary(base_uri)
+    years = set()
+    for row in store.query(
+            f"SELECT DISTINCT (STR(?year) AS ?y) WHERE {{ ?project a <{kd}Project> ; "
+            f"<{SCHEMA_HTTP}funding> ?programme . ?programme <{kd}call> ?call . "
+            f"?call <{DCTERMS}date> ?year }}", use_default_graph_as_union=True):
+        year = _year(row[0].value)
+        if year is not None:
+            years.add(year)
+    found: dict[str, tuple[str | None, dict[str, str]]] = {}
+    for row in store.query(
+            f"SELECT DISTINCT ?code ?scheme ?label WHERE {{ ?project a <{kd}Project> ; "
+            f"<{kd}leadOrganisation>|<{kd}partnerMunicipality> ?organisation . "
+            f"?organisation <{kd}municipalityCode> ?code . FILTER(isIRI(?code)) "
+            f"OPTIONAL {{ ?code <{SKOS}inScheme> ?scheme }} "
+            f"OPTIONAL {{ ?code <{SKOS}prefLabel> ?label }} }}",
+            use_default_graph_as_union=True):
+        code, scheme, label = row[0].value, row[1], row[2]
+        entry = found.setdefault(code, (scheme.value if scheme is not None else None, {}))
+        if label is not None and getattr(label, "language", None) in LANGUAGES:
+            entry[1].setdefault(label.language, label.value)
+    places = tuple(Place(iri, scheme, tuple(sorted(labels.items())))
+                   for iri, (scheme, labels) in sorted(found.items()))
+    return Coverage((min(years), max(years)) if years else None, places)
 
 
 # --------------------------------------------------------------------------- reference tables
@@ -161,6 +240,18 @@ class CatalogIRIs:
         return URIRef(f"{self.base}catalog#contact-point")
 
     @property
+    def rights(self) -> URIRef:
+        return URIRef(f"{self.base}catalog#rights")
+
+    @property
+    def record(self) -> URIRef:
+        return URIRef(f"{self.base}catalog#record-projects")
+
+    @property
+    def shapes(self) -> URIRef:
+        return URIRef(f"{self.base}shapes")
+
+    @property
     def publisher(self) -> URIRef:
         # The same IRI the record mapping gives the organisation "Valtiovarainministeriö".
         return URIRef(f"{self.base}id/organisation/valtiovarainministerio")
@@ -231,7 +322,27 @@ SERVICE_DESCRIPTION = {
     "sv": "SPARQL 1.1-frågegränssnitt till den senast publicerade projektdatamängden.",
     "en": "SPARQL 1.1 query endpoint over the latest published project dataset.",
 }
-DATASET_THEMES = ("GOVE", "TECH")
+RIGHTS = {
+    "fi": "Avointa dataa: kuka tahansa saa käyttää, muokata ja jakaa sitä lisenssin ehdoin; "
+          "mainitse lähteeksi Kuntadigi (valtiovarainministeriön kuntien digitalisaation "
+          "kannustinjärjestelmän hankkeet).",
+    "sv": "Öppna data: vem som helst får använda, bearbeta och dela dem enligt licensen; "
+          "ange Kuntadigi (projekten inom finansministeriets incitamentsprogram för "
+          "kommunernas digitalisering) som källa.",
+    "en": "Open data: anyone may use, adapt and share it under the licence's terms; name "
+          "Kuntadigi (the projects of the Ministry of Finance incentive scheme for the "
+          "digitalisation of municipalities) as the source.",
+}
+SHAPES_TITLE = {"fi": "Kuntadigi-tietoprofiili (SHACL)", "sv": "Kuntadigi-dataprofil (SHACL)",
+                "en": "Kuntadigi data profile (SHACL)"}
+VOCABULARY_TITLE = {"fi": "Kuntadigi-sanasto", "sv": "Kuntadigi-vokabulär",
+                    "en": "Kuntadigi vocabulary"}
+PROFILE_TITLE = {"fi": "DCAT-AP 3.0.1 -sovellusprofiili", "sv": "Tillämpningsprofilen DCAT-AP 3.0.1",
+                 "en": "DCAT-AP 3.0.1 application profile"}
+MUNICIPALITY_SCHEME_TITLE = {"fi": "Kuntaluokitus (Tilastokeskus)",
+                             "sv": "Kommunindelningen (Statistikcentralen)",
+                             "en": "Municipalities (Statistics Finland classification)"}
+DATASET_THEMES = ("GOVE", "REGI", "TECH")
 DATASET_LANGUAGES = ("FIN", "SWE")
 CATALOG_LANGUAGES = ("FIN", "SWE", "ENG")
 
@@ -251,14 +362,37 @@ def release_dumps(release_dir: Path) -> list[DumpFormat]:
     return [fmt for fmt in DUMP_FORMATS if (Path(release_dir) / fmt.file_name).is_file()]
 
 
+def _standard(g: Graph, iri: URIRef, titles: dict[str, str]) -> URIRef:
+    g.add((iri, RDF.type, DCTERMS.Standard))
+    add_texts(g, iri, DCTERMS.title, titles)
+    return iri
+
+
+def _describe_place(g: Graph, place: Place) -> URIRef:
+    """A municipality as a dct:Location: the code-list concept, labelled, in its scheme."""
+    iri = URIRef(place.iri)
+    g.add((iri, RDF.type, DCTERMS.Location))
+    g.add((iri, RDF.type, SKOS.Concept))
+    for language, label in place.labels:
+        g.add((iri, SKOS.prefLabel, Literal(label, lang=language)))
+    if place.scheme:
+        scheme = URIRef(place.scheme)
+        g.add((iri, SKOS.inScheme, scheme))
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        add_texts(g, scheme, DCTERMS.title, MUNICIPALITY_SCHEME_TITLE)
+    return iri
+
+
 def build_catalog(settings: "Settings", version: str, release_dir: Path, issued: datetime,
                   modified: datetime, statistics: DatasetStatistics, *,
-                  temporal: tuple[date, date | None] | None = None) -> Graph:
+                  coverage: Coverage | None = None) -> Graph:
     """The DCAT-AP 3.0.1 catalogue of one release.
 
-    `issued` is the first publication of the dataset, `modified` this release. `temporal`
-    (start, end) is added as dcterms:temporal only when the caller knows it.
+    `issued` is the first publication of the dataset, `modified` this release. `coverage`
+    (from `release_coverage`) adds dcterms:temporal and the municipalities to dcterms:spatial;
+    without it the catalogue says Finland only.
     """
+    coverage = coverage or Coverage(None)
     release_dir = Path(release_dir)
     dumps = release_dumps(release_dir)
     if not dumps:
@@ -303,6 +437,17 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
     _describe_scheme(g, tables, theme_scheme)
     irregular = URIRef(f"{AUTHORITY}frequency/IRREG")
     _describe_concept(g, tables, irregular, DCTERMS.Frequency)
+    _describe_concept(g, tables, PUBLIC, DCTERMS.RightsStatement)
+    _describe_concept(g, tables, AVAILABLE)
+    rights = iris.rights
+    g.add((rights, RDF.type, DCTERMS.RightsStatement))
+    add_texts(g, rights, RDFS.label, RIGHTS)
+    vocabulary = _standard(g, iris.vocabulary, VOCABULARY_TITLE)
+    data_shapes = _standard(g, iris.shapes, SHAPES_TITLE)
+    profile = _standard(g, URIRef(DCAT_AP_3), PROFILE_TITLE)
+    documentation = iris.vocabulary         # the vocabulary, documented for people (/def/)
+    g.add((documentation, RDF.type, FOAF.Document))
+    places = [finland] + [_describe_place(g, place) for place in coverage.places]
 
     issued_literal, modified_literal = _datetime(issued), _datetime(modified)
 
@@ -322,10 +467,21 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
     g.add((catalog, DCAT.themeTaxonomy, theme_scheme))
     g.add((catalog, DCAT.dataset, iris.dataset))
     g.add((catalog, DCAT.service, iris.service))
+    g.add((catalog, DCTERMS.rights, rights))
+    g.add((catalog, DCTERMS.conformsTo, profile))
+    # The record of the dataset in this catalogue: the profile its description conforms to.
+    record = iris.record
+    g.add((catalog, DCAT.record, record))
+    g.add((record, RDF.type, DCAT.CatalogRecord))
+    g.add((record, FOAF.primaryTopic, iris.dataset))
+    g.add((record, DCTERMS.issued, issued_literal))
+    g.add((record, DCTERMS.modified, modified_literal))
+    g.add((record, DCTERMS.conformsTo, profile))
 
     # --- dataset
     dataset = iris.dataset
     g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, RDF.type, DCAT.Resource))   # entailed in DCAT 3; the record's range asks it
     add_texts(g, dataset, DCTERMS.title, DATASET_TITLE)
     add_texts(g, dataset, DCTERMS.description, DATASET_DESCRIPTION)
     for language, words in KEYWORDS.items():
@@ -341,20 +497,21 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
         g.add((dataset, DCAT.theme, theme))
     for code in DATASET_LANGUAGES:
         g.add((dataset, DCTERMS.language, URIRef(f"{AUTHORITY}language/{code}")))
-    g.add((dataset, DCTERMS.spatial, finland))
+    for place in places:
+        g.add((dataset, DCTERMS.spatial, place))
     g.add((dataset, DCTERMS.accrualPeriodicity, irregular))
     g.add((dataset, DCAT.landingPage, homepage))
-    g.add((dataset, DCTERMS.conformsTo, iris.vocabulary))
-    g.add((iris.vocabulary, RDF.type, DCTERMS.Standard))
-    add_texts(g, iris.vocabulary, DCTERMS.title, {
-        "fi": "Kuntadigi-sanasto", "sv": "Kuntadigi-vokabulär", "en": "Kuntadigi vocabulary"})
-    if temporal is not None:
-        period = BNode()
+    g.add((dataset, FOAF.page, documentation))
+    g.add((dataset, DCTERMS.conformsTo, vocabulary))
+    g.add((dataset, DCTERMS.conformsTo, data_shapes))
+    g.add((dataset, DCTERMS.accessRights, PUBLIC))
+    if coverage.period is not None:
+        start, end = coverage.period
+        period = URIRef(f"{iris.base}dataset/projects#temporal")
         g.add((dataset, DCTERMS.temporal, period))
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-        g.add((period, DCAT.startDate, Literal(temporal[0], datatype=XSD.date)))
-        if temporal[1] is not None:
-            g.add((period, DCAT.endDate, Literal(temporal[1], datatype=XSD.date)))
+        g.add((period, DCAT.startDate, Literal(start, datatype=XSD.date)))
+        g.add((period, DCAT.endDate, Literal(end, datatype=XSD.date)))
 
     # --- one distribution per dump file
     g.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
@@ -392,8 +549,14 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
         digest = Literal(file_sha256(path), datatype=XSD.hexBinary, normalize=False)
         g.add((checksum, SPDX.checksumValue, digest))
         g.add((dist, DCTERMS.license, licence))
+        g.add((dist, DCTERMS.rights, rights))
         g.add((dist, DCTERMS.issued, modified_literal))
         g.add((dist, DCTERMS.modified, modified_literal))
+        g.add((dist, AVAILABILITY, AVAILABLE))
+        g.add((dist, DCTERMS.conformsTo, vocabulary))
+        g.add((dist, FOAF.page, documentation))
+        for code in DATASET_LANGUAGES:
+            g.add((dist, DCTERMS.language, URIRef(f"{AUTHORITY}language/{code}")))
 
     # --- the SPARQL endpoint: a data service, and a distribution accessed through it
     service = iris.service
@@ -401,7 +564,11 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
     add_texts(g, service, DCTERMS.title, SERVICE_TITLE)
     add_texts(g, service, DCTERMS.description, SERVICE_DESCRIPTION)
     g.add((service, DCAT.endpointURL, iris.sparql))
+    # GET /sparql without a query answers the SPARQL service description
+    g.add((service, DCAT.endpointDescription, iris.sparql))
     g.add((iris.sparql, RDF.type, RDFS.Resource))
+    g.add((service, DCTERMS.accessRights, PUBLIC))
+    g.add((service, FOAF.page, documentation))
     g.add((service, DCAT.servesDataset, dataset))
     g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
     g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
@@ -424,4 +591,17 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
     g.add((sparql_dist, DCAT.accessURL, iris.sparql))
     g.add((sparql_dist, DCAT.accessService, service))
     g.add((sparql_dist, DCTERMS.license, licence))
+    g.add((sparql_dist, DCTERMS.rights, rights))
+    # What the endpoint answers: SPARQL results (JSON by default)
+    results = URIRef(f"{AUTHORITY}file-type/SPARQLQRES")
+    g.add((sparql_dist, DCTERMS.format, results))
+    _describe_concept(g, tables, results, DCTERMS.MediaTypeOrExtent)
+    results_type = URIRef(IANA_MEDIA_TYPES + "application/sparql-results+json")
+    g.add((sparql_dist, DCAT.mediaType, results_type))
+    g.add((results_type, RDF.type, DCTERMS.MediaType))
+    g.add((sparql_dist, DCTERMS.issued, modified_literal))
+    g.add((sparql_dist, DCTERMS.modified, modified_literal))
+    g.add((sparql_dist, AVAILABILITY, AVAILABLE))
+    g.add((sparql_dist, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+    g.add((sparql_dist, FOAF.page, documentation))
     return g

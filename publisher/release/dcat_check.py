@@ -1,4 +1,6 @@
-"""The DCAT-AP gate of a release: the catalogue against the official DCAT-AP 3.0.1 shapes."""
+"""The DCAT-AP gates of a release: the catalogue against the official DCAT-AP 3.0.1 shapes,
+and its DCAT-AP 2.1.1 form against the official 2.1.1 shapes (the controlled-vocabulary
+shapes included, with the EU tables in the data graph, in both)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ SPDX = Namespace(vocab.SPDX)
 SH = Namespace(vocab.SH)
 
 SHAPES_SUBDIR = Path("dcat-ap-3")
+SHAPES_SUBDIR_2 = Path("dcat-ap-2.1.1")
 VALIDATION_RUNS: dict[str, tuple[str, ...]] = {
     # The release's SHACL template: every constraint, with the class ranges of 3.0.1.
     "dcat-ap-3.0.1": ("dcat-ap-SHACL.ttl", "ranges.ttl"),
@@ -29,6 +32,20 @@ INFORMATIVE_RUNS: dict[str, tuple[str, ...]] = {
     # Recommended properties and deprecated URIs: warnings only, never a gate.
     "dcat-ap-3.0.1-recommended": ("html-shacl/shapes_recommended.ttl",
                                   "html-shacl/deprecateduris.ttl"),
+}
+#: The 2.1.1 form: core, class ranges and controlled vocabularies gate it.
+VALIDATION_RUNS_2: dict[str, tuple[str, ...]] = {
+    "dcat-ap-2.1.1": ("dcat-ap_2.1.1_shacl_shapes.ttl", "dcat-ap_2.1.1_shacl_range.ttl",
+                      "dcat-ap_2.1.1_shacl_mdr-vocabularies.shape.ttl"),
+}
+INFORMATIVE_RUNS_2: dict[str, tuple[str, ...]] = {
+    "dcat-ap-2.1.1-recommended": ("dcat-ap_2.1.1_shacl_shapes_recommended.ttl",
+                                  "dcat-ap_2.1.1_shacl_deprecateduris.ttl"),
+}
+#: profile → (shapes folder under shapes/, gating runs, informative runs)
+PROFILE_RUNS: dict[str, tuple[Path, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]] = {
+    "dcat-ap-3": (SHAPES_SUBDIR, VALIDATION_RUNS, INFORMATIVE_RUNS),
+    "dcat-ap-2": (SHAPES_SUBDIR_2, VALIDATION_RUNS_2, INFORMATIVE_RUNS_2),
 }
 
 # Known defect of the official shapes, waived explicitly (and reported as waived):
@@ -98,10 +115,10 @@ def _shapes(files: tuple[tuple[str, int, int], ...]) -> tuple[Graph, int]:
     return graph, drop_dangling_property_shapes(graph)
 
 
-def _shapes_dir(settings: "Settings | None") -> Path:
+def _shapes_dir(settings: "Settings | None", subdir: Path = SHAPES_SUBDIR) -> Path:
     if settings is not None:
-        return Path(settings.shapes_dir) / SHAPES_SUBDIR
-    return PROJECT_ROOT / "shapes" / SHAPES_SUBDIR
+        return Path(settings.shapes_dir) / subdir
+    return PROJECT_ROOT / "shapes" / subdir
 
 
 def _run(name: str, files: tuple[str, ...], data: Graph, shapes_dir: Path,
@@ -109,7 +126,7 @@ def _run(name: str, files: tuple[str, ...], data: Graph, shapes_dir: Path,
     paths = tuple(str(shapes_dir / f) for f in files)
     for path in paths:
         if not Path(path).is_file():
-            raise CatalogError(f"shapes file missing: shapes/{SHAPES_SUBDIR}/{Path(path).name}")
+            raise CatalogError(f"shapes file missing: shapes/{shapes_dir.name}/{Path(path).name}")
     shapes, dropped = _shapes(file_keys(Path(p) for p in paths))
     report = validate(data, shapes).report_graph
     counts = {SH.Violation: 0, SH.Warning: 0, SH.Info: 0}
@@ -164,19 +181,23 @@ def validation_data(graph: Graph, settings: "Settings | None" = None) -> Graph:
 
 
 def check_catalog(graph: Graph, settings: "Settings | None" = None, *,
-                  informative: bool = True) -> CatalogValidation:
-    """Validate against the official DCAT-AP 3.0.1 shapes; every run with its figures."""
+                  informative: bool = True, profile: str = "dcat-ap-3") -> CatalogValidation:
+    """Validate against the official shapes of `profile` (`dcat-ap-3`: DCAT-AP 3.0.1, the
+    catalogue; `dcat-ap-2`: DCAT-AP 2.1.1, its 2.1.1 form); every run with its figures."""
+    if profile not in PROFILE_RUNS:
+        raise CatalogError(f"no DCAT-AP profile {profile!r}; known: {', '.join(PROFILE_RUNS)}")
+    subdir, gating, informing = PROFILE_RUNS[profile]
     data = validation_data(graph, settings)
-    shapes_dir = _shapes_dir(settings)
-    runs = [_run(name, files, data, shapes_dir, gate=True)
-            for name, files in VALIDATION_RUNS.items()]
+    shapes_dir = _shapes_dir(settings, subdir)
+    runs = [_run(name, files, data, shapes_dir, gate=True) for name, files in gating.items()]
     if informative:
         runs += [_run(name, files, data, shapes_dir, gate=False)
-                 for name, files in INFORMATIVE_RUNS.items()]
+                 for name, files in informing.items()]
     return CatalogValidation(tuple(runs))
 
 
-def validate_catalog(graph: Graph, settings: "Settings | None" = None) -> tuple[bool, str]:
+def validate_catalog(graph: Graph, settings: "Settings | None" = None,
+                     profile: str = "dcat-ap-3") -> tuple[bool, str]:
     """The build gate: (no violations in the gating runs, a readable report)."""
-    outcome = check_catalog(graph, settings)
+    outcome = check_catalog(graph, settings, profile=profile)
     return outcome.conforms, outcome.text()

@@ -31,7 +31,7 @@ DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024
 CACHE_SECONDS = 300
 #: Headers of a rendered answer worth replaying (the rest is added per request).
 _KEPT = {"content-type", "etag", "cache-control", "last-modified", "vary", "link",
-         "content-location", "x-result-truncated", "x-result-limit"}
+         "content-location", "content-profile", "x-result-truncated", "x-result-limit"}
 
 
 def etag_of(version: str, *parts: Any) -> str:

@@ -19,7 +19,8 @@ _HOST = re.compile(r"(?:[A-Za-z0-9_.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5
 COMMON_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "ETag, Content-Length, Content-Range, Content-Location, "
-                                      "Link, Retry-After, X-Result-Truncated, X-Result-Limit"),
+                                      "Link, Retry-After, X-Result-Truncated, X-Result-Limit, "
+                                      "Content-Profile"),
     ("X-Content-Type-Options", "nosniff"),
 )
 

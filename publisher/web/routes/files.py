@@ -1,6 +1,7 @@
-"""The release's files: `/dumps/` (listings, files with Range and ETag), `/catalog`, `/void`,
-`/.well-known/void`, `/shapes` (the data profile as RDF; as HTML every validation
-profile summarised) and `/context.jsonld` (the JSON-LD context the release wrote)."""
+"""The release's files: `/dumps/` (listings, files with Range and ETag), `/catalog` (in
+DCAT-AP 3.0.1 or 2.1.1, negotiated by profile), `/void`, `/.well-known/void`, `/shapes` (the
+data profile as RDF; as HTML every validation profile summarised) and `/context.jsonld` (the
+JSON-LD context the release wrote)."""
 from __future__ import annotations
 
 import json
@@ -14,13 +15,19 @@ from werkzeug.exceptions import NotAcceptable, NotFound
 from publisher.i18n import N_, translate
 from publisher.shacl import load_profiles, profile_shapes, severity_names, shape_summaries
 from publisher.store import StoreError, read_release_info, rewrite_triples, serialize_graph
-from publisher.vocab import DCAT, DCTERMS, FOAF, JSONLD_CONTEXT_FILE, SH, SPDX, VOID, XSD
+from publisher.vocab import (CATALOG_DCAT_AP2_FILE, CATALOG_FILE, DCAT, DCAT_AP_2, DCAT_AP_3,
+                             DCTERMS, FOAF, JSONLD_CONTEXT_FILE, SH, SPDX, VOID, XSD)
 from publisher.web.answers import answer_once, cacheable, etag_for
 from publisher.web.context import here, page_globals, publisher, settings
 from publisher.web.jsonld_context import context_here
 from publisher.web.negotiation import (FORMAT_EXTENSION, GRAPH_DOCUMENT_OFFERS, MEDIA_TYPES,
-                                       PAGE_OFFERS, RDF_NAMES, negotiate_or_406, split_extension)
+                                       PAGE_OFFERS, RDF_NAMES, negotiate_or_406, not_acceptable,
+                                       shown, split_extension)
 from publisher.web.pages.graph_file import described_resources
+from publisher.web.profile_negotiation import (MEDIATYPE_KEY, QSA_KEY, VARY, Profile,
+                                               alternates_response, media_type_argument,
+                                               negotiate_profile, profile_headers,
+                                               wants_alternates)
 from publisher.web.release_files import (checksums, is_file_name, listed_files, media_type,
                                          release_folder, versions)
 
@@ -117,13 +124,17 @@ def jsonld_context_file() -> Response:
 # --------------------------------------------------------------------------- metadata graphs
 
 
-def _graph_file(filename: str, path: str, title: str, ext: str | None) -> Response:
-    """A graph file of the release as RDF, or as a page titled `title` (a message id)."""
+def _graph_file(filename: str, path: str, title: str, ext: str | None,
+                profile: Profile | None = None) -> Response:
+    """A graph file of the release as RDF, or as a page titled `title` (a message id);
+    `profile` is the profile it was negotiated in (then its links keep it)."""
     fmt = None
     if ext is not None:
         _, fmt = split_extension("x." + ext, RDF_NAMES | {"html"})
         if fmt is None:
             raise NotFound()
+    elif profile is not None and MEDIATYPE_KEY in request.args:
+        fmt = _media_type_asked()
     negotiated = fmt is None
     if fmt is None:
         fmt = negotiate_or_406(GRAPH_DOCUMENT_OFFERS, request.headers.get("Accept"))
@@ -135,11 +146,24 @@ def _graph_file(filename: str, path: str, title: str, ext: str | None) -> Respon
                     here().lang if fmt == "html" else "")
     return answer_once(filename, etag,
                        lambda: _graph_answer(source, filename, path, title, fmt, etag,
-                                             negotiated))
+                                             negotiated, profile))
+
+
+def _media_type_asked() -> str:
+    """The format `_mediatype` names (the QSA functional profile's media-type argument);
+    406 for one we do not give."""
+    asked = request.args.get(MEDIATYPE_KEY, "")
+    offers = dict(GRAPH_DOCUMENT_OFFERS)
+    fmt = offers.get(media_type_argument(asked)) if len(asked) <= 256 else None
+    if fmt is None:
+        raise not_acceptable(GRAPH_DOCUMENT_OFFERS, None,
+                             f" ({MEDIATYPE_KEY}={shown(asked)} is not one of them)")
+    return fmt
 
 
 def _graph_answer(source: Path, filename: str, path: str, title: str, fmt: str,
-                  etag: str | None, negotiated: bool) -> Response:
+                  etag: str | None, negotiated: bool,
+                  profile: Profile | None = None) -> Response:
     try:
         triples = [q.triple for q in ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)]
     except (SyntaxError, OSError) as error:
@@ -153,23 +177,60 @@ def _graph_answer(source: Path, filename: str, path: str, title: str, fmt: str,
             "; charset=utf-8" if media.startswith("text/") else ""))
     else:
         resources = described_resources(triples)
-        formats = [{"name": label, "href": here().page(f"{path}.{FORMAT_EXTENSION[f]}"),
+        query = f"?{QSA_KEY}={profile.token}" if profile and profile != CATALOG_PROFILES[0] else ""
+        formats = [{"name": label, "href": here().page(f"{path}.{FORMAT_EXTENSION[f]}") + query,
                     "type": MEDIA_TYPES[f]}
                    for f, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"),
                                     ("rdfxml", "RDF/XML"), ("ntriples", "N-Triples"))]
+        if profile is not None:
+            formats.append({"name": translate(here().lang, N_("Other profiles")),
+                            "href": here().page(f"{path}?{QSA_KEY}=alt"), "type": "text/html"})
         response = Response(render_template("files/graph.html", **page_globals(),
                                             resources=resources,
                                             heading=translate(here().lang, title),
                                             formats=formats, page="graph"),
                             mimetype="text/html")
     vary = ["Accept"] if negotiated else []
+    if profile is not None:
+        vary = VARY + (["Accept-Language"] if fmt == "html" else [])
     return cacheable(response, etag, vary)
+
+
+#: The profiles `/catalog` is given in, the default first, each with its file in a release.
+CATALOG_PROFILES = (
+    Profile("dcat-ap-3", DCAT_AP_3, N_("Data catalogue in DCAT-AP 3.0.1 (the release's form)")),
+    Profile("dcat-ap-2", DCAT_AP_2, N_("Data catalogue in DCAT-AP 2.1.1 (the form "
+                                       "data.europa.eu harvests)")),
+)
+_CATALOG_FILES = {"dcat-ap-3": CATALOG_FILE, "dcat-ap-2": CATALOG_DCAT_AP2_FILE}
+_CATALOG_TITLES = {"dcat-ap-3": N_("Data catalogue (DCAT-AP 3.0.1)"),
+                   "dcat-ap-2": N_("Data catalogue (DCAT-AP 2.1.1)")}
+
+
+def _catalog_profiles() -> list[Profile]:
+    """The profiles this release has a catalogue file for (a release written before the
+    2.1.1 form has only the default)."""
+    folder = release_folder(None)
+    return [p for p in CATALOG_PROFILES
+            if p == CATALOG_PROFILES[0] or (folder / _CATALOG_FILES[p.token]).is_file()]
 
 
 @bp.route("/catalog")
 @bp.route("/catalog.<ext>")
 def catalog(ext: str | None = None) -> Response:
-    return _graph_file("catalog.ttl", "catalog", N_("Data catalogue (DCAT-AP)"), ext)
+    """DCAT-AP 3.0.1 by default, 2.1.1 by `Accept-Profile` or `_profile`; `_profile=alt`
+    lists both (W3C Content Negotiation by Profile)."""
+    offered = _catalog_profiles()
+    default = CATALOG_PROFILES[0]
+    if wants_alternates():
+        return alternates_response(offered, default, here().lang, media_types=[
+            MEDIA_TYPES[f] for f in ("turtle", "jsonld", "rdfxml", "ntriples", "html")])
+    chosen = negotiate_profile(offered, default)
+    response = _graph_file(_CATALOG_FILES[chosen.token], "catalog",
+                           _CATALOG_TITLES[chosen.token], ext, chosen)
+    # Set on every answer, remembered or not (an answer is remembered before this).
+    response.headers.update(profile_headers(chosen, offered))
+    return response
 
 
 @bp.route("/void")
