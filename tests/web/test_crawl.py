@@ -180,6 +180,12 @@ def crawl(client, start: str = "/", limit: int = 600) -> Crawl:
     return result
 
 
+#: Script elements that hold data, which no browser runs: the query examples (JSON) and the
+#: schema.org descriptions for search engines (JSON-LD; tests/web/test_schema_org.py shows
+#: no text of the data leaves them).
+DATA_BLOCKS = {"application/json", "application/ld+json"}
+
+
 def page_problems(path: str, page: Page) -> list[str]:
     problems = []
     if page.lang not in {"fi", "sv", "en"}:
@@ -196,7 +202,7 @@ def page_problems(path: str, page: Page) -> list[str]:
     duplicates = {i for i in page.ids if page.ids.count(i) > 1}
     if duplicates:
         problems.append(f"duplicate ids {sorted(duplicates)[:5]}")
-    inline = [s for s in page.scripts if not s.get("src") and s.get("type") != "application/json"]
+    inline = [s for s in page.scripts if not s.get("src") and s.get("type") not in DATA_BLOCKS]
     if inline:
         problems.append(f"{len(inline)} inline scripts")
     if page.handlers:
@@ -274,7 +280,7 @@ def test_data_is_escaped(hostile, path):
     body = response.data.decode()
     page = parse(body)
     assert page.handlers == []
-    assert [s.get("src") for s in page.scripts if s.get("type") != "application/json"] == []
+    assert [s.get("src") for s in page.scripts if s.get("type") not in DATA_BLOCKS] == []
     lowered = body.lower()
     for raw in ("<script>alert", "<img src=x", "<b>lihava</b>", "<i onmouseover", "<em>in</em>",
                 "<style>body", "</dd><script>"):

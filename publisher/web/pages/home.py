@@ -11,6 +11,7 @@ from publisher.vocab import DCTERMS, FOAF, ORG, VCARD
 from publisher.web.context import here, publisher, settings, store
 from publisher.web.pages.project_index import ProjectIndex, indexed_link, project_index
 from publisher.web.pages.project_list import list_href
+from publisher.web.pages.schema_org import dataset
 from publisher.web.pages.terms import kd
 
 
@@ -83,8 +84,9 @@ def home_page() -> dict[str, Any]:
     links = {name: current.url(settings().base_uri + path) for name, path in (
         ("projects", "projects"), ("sparql", "sparql"), ("dumps", "dumps/"),
         ("catalog", "catalog"), ("void", "void"), ("ontology", "def/"), ("shapes", "shapes"))}
-    return {"page": "home", "release": {k: info.get(k) for k in ("version", "built", "issued")},
+    page = {"page": "home", "release": {k: info.get(k) for k in ("version", "built", "issued")},
             "store": store().kind, "counts": counts, "links": links,
             "themes": _concept_counts(index, "themes"),
             "statuses": _concept_counts(index, "status"),
             "documents": _documents(), "base_uri": settings().base_uri}
+    return {**page, "schema_org": dataset(page)}

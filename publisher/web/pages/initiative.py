@@ -18,6 +18,7 @@ from publisher.web.pages.parts import (descriptions, labeller, linked, literal_v
 from publisher.web.pages.project_index import project_index
 from publisher.web.pages.project_list import list_href
 from publisher.web.pages.properties import fragment_of, inverse_view, properties_view
+from publisher.web.pages.schema_org import project
 from publisher.web.pages.terms import kd, schema
 
 
@@ -44,7 +45,7 @@ def initiative_page(iri: str, index: Index) -> dict[str, Any]:
     status = index.first(node, kd("status"))
     is_project = kd("Project") in index.types(node)
     funded = _funded(iri)
-    return {
+    page = {
         **page_start("project" if is_project else "initiative", iri, index, names),
         "number": integer(index.first(node, kd("catalogueNumber"))),
         "status": names.link(status) if isinstance(status, ox.NamedNode) else None,
@@ -69,6 +70,8 @@ def initiative_page(iri: str, index: Index) -> dict[str, Any]:
         "other": properties_view(node, names, skip=_shown(_SHOWN_ON_INITIATIVE)),
         "inverse": inverse_view(node, names, skip=schema("funding") if funded else ()),
     }
+    # search engines read a project page's JSON-LD (the other initiatives' is on /doc)
+    return {**page, "schema_org": project(page) if is_project else None}
 
 
 def _contacts(index: Index, names: Labeller, node: Any) -> list[dict[str, Any]]:

@@ -4,9 +4,14 @@
 
 A URI that cannot name a thing — an unknown type, a key outside the key alphabet — is a 404
 at once, from `/id/` as from `/doc/`: a 303 would only lead to the same 404. JSON-LD is
-compacted with the release's context (:mod:`publisher.web.jsonld_context`)."""
+compacted with the release's context (:mod:`publisher.web.jsonld_context`).
+
+`/doc/…` is given in two profiles (W3C Content Negotiation by Profile): our vocabulary's (the
+default, every RDF format) and schema.org's (`Accept-Profile: <https://schema.org/>` or
+`_profile=schema`: JSON-LD only, so asking for it gets JSON-LD); `_profile=alt` lists them."""
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Callable
 from urllib.parse import quote
@@ -16,8 +21,11 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from werkzeug.exceptions import NotFound
 
 from publisher.docs.labels import Index
+from publisher.i18n import N_
 from publisher.store import LINKED_PREDICATES, check_iri, rewrite_triples, serialize_graph
-from publisher.vocab import KEY_MAX_LENGTH, THING_TYPES, is_thing, prefixes_for, thing
+from publisher.vocab import (KEY_MAX_LENGTH, SCHEMA, THING_TYPES, is_thing, prefixes_for,
+                             thing)
+from publisher.vocab import vocabulary as vocabulary_namespace
 from publisher.web.answers import answered, cacheable, etag_for, remember, request_key
 from publisher.web.context import here, page_globals, settings, store
 from publisher.web.jsonld_context import compacted
@@ -27,8 +35,12 @@ from publisher.web.pages.parts import labeller
 from publisher.web.pages.properties import resource_view
 from publisher.web.pages.release_data import metadata_triples, ontology_triples
 from publisher.web.pages.resource import resource_page
+from publisher.web.pages.schema_org import resource as schema_org_description
 from publisher.web.pages.terms import kd
 from publisher.web.pages.vocabulary import term_page, vocabulary_page
+from publisher.web.profile_negotiation import (QSA_KEY, Profile, alternates_response,
+                                               negotiate_profile, profile_headers,
+                                               wants_alternates)
 
 bp = Blueprint("resources", __name__)
 
@@ -82,13 +94,24 @@ def _page(template: str, context: dict[str, Any], fmt: str, path: str) -> Respon
 
 
 def _finish(response: Response, etag: str | None, negotiated: bool, fmt: str,
-            path: str) -> Response:
+            path: str, profiles: tuple[Profile | None, list[Profile]] = (None, [])) -> Response:
+    """Caching, alternates and, where ``profiles`` are offered (chosen, offered), the
+    profile headers."""
+    chosen, offered = profiles
     vary = ["Accept"] if negotiated else []
-    if fmt in {"html", "json"} and not here().lang_explicit:
+    if (fmt in {"html", "json"} or chosen == SCHEMA_PROFILE) and not here().lang_explicit:
         vary.append("Accept-Language")
+    if offered:
+        vary.append("Accept-Profile")
     response.headers["Link"] = _alternates(path)
     if negotiated:
-        response.headers["Content-Location"] = here().page(f"{path}.{FORMAT_EXTENSION[fmt]}")
+        response.headers["Content-Location"] = here().page(
+            f"{path}.{FORMAT_EXTENSION[fmt]}") + (
+            f"?{QSA_KEY}={chosen.token}" if chosen == SCHEMA_PROFILE else "")
+    if chosen is not None:
+        headers = profile_headers(chosen, offered)
+        response.headers["Content-Profile"] = headers["Content-Profile"]
+        response.headers["Link"] += ", " + headers["Link"]
     return cacheable(response, etag, vary)
 
 
@@ -107,25 +130,69 @@ def identifier(kind: str, key: str) -> Response:
     return response
 
 
+#: schema.org's profile of `/doc/…`: what search engines read, in JSON-LD only.
+SCHEMA_PROFILE = Profile("schema", SCHEMA, N_("schema.org, the vocabulary search engines read "
+                                              "(JSON-LD only)"))
+
+
+def _doc_profiles() -> list[Profile]:
+    """The profiles of `/doc/…`, the default (our vocabulary, every RDF format) first."""
+    ours = Profile("kuntadigi", vocabulary_namespace(settings().base_uri),
+                   N_("The Kuntadigi vocabulary (every RDF format)"))
+    return [ours, SCHEMA_PROFILE]
+
+
+def _doc_profile(ext: str | None, fmt: str,
+                 offered: list[Profile]) -> tuple[Profile | None, str]:
+    """(profile, format): without an extension or with .jsonld both profiles are offered and
+    schema.org's brings JSON-LD; the other RDF formats are in our vocabulary only (406 for
+    schema.org's); pages (HTML, JSON) are in no profile."""
+    if ext is None or ext == "jsonld":
+        chosen = negotiate_profile(offered, offered[0])
+        if chosen == SCHEMA_PROFILE:
+            return chosen, "jsonld"
+    elif fmt in RDF_NAMES:
+        chosen = negotiate_profile(offered[:1], offered[0])
+    else:
+        return None, fmt
+    return (chosen if fmt in RDF_NAMES else None), fmt
+
+
 @bp.route("/doc/<kind>/<path:name>")
 def document(kind: str, name: str) -> Response:
     key, ext = split_extension(name)
     _known_thing(kind, key)
-    fmt, negotiated = _representation(ext)
     iri = check_iri(thing(settings().base_uri, kind, key))
+    offered = _doc_profiles()
+    if wants_alternates():
+        _described(iri)
+        return alternates_response(offered, offered[0], here().lang)
+    fmt, negotiated = _representation(ext)
+    profile, fmt = _doc_profile(ext, fmt, offered)
     path = f"doc/{kind}/{key}"
-    return _represented("doc", (iri,), fmt, negotiated, path,
-                        lambda: _document(iri, kind, fmt, path))
+    parts = (iri, profile.token, here().lang) if profile == SCHEMA_PROFILE else (iri,)
+    return _represented("doc", parts, fmt, negotiated, path,
+                        lambda: _document(iri, kind, fmt, path, profile), (profile, offered))
 
 
-def _document(iri: str, kind: str, fmt: str, path: str) -> Response:
-    triples = store().describe(iri)
-    index = Index(triples)
+def _described(iri: str) -> Index:
+    """What the store (or the release's metadata) says about `iri`; 404 when nothing."""
+    index = Index(store().describe(iri))
     node = ox.NamedNode(iri)
     if not index.has(node):
         index = _metadata_description(iri)       # e.g. the publisher named in the catalogue
         if not index.has(node):
             raise NotFound(f"There is no resource <{iri}> in this dataset.")
+    return index
+
+
+def _document(iri: str, kind: str, fmt: str, path: str,
+              profile: Profile | None = None) -> Response:
+    index = _described(iri)
+    if profile == SCHEMA_PROFILE:
+        description = schema_org_description(resource_page(iri, index)[1])
+        return Response(json.dumps(description, ensure_ascii=False, indent=2),
+                        content_type=MEDIA_TYPES["jsonld"])
     if fmt in RDF_NAMES:
         return _rdf_response(index.triples, fmt, iri)
     template, context = resource_page(iri, index)
@@ -133,10 +200,12 @@ def _document(iri: str, kind: str, fmt: str, path: str) -> Response:
 
 
 def _represented(kind: str, parts: tuple[str, ...], fmt: str, negotiated: bool, path: str,
-                 render: Callable[[], Response]) -> Response:
-    """One representation of a resource: its ETag (the release, the resource, the format,
-    the language where the format has one, the host mapping), a 304 or the remembered
-    answer when there is one, else ``render()`` finished and remembered."""
+                 render: Callable[[], Response],
+                 profiles: tuple[Profile | None, list[Profile]] = (None, [])) -> Response:
+    """One representation of a resource: its ETag (the release, the resource — with its
+    profile where one is chosen —, the format, the language where the format has one, the
+    host mapping), a 304 or the remembered answer when there is one, else ``render()``
+    finished and remembered."""
     current = here()
     etag = etag_for(kind, *parts, fmt, current.lang if fmt in {"html", "json"} else "",
                     current.rewrite)
@@ -144,7 +213,7 @@ def _represented(kind: str, parts: tuple[str, ...], fmt: str, negotiated: bool, 
     hit = answered(etag, key)
     if hit is not None:
         return hit
-    return remember(key, _finish(render(), etag, negotiated, fmt, path))
+    return remember(key, _finish(render(), etag, negotiated, fmt, path, profiles))
 
 
 def _format_links(path: str) -> list[dict[str, str]]:
