@@ -1,4 +1,4 @@
-"""The `publisher` command: extract, build, validate, load, serve.
+"""The `publisher` command: extract, build, validate, check-catalogue, load, serve.
 
 Exit statuses: 0 success, 1 the data failed a check (SHACL violations), 2 unreadable input
 or bad usage.
@@ -105,6 +105,35 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if outcome.conforms else 1
 
 
+def cmd_check_catalogue(args: argparse.Namespace) -> int:
+    """Check a DCAT catalogue as a harvester would: every access and download URL against
+    what it declares, the DCAT-AP profiles, the MQA score.
+
+    Exit 0 when nothing is a violation, 1 with violations (a URL fault or a SHACL violation),
+    2 when the catalogue cannot be read or checked."""
+    from publisher.shacl import UnreadableInput
+    from publisher.shacl.catalogue_check import (Access, CheckOptions, OwnSite,
+                                                 check_catalogue, render)
+
+    settings = _settings(args)
+    if args.server and not args.server.lower().startswith(("http://", "https://")):
+        print(f"error: --server {args.server}: give the http(s) URL of a running server",
+              file=sys.stderr)
+        return 2
+    release = Path(args.release) if args.release else settings.releases_dir / "latest"
+    access = Access(network=args.allow_network, server=args.server,
+                    own=OwnSite(settings.base_uri, release if release.is_dir() else None))
+    options = CheckOptions(access, tuple(args.profile), args.lang, args.input_format,
+                           quality=not args.no_mqa)
+    try:
+        report = check_catalogue(args.source, settings, options)
+    except UnreadableInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(report.as_json(args.lang), args.format, args.lang))
+    return report.status
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     """Load a release into a store (the embedded one or a remote SPARQL store): a remote
     store at the URLs of its preset or the [store] table, with the credentials of
@@ -194,6 +223,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-triples", type=int, default=500_000,
                    help="refuse input of more triples than this (default 500 000)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("check-catalogue", parents=[common],
+                       help="check a DCAT catalogue as a harvester would",
+                       description="Read a DCAT catalogue (ours or a partner's) as a harvester "
+                                   "does, follow every access and download URL (status, media "
+                                   "type, size, checksum against what it declares), validate "
+                                   "it with the DCAT-AP 3.0.1 and 2.1.1 shapes and compute its "
+                                   "MQA score. Exit 0 no violation; 1 violations; 2 the "
+                                   "catalogue cannot be read or checked.")
+    p.add_argument("source", metavar="URL|FILE", help="the catalogue: an http(s) URL or a file "
+                                                      "(Turtle, RDF/XML, JSON-LD, N-Triples)")
+    p.add_argument("--allow-network", action="store_true",
+                   help="ask URLs on other hosts too (default: only loopback and this "
+                        "service's own URLs; others are reported as not checked)")
+    p.add_argument("--server", metavar="URL",
+                   help="check this service's own URLs against this running server (default: "
+                        "against the release's files)")
+    p.add_argument("--release", help="release folder our URLs are checked against "
+                                     "(default: releases/latest)")
+    p.add_argument("--profile", action="append", default=[],
+                   help="DCAT-AP profile to validate with (repeatable; default: dcat-ap-3 and "
+                        "dcat-ap-2.1.1)")
+    p.add_argument("--format", choices=["text", "html", "json"], default="text",
+                   help="report format")
+    p.add_argument("--lang", choices=["fi", "sv", "en"], default="en",
+                   help="language of the report")
+    p.add_argument("--input-format", help="RDF syntax of the catalogue (default: by media "
+                                          "type, extension or content)")
+    p.add_argument("--no-mqa", action="store_true", help="leave out the MQA score")
+    p.set_defaults(func=cmd_check_catalogue)
 
     store_help = ("'embedded', or a SPARQL store: oxigraph+http://HOST:PORT (or a plain "
                   "http(s) URL), fuseki+http://HOST:PORT/DATASET, virtuoso+http://HOST:PORT "

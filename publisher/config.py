@@ -56,6 +56,15 @@ class Limits:
     store_probe_seconds: float = 2.0
     # A build whose project count falls by more than this is not published (--allow-shrink).
     max_shrink_percent: float = 20.0
+    # `publisher check-catalogue` and the catalogue check of /validate: the catalogue read
+    # (bytes), each URL's download read (bytes; size and checksum beyond it are not checked),
+    # one HTTP request, the whole run, redirects followed, URLs checked at once.
+    catalogue_check_max_bytes: int = 32 * 1024 * 1024
+    catalogue_check_download_bytes: int = 256 * 1024 * 1024
+    catalogue_check_request_seconds: float = 20.0
+    catalogue_check_seconds: float = 120.0
+    catalogue_check_redirects: int = 5
+    catalogue_check_parallel: int = 4
 
 
 @dataclass(frozen=True)

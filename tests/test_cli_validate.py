@@ -100,7 +100,8 @@ def test_list_profiles_names_and_describes_each(tmp_path: Path) -> None:
     result = run("--list-profiles", "--lang", "fi")
     assert result.returncode == 0
     blocks = result.stdout.strip().split("\n\n")
-    assert [b.splitlines()[0] for b in blocks] == ["kuntadigi", "vocabulary", "dcat-ap-3"]
+    assert [b.splitlines()[0] for b in blocks] == ["kuntadigi", "vocabulary", "dcat-ap-3",
+                                                    "dcat-ap-2.1.1", "catalogue-check"]
     assert "Sanaston laatu (OWL, RDFS, SKOS)" in blocks[1]
     assert "Tiedostot: shapes/dcat-ap-3/dcat-ap-SHACL.ttl, shapes/dcat-ap-3/ranges.ttl" in blocks[2]
 

@@ -8,7 +8,7 @@ import resource
 import signal
 import sys
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Callable
 
 import rdflib.plugins.sparql
 
@@ -56,11 +56,13 @@ def limit_memory(memory_mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted, wanted))
 
 
-def worker_main(memory_mib: int | None = None) -> None:  # pragma: no cover - a child process
+def worker_main(memory_mib: int | None = None,  # pragma: no cover - a child process
+                run: Callable[[dict[str, Any]], dict[str, Any]] = run_job) -> None:
     """A validation worker: jobs arrive on stdin and answers leave on stdout, each a pickled
     message framed by multiprocessing.connection, until stdin closes. With `memory_mib` the
     worker caps its own memory first; a job that runs out is answered {"status": "memory"}
-    and the worker ends, so the next job gets a fresh process."""
+    and the worker ends, so the next job gets a fresh process. `run` answers a job (the
+    catalogue check's worker passes one that also runs its jobs)."""
     if memory_mib:
         limit_memory(memory_mib)
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides when we stop
@@ -76,7 +78,7 @@ def worker_main(memory_mib: int | None = None) -> None:  # pragma: no cover - a 
             return
         out_of_memory = False
         try:
-            answer = run_job(job)
+            answer = run(job)
         except MemoryError:
             out_of_memory = True
         except Exception as error:  # noqa: BLE001 - reported to the parent as a message

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
-_PROCESS_CODE = ("import sys; from publisher.shacl.process import worker_main; "
+# the catalogue check's worker: a validation worker that also runs catalogue checks
+_PROCESS_CODE = ("import sys; from publisher.shacl.catalogue_check.job import worker_main; "
                  "worker_main(int(sys.argv[1]))")
 #: How long a validation waits for a free process before it is refused.
 SLOT_WAIT_SECONDS = 5.0

@@ -39,6 +39,12 @@ class Profile:
     descriptions: dict[str, str]
     ontology: bool = False          # add our vocabulary so sh:class sees rdfs:subClassOf
     default_for: str | None = None  # "data", "vocabulary" or "catalogue"
+    runs: tuple[str, ...] = ()      # a check: the profiles it validates with, each on its own
+
+    @property
+    def is_check(self) -> bool:
+        """A check (the catalogue check) rather than a set of shapes of its own."""
+        return bool(self.runs)
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get("en") or self.name
@@ -57,11 +63,12 @@ def load_profiles(settings: Settings) -> dict[str, Profile]:
 def _profiles_from(path: str, _mtime: int) -> tuple[tuple[str, Profile], ...]:
     with open(path, "rb") as handle:
         table = tomllib.load(handle).get("profiles", {})
-    return tuple((name, Profile(name=name, files=tuple(entry["files"]),
+    return tuple((name, Profile(name=name, files=tuple(entry.get("files", ())),
                                 titles=dict(entry.get("title", {})),
                                 descriptions=dict(entry.get("description", {})),
                                 ontology=bool(entry.get("ontology", False)),
-                                default_for=entry.get("default_for")))
+                                default_for=entry.get("default_for"),
+                                runs=tuple(entry.get("runs", ()))))
                  for name, entry in table.items())
 
 
@@ -85,8 +92,10 @@ def check_profiles(settings: Settings, names: Iterable[str]) -> list[str]:
 def profiles_text(settings: Settings, lang: str = "en") -> str:
     """`publisher validate --list-profiles`: name, title, description and files of each."""
     blocks, files_word = [], texts(lang).gettext("Files")
-    for profile in load_profiles(settings).values():
-        files = ", ".join(f"shapes/{name}" for name in profile.files)
+    profiles = load_profiles(settings)
+    for profile in profiles.values():
+        names = profile.files or tuple(f for run in profile.runs for f in profiles[run].files)
+        files = ", ".join(f"shapes/{name}" for name in names)
         blocks.append(f"{profile.name}\n  {profile.title(lang)}\n  {profile.description(lang)}\n"
                       f"  {files_word}: {files}")
     return "\n\n".join(blocks) + "\n"
@@ -152,6 +161,11 @@ def shapes_graph(settings: Settings, profiles: list[str] | None = None,
     graph = Graph()
     names = check_profiles(settings, profiles if profiles is not None else
                            [default_profile(settings)])
+    checks = [name for name in names if load_profiles(settings)[name].is_check]
+    if checks:
+        raise UnreadableInput(f"'{checks[0]}' is a check, not a set of shapes: run "
+                              "`publisher check-catalogue URL|FILE`, or choose it alone on "
+                              "/validate")
     for part in [profile_shapes(settings, name) for name in names] + list(extra):
         for prefix, namespace in part.namespaces():
             graph.bind(prefix, namespace, override=False)

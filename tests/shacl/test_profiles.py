@@ -9,12 +9,16 @@ from publisher.shacl import UnreadableInput, load_profiles, profile_shapes, shap
 
 def test_every_profile_has_files_a_title_and_a_description_in_three_languages(project_settings) -> None:
     profiles = load_profiles(project_settings)
-    assert list(profiles) == ["kuntadigi", "vocabulary", "dcat-ap-3"]
+    assert list(profiles) == ["kuntadigi", "vocabulary", "dcat-ap-3", "dcat-ap-2.1.1",
+                              "catalogue-check"]
     for profile in profiles.values():
         assert all((project_settings.shapes_dir / name).is_file() for name in profile.files)
         for lang in ("fi", "sv", "en"):
             assert profile.titles[lang] and len(profile.descriptions[lang]) > 40
         assert len(set(profile.descriptions.values())) == 3      # really translated
+        if profile.is_check:          # the catalogue check: the profiles it runs, no shapes
+            assert profile.runs and all(not profiles[run].is_check for run in profile.runs)
+            continue
         assert len(profile_shapes(project_settings, profile.name)) > 50
 
 

@@ -40,6 +40,8 @@ from publisher.shacl import (INPUT_FORMATS, LANGUAGES, InputTooLarge, Unreadable
                              default_profile,
                              format_for_media_type, format_for_name, input_text, load_profiles,
                              report_context, sniff_data, visible)
+from publisher.shacl.catalogue_check import CHECK_PROFILE, report_fragment
+from publisher.shacl.catalogue_check.job import KIND as CATALOGUE_CHECK
 from publisher.shacl.compression import gunzip, is_gzip
 from publisher.shacl.processes import (ValidationBusy, ValidationMemoryLimit,
                                        ValidationProcessEnded, ValidationProcesses,
@@ -419,6 +421,8 @@ def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]
         item, kind, focus = resource_input(_one(fields, "url"))
         if not profiles and "shapes" not in uploads:
             profiles = [default_profile(settings(), kind)]
+    if CHECK_PROFILE in profiles:
+        return catalogue_job(item, profiles, uploads, lang)
     shapes = []
     if "shapes" in uploads:
         name, data = uploads["shapes"]
@@ -431,6 +435,39 @@ def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]
     parts = [item["data"]] + [s["data"] for s in shapes]
     # a process is retired after a big job; gzip may hold up to the limit whatever its size
     return job, sum(map(len, parts)) > BIG_JOB_BYTES or any(map(is_gzip, parts))
+
+
+def catalogue_job(item: dict[str, Any], profiles: list[str],
+                  uploads: dict[str, tuple[str, bytes]],
+                  lang: str) -> tuple[dict[str, Any], bool]:
+    """The catalogue check of one catalogue (a profile of its own, chosen alone): our own
+    URLs are answered from the served release's files, nothing is fetched."""
+    if len(profiles) > 1 or "shapes" in uploads:
+        raise refusal(400, N_("The catalogue check runs its own profiles: choose it alone, "
+                              "without other profiles or shapes of your own."))
+    folder = publisher().release_dir()
+    current = here()
+    job = {"kind": CATALOGUE_CHECK, "settings": settings(), "inputs": [item], "lang": lang,
+           "max_bytes": upload_limit(settings()), "max_triples": MAX_TRIPLES,
+           "bytes_setting": "limits.upload_max_bytes",
+           "release_dir": str(folder) if folder is not None else None,
+           "roots": [current.root] if current.root != settings().base_uri else []}
+    return job, len(item["data"]) > BIG_JOB_BYTES or is_gzip(item["data"])
+
+
+def _catalogue_answer(report: dict[str, Any], fmt: str) -> Response:
+    """The catalogue check's report: a page of the site, or its JSON."""
+    if fmt == "html":
+        body = render_template("validation/catalogue.html", **page_globals(), page="validate",
+                               fragment=report_fragment(report, report["lang"]))
+        response = Response(body, mimetype="text/html")
+    else:
+        response = Response(json.dumps(report, ensure_ascii=False, indent=2),
+                            content_type=REPORT_MEDIA["json"])
+    response.headers["X-Validation-Conforms"] = "true" if report["conforms"] else "false"
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept")
+    return response
 
 
 def _report_format(fields: dict[str, list[str]]) -> str:
@@ -452,6 +489,8 @@ def _answer(answer: dict[str, Any], fmt: str) -> Response:
     if status != "ok":
         raise ValidationRefused(500, f"The validation failed: {answer.get('message')}")
     report = answer["report"]
+    if answer.get("kind") == CATALOGUE_CHECK:
+        return _catalogue_answer(report, fmt)
     if fmt == "html":
         body = render_template("validation/result.html", **page_globals(), page="validate",
                                **report_context(report, report["lang"]))
@@ -504,6 +543,9 @@ def _validate(attempt: Attempt) -> Response:
     fmt = _report_format(attempt.fields)
     job, big = build_job(attempt.fields, attempt.uploads, raw,
                          [fmt] if fmt in {"turtle", "jsonld"} else [])
+    if job.get("kind") == CATALOGUE_CHECK and fmt not in {"html", "json"}:
+        raise refusal(406, N_("The catalogue check answers HTML or JSON (format=html or "
+                              "format=json)."))
     return _answer(_run_validation(job, time_limit(settings()), big), fmt)
 
 
