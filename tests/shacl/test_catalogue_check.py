@@ -15,8 +15,10 @@ from publisher.shacl import UnreadableInput
 from publisher.shacl.catalogue_check import (Access, CheckOptions, OwnSite, check_catalogue,
                                              render)
 from publisher.shacl.catalogue_check.declared import algorithm_of, declared_in, media_type_of
+from publisher.shacl.catalogue_check.shapes import declared_versions
 from publisher.shacl.inputs import INPUT_FORMATS, parse_bytes
 from publisher.store import EmbeddedStore
+from publisher.vocab import DCAT_AP_2, DCAT_AP_3
 from publisher.web import create_app
 from tests.support.catalogue_faults import (DATA, EU_LICENCE, FAULTS, OWN_LICENCE,
                                             faulty_catalogue)
@@ -359,3 +361,16 @@ def test_the_check_is_chosen_alone_and_answers_html_or_json(web) -> None:
     assert turtle.status_code == 406
     form = web.get("/validate", base_url=BASE).get_data(as_text=True)
     assert 'value="catalogue-check"' in form
+
+
+def _claims(conforms_to: str) -> list:
+    text = f"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<http://example.org/c> a dcat:Catalog ; dct:conformsTo <{conforms_to}> .
+<http://example.org/r> a dcat:CatalogRecord ; dct:conformsTo <http://example.org/other> ."""
+    return parse_bytes(text.encode(), "c.ttl", INPUT_FORMATS["turtle"]).triples
+
+
+def test_a_catalogue_is_judged_by_the_dcat_ap_version_it_declares() -> None:
+    assert declared_versions(_claims(DCAT_AP_3)) == ["dcat-ap-3"]
+    assert declared_versions(_claims(DCAT_AP_2)) == ["dcat-ap-2.1.1"]
+    assert declared_versions(_claims("http://example.org/own-profile")) == []

@@ -14,7 +14,8 @@ from publisher.shacl.catalogue_check.checks import (INFO, VIOLATION, WARNING, Fi
 from publisher.shacl.catalogue_check.declared import Declared, declared_in
 from publisher.shacl.catalogue_check.fetching import Bounds
 from publisher.shacl.catalogue_check.quality import named, quality
-from publisher.shacl.catalogue_check.shapes import check_runs, validate_catalogue
+from publisher.shacl.catalogue_check.shapes import (check_runs, declared_versions,
+                                                   validate_catalogue)
 from publisher.shacl.catalogue_check.source import read_catalogue
 from publisher.shacl.catalogue_check.urls import Access, UrlCheck, UrlChecker
 from publisher.shacl.errors import UnreadableInput
@@ -149,14 +150,24 @@ def check_parsed(parsed: ParsedInput, settings: Settings, options: CheckOptions,
     vocabularies = load_vocabularies(settings.mappings_dir / "reference" / "eu")
     findings = url_findings(declared, checks) + licence_findings(declared, vocabularies)
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.subject, f.url or ""))
+    notes: list[str] = []
+    claimed = [name for name in declared_versions(parsed.triples) if name in profiles]
+    if not options.profiles and claimed and claimed != profiles:
+        notes.append(f"validated with {', '.join(claimed)} only: the catalogue declares "
+                     f"conformance to it (dct:conformsTo); --profile asks for others")
+        profiles = claimed
     outcomes = validate_catalogue(parsed, settings, profiles, options.lang, options.workers)
     known = load_profiles(settings)
     titles = {name: known[name].title(options.lang) for name in profiles}
-    notes: list[str] = []
     assessed = None
     if options.quality:
         try:
             assessed = quality(parsed.triples, checker, settings)
+            if claimed == ["dcat-ap-3"] and any(s["indicator"] == "dcat-ap-compliance"
+                                                for s in assessed.get("shortfalls", ())):
+                notes.append("MQA: compliance is judged, as data.europa.eu does, against "
+                             "DCAT-AP 2.1.1; this catalogue is in 3.0.1: check its 2.1.1 form "
+                             "(ours: /catalog?_profile=dcat-ap-2)")
         except (FileNotFoundError, ValueError) as error:
             notes.append(f"MQA: {error}")
     limits = settings.limits
