@@ -6,10 +6,11 @@ an image, UTF-16) is refused before a parser sees it: every RDF parser here read
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -20,6 +21,7 @@ from publisher.shacl.compression import gunzip, is_gzip, without_gzip_suffix
 from publisher.shacl.compression import head as gzip_head
 from publisher.shacl.errors import InputTooLarge, UnreadableInput
 from publisher.shacl.graphs import to_rdflib
+from publisher.vocab import JSONLD_CONTEXT_FILE
 
 
 @dataclass(frozen=True)
@@ -192,9 +194,42 @@ def _triples(quads: Iterator[Any], name: str, max_triples: int, where: str) -> l
     return triples
 
 
+def with_known_context(data: bytes, contexts: Mapping[str, bytes]) -> bytes:
+    """JSON-LD whose `@context` names a context we hold (ours, `context.jsonld`, by its URL or
+    relative name) with that context written in: the parser here fetches no context, and our
+    own compacted JSON-LD must validate as it is published. Anything else is left as it is
+    (the parser then says what it cannot resolve)."""
+    if not contexts or b"@context" not in data:
+        return data
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return data                     # the parser reports the syntax error with its place
+
+    def known(reference: Any) -> Any:
+        if isinstance(reference, str) and reference in contexts:
+            try:
+                return json.loads(contexts[reference]).get("@context", reference)
+            except (ValueError, AttributeError):
+                return reference
+        if isinstance(reference, list):
+            return [known(item) for item in reference]
+        return reference
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict) and "@context" in node:
+            return {**node, "@context": known(node["@context"])}
+        return node
+
+    written = [inline(n) for n in document] if isinstance(document, list) else inline(document)
+    return data if written == document else json.dumps(written, ensure_ascii=False).encode()
+
+
 def parse_bytes(data: bytes, name: str, fmt: InputFormat, limits: ReadLimits = ReadLimits(),
-                where: str = "data", base_iri: str | None = None) -> ParsedInput:
-    """Parse RDF from memory, gzip or not; every failure is an UnreadableInput naming `name`."""
+                where: str = "data", base_iri: str | None = None,
+                contexts: Mapping[str, bytes] | None = None) -> ParsedInput:
+    """Parse RDF from memory, gzip or not; every failure is an UnreadableInput naming `name`.
+    `contexts`: JSON-LD contexts we hold, by the reference a document names them with."""
     if len(data) > limits.max_bytes:
         raise InputTooLarge(f"{name}: {len(data):,} bytes, more than the {limits.max_bytes:,} "
                             "this validator reads", where=where, code="too_large",
@@ -211,6 +246,8 @@ def parse_bytes(data: bytes, name: str, fmt: InputFormat, limits: ReadLimits = R
         check_input(data, fmt.name, name, limits.max_depth, limits.max_bytes)
     except InputRefused as refused:
         raise _refusal(refused, name, fmt, data[:512], where) from None
+    if fmt.name == "jsonld" and contexts:
+        data = with_known_context(data, contexts)
     parser = ox.parse(data, format=fmt.rdf_format, base_iri=base_iri or _base_for(name))
     try:
         triples = _triples(parser, name, limits.max_triples, where)
@@ -292,8 +329,12 @@ def read_path(path: Path, explicit_format: str | None = None,
             where=where, code="too_large",
             params={"name": str(path), "size": f"{size:,}", "limit": f"{limits.max_bytes:,}",
                     "setting": limits.bytes_setting})
+    beside = path.with_name(JSONLD_CONTEXT_FILE)
+    contexts = ({JSONLD_CONTEXT_FILE: beside.read_bytes()}
+                if fmt.name == "jsonld" and beside.is_file()
+                and beside.stat().st_size <= limits.max_bytes else None)
     return parse_bytes(path.read_bytes(), str(path), fmt, limits, where,
-                       base_iri=path.resolve().as_uri())
+                       base_iri=path.resolve().as_uri(), contexts=contexts)
 
 
 def data_graph(inputs: list[ParsedInput], ontology: Graph | None = None) -> Graph:

@@ -26,7 +26,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
                         bytes_setting=job.get("bytes_setting", "limits.upload_max_bytes"))
     try:
         inputs = tuple(parse_bytes(d["data"], d["name"], input_format(d["format"]), limits,
-                                   base_iri=d.get("base")) for d in job["inputs"])
+                                   base_iri=d.get("base"), contexts=job.get("contexts"))
+                       for d in job["inputs"])
         shapes = tuple(parse_bytes(s["data"], s["name"], input_format(s["format"]), limits,
                                    where="shapes") for s in job["shapes"])
         request = ValidationRequest(inputs, tuple(job["profiles"]), shapes, job["lang"],

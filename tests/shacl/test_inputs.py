@@ -156,3 +156,23 @@ def test_to_rdflib_keeps_every_term() -> None:
     ours = to_rdflib(parsed.triples)
     theirs = Graph().parse(data=text, format="turtle")
     assert isomorphic(ours, theirs)
+
+
+def test_our_compacted_json_ld_is_read_with_the_context_beside_it(settings) -> None:
+    """data.jsonld names `context.jsonld` (relative): the copy beside it is used, no fetch, and
+    the graph equals the Turtle dump's."""
+    folder = settings.releases_dir / "latest"
+    read = read_path(folder / "data.jsonld")
+    turtle = Graph().parse(folder / "data.ttl")
+    assert isomorphic(Graph().parse(data=_as_ntriples(read.triples), format="nt"), turtle)
+
+
+def test_a_context_named_but_absent_is_still_refused(settings, tmp_path: Path) -> None:
+    source = (settings.releases_dir / "latest" / "data.jsonld").read_bytes()
+    (tmp_path / "data.jsonld").write_bytes(source)          # without its context.jsonld
+    with pytest.raises(UnreadableInput):
+        read_path(tmp_path / "data.jsonld")
+
+
+def _as_ntriples(triples) -> str:
+    return "".join(f"{t} .\n" for t in triples)

@@ -695,3 +695,12 @@ def test_nesting_past_the_limit_is_named_on_the_form_in_the_page_language(live) 
     assert status == 400
     assert "liitetty teksti, rivi 2: sisäkkäin yli 128 tasoa" in error_of(page)
     assert "(limits.parse_max_depth)" in error_of(page) and textarea(page) == deep
+
+
+def test_our_own_compacted_json_ld_validates_as_published(client, settings) -> None:
+    """An upload of the release's data.jsonld (it names our context): read with the served
+    release's context, not refused for a context that is never fetched."""
+    data = (settings.releases_dir / "latest" / "data.jsonld").read_bytes()
+    uploads = {"file": (io.BytesIO(data), "data.jsonld"), "profile": "kuntadigi", "lang": "en"}
+    report = report_of(post(client, uploads, content_type="multipart/form-data"))
+    assert report["inputs"][0]["name"] == "data.jsonld" and report["inputs"][0]["triples"] > 0

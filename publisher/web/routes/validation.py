@@ -47,6 +47,7 @@ from publisher.shacl.processes import (ValidationBusy, ValidationMemoryLimit,
                                        ValidationProcessEnded, ValidationProcesses,
                                        ValidationStopped, ValidationTimeLimit)
 from publisher.store import check_iri
+from publisher.vocab import JSONLD_CONTEXT_FILE, jsonld_context
 from publisher.web.answers import answer_once, cacheable, etag_for
 from publisher.web.context import here, page_globals, publisher, settings, store
 from publisher.web.errors import ERROR_TITLES, error_response
@@ -431,10 +432,22 @@ def build_job(fields: dict[str, list[str]], uploads: dict[str, tuple[str, bytes]
     job = {"settings": settings(), "inputs": [item], "shapes": shapes, "profiles": profiles,
            "lang": lang, "focus_nodes": focus, "formats": formats,
            "max_bytes": upload_limit(settings()), "max_triples": MAX_TRIPLES,
-           "bytes_setting": "limits.upload_max_bytes"}
+           "bytes_setting": "limits.upload_max_bytes", "contexts": our_contexts()}
     parts = [item["data"]] + [s["data"] for s in shapes]
     # a process is retired after a big job; gzip may hold up to the limit whatever its size
     return job, sum(map(len, parts)) > BIG_JOB_BYTES or any(map(is_gzip, parts))
+
+
+def our_contexts() -> dict[str, bytes]:
+    """Our JSON-LD context, by the references our compacted JSON-LD names it with (its URL,
+    and `context.jsonld` as data.jsonld names it), so a steward can validate what we
+    publish; nothing is fetched."""
+    folder = publisher().release_dir()
+    path = folder / JSONLD_CONTEXT_FILE if folder is not None else None
+    if path is None or not path.is_file():
+        return {}
+    data = path.read_bytes()
+    return {JSONLD_CONTEXT_FILE: data, jsonld_context(settings().base_uri): data}
 
 
 def catalogue_job(item: dict[str, Any], profiles: list[str],
