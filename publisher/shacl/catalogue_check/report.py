@@ -100,7 +100,8 @@ def quality_text(quality: dict[str, Any] | None, lang: str) -> str:
 def template_environment() -> Environment:
     """The check's templates, with the SHACL report's under `shacl/`."""
     loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)),
-                           PrefixLoader({"shacl": FileSystemLoader(str(REPORT_TEMPLATES))})])
+                           PrefixLoader({"shacl": FileSystemLoader(str(REPORT_TEMPLATES))}),
+                           FileSystemLoader(str(REPORT_TEMPLATES))])   # the report's page
     return install(Environment(loader=loader, autoescape=select_autoescape(["html"])))
 
 
