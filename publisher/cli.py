@@ -73,7 +73,59 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (BuildFailed, CatalogInvalid, ReleaseRefused) as failure:
         print(failure.explain(), file=sys.stderr)
         return 1
+    _print_key_messages(result.path / "build-report.json")
     print(result.path)
+    return 0
+
+
+def _print_key_messages(report_path: Path) -> None:
+    """The key registry's decisions of the build just published, on stderr."""
+    from publisher.build.report import key_messages
+
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    for line in key_messages(report.get("merges", {}).get("keys", {})):
+        print(line, file=sys.stderr)
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    """`keys update`: build (without publishing) and append the keys the registry does not
+    hold to mappings/keys.tsv; `keys move TYPE OLD NEW`: a deliberate rename, the old URI
+    answering 301. The only commands that write the registry."""
+    from publisher.build.extract import SourceError
+    from publisher.build.key_registry import KEYS_FILE, move_key, register
+    from publisher.build.pipeline import run_pipeline
+    from publisher.build.report import key_messages
+
+    settings = _settings(args)
+    path = settings.mappings_dir / KEYS_FILE
+    if args.action == "move":
+        if len(args.names) != 3:
+            print("error: keys move TYPE OLD NEW", file=sys.stderr)
+            return 2
+        try:
+            move_key(path, *args.names)
+        except (SourceError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        kind, old, new = args.names
+        print(f"{kind} key {old} moved to {new} in {path.name}")
+        return 0
+    try:
+        result = run_pipeline(settings, Progress(quiet=args.quiet))
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        keys = result.merges.get("keys", {})
+        for line in key_messages({"kept": keys.get("kept", [])}):
+            print(line, file=sys.stderr)
+        added = register(path, keys.get("new", []))
+    except (SourceError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        result.close()
+    print(f"{added} new key(s) added to {path.name}")
     return 0
 
 
@@ -198,6 +250,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "falls by more than limits.max_shrink_percent (default 20) percent "
                         "against the release releases/latest points at")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("keys", parents=[common], help="the registry of issued keys",
+                       description="update: append the keys of records the registry "
+                                   "(mappings/keys.tsv) does not hold yet; move TYPE OLD NEW: "
+                                   "rename a key on purpose (the old URI answers 301).")
+    p.add_argument("action", choices=["update", "move"])
+    p.add_argument("names", nargs="*", help="for move: TYPE OLD NEW")
+    p.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("validate", parents=[common],
                        help="validate RDF files against the profiles or your own shapes")

@@ -2,18 +2,22 @@
 `mappings/merge-rules.toml`), the URI of each resource, and one label, title and description
 per language on a resource several records describe.
 
-URIs are given before preparation, which links records to them; the texts of a merged
-resource are reconciled after it, on the prepared records.
+A record keeps the key `mappings/keys.tsv` issued to it even when its title is corrected
+(`key_registry.py`). URIs are given before preparation, which links records to them; the
+texts of a merged resource are reconciled after it, on the prepared records.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from publisher.build.extract import Problem
-from publisher.build.keys import unique_keys
+from publisher.build.key_registry import Registry, Wanted, match_keys, new_entries
+from publisher.build.keys import slugify, unique_keys
 from publisher.build.merge import PROGRAMME, Candidate, MergeResult, MergeRules, merge
 from publisher.build.sources import DocumentResult
+from publisher.vocab import thing
 
 Id = tuple[int, int]        # (document position, record index)
 
@@ -27,16 +31,38 @@ class Identity:
     merged: MergeResult
     iris: dict[Id, str]
     problems: list[Problem]
+    #: The keys kept by the registry (`mappings/keys.tsv`) and the new ones, for the report.
+    keys: dict[str, Any] = field(default_factory=dict)
+    #: (new IRI, old IRI, document position) of each moved key whose record is built.
+    same_as: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def identify(documents: list[DocumentResult], rules: MergeRules, programme_iri: str | None,
-             base: str) -> Identity:
-    """Merge the initiative records of all texts and give each resource its URI."""
+             base: str, registry: Registry | None = None) -> Identity:
+    """Merge the initiative records of all texts and give each resource its URI: the key
+    the registry issued to the record where it has one (README "URIs")."""
     found = candidates(documents)
     merged = merge(found, rules)
-    problems: list[Problem] = []
-    iris = assign_iris(documents, found, merged, programme_iri, base, problems)
-    return Identity(found, merged, iris, problems)
+    identity = Identity(found, merged, {}, [])
+    identity.iris = assign_iris(documents, found, merged, programme_iri, base,
+                                identity.problems, registry or Registry(), identity)
+    return identity
+
+
+def _lead_key(record: dict[str, Any]) -> str:
+    lead = record.get("lead_organisation") or {}
+    return str(lead.get("code") or slugify(lead.get("name") or "", max_length=80))
+
+
+def wanted(document: DocumentResult, record: dict[str, Any]) -> Wanted:
+    """What identifies a record to the registry: type, minted key, title, document, first
+    line and, in the catalogue, the number within its lead's list ("091/2")."""
+    number = record.get("number")
+    lead = _lead_key(record) if isinstance(number, int) else ""
+    return Wanted(document.family.uri_type(record), record.get("key") or "initiative",
+                  _initiative_name(record), document.key,
+                  (record.get("source") or {}).get("first_line"),
+                  f"{lead}/{number}" if lead else "")
 
 
 def _initiative_name(record: dict[str, Any]) -> str:
@@ -60,16 +86,38 @@ def candidates(documents: list[DocumentResult]) -> list[Candidate]:
     return out
 
 
+def unique_numbers(asking: list[Wanted]) -> list[Wanted]:
+    """A catalogue number identifies a record only where no other of its text has it (the
+    catalogue repeats a lead's "1." once): a repeated one is left out."""
+    counts = Counter((w.type, w.document, w.number) for w in asking if w.number)
+    return [replace(w, number="") if w.number and counts[(w.type, w.document, w.number)] > 1
+            else w for w in asking]
+
+
 def assign_iris(documents: list[DocumentResult], candidates: list[Candidate], merged: MergeResult,
-                programme_iri: str | None, base: str, problems: list[Problem]) -> dict[Id, str]:
-    """One URI per merged group: keys unique across initiatives (a clash gets -2, -3 and a
-    report line), the type from the kind, the canonical record's key."""
+                programme_iri: str | None, base: str, problems: list[Problem],
+                registry: Registry | None = None,
+                identity: Identity | None = None) -> dict[Id, str]:
+    """One URI per merged group: the key the registry issued to the record, else a new key
+    unique across initiatives and every issued key (a clash gets -2, -3 and a report line),
+    the type from the kind, the canonical record's key."""
     def record(cid: Id) -> dict[str, Any]:
         return documents[cid[0]].extraction.records[cid[1]]
 
     canonicals = sorted({c.id if merged.canonical.get(c.id) == PROGRAMME and not programme_iri
                          else merged.canonical.get(c.id, c.id) for c in candidates} - {PROGRAMME})
-    keys, clashes = unique_keys([record(c).get("key") or "initiative" for c in canonicals])
+    registry = registry or Registry()
+    asking = unique_numbers([wanted(documents[c[0]], record(c)) for c in canonicals])
+    kept, matches = match_keys(registry, asking)
+    fresh = [i for i in range(len(canonicals)) if i not in kept]
+    minted, fresh_clashes = unique_keys([asking[i].key for i in fresh],
+                                        registry.reserved() | set(kept.values()))
+    keys = [kept.get(i, "") for i in range(len(canonicals))]
+    for i, key in zip(fresh, minted):
+        keys[i] = key
+    clashes = [(fresh[index], old, new) for index, old, new in fresh_clashes]
+    if identity is not None:
+        _key_report(identity, documents, canonicals, asking, keys, matches, registry, base)
     iris: dict[Id, str] = {}
     for cid, key in zip(canonicals, keys):
         uri_type = documents[cid[0]].family.uri_type(record(cid))
@@ -96,6 +144,27 @@ def assign_iris(documents: list[DocumentResult], candidates: list[Candidate], me
             if secondary:
                 rec["class_iri"] = None
     return iris
+
+
+def _key_report(identity: Identity, documents: list[DocumentResult], canonicals: list[Id],
+                asking: list[Wanted], keys: list[str], matches: list[Any], registry: Registry,
+                base: str) -> None:
+    """What the registry decided: the keys kept for changed titles, the keys it does not hold
+    yet (`publisher keys update` adds them), the moved keys whose records are built."""
+    built = {(w.type, key): cid for w, key, cid in zip(asking, keys, canonicals)}
+    identity.keys = {
+        "kept": [{"type": asking[m.index].type, "key": m.entry.key, "title": m.title,
+                  "was": m.entry.title, "matched_by": m.rule, "message": m.message()}
+                 for m in matches],
+        "new": [{"type": e.type, "key": e.key, "title": e.title, "document": e.document,
+                 "line": e.line, "number": e.number or None}
+                for e in new_entries(asking, keys, registry)],
+        "moved": [{"type": kind, "from": old, "to": new}
+                  for (kind, old), new in sorted(registry.moved.items())],
+    }
+    identity.same_as = [(thing(base, kind, new), thing(base, kind, old), built[(kind, new)][0])
+                        for (kind, old), new in sorted(registry.moved.items())
+                        if (kind, new) in built]
 
 
 def reconcile(documents: list[DocumentResult], merged: MergeResult,

@@ -21,12 +21,14 @@ def slugify(text: str, max_length: int = 60) -> str:
     return (cut[:boundary] if boundary > 0 else slug[:max_length]).strip("-")
 
 
-def unique_keys(keys: list[str]) -> tuple[list[str], list[tuple[int, str, str]]]:
-    """Make keys unique in order: a repeated key gets "-2", "-3"…; returns the clashes."""
-    seen: dict[str, int] = {}
+def unique_keys(keys: list[str], reserved: frozenset[str] | set[str] = frozenset()
+                ) -> tuple[list[str], list[tuple[int, str, str]]]:
+    """Make keys unique in order: a repeated key, or one `reserved` (issued to another
+    record), gets "-2", "-3"…; returns the clashes."""
+    seen: dict[str, int] = {key: 1 for key in reserved}
     result: list[str] = []
     clashes: list[tuple[int, str, str]] = []
-    taken = set(keys)
+    taken = set(keys) | set(reserved)
     for index, key in enumerate(keys):
         if key not in seen:
             seen[key] = 1

@@ -26,6 +26,7 @@ from publisher.build import reference, theming
 from publisher.build.extract import Problem, read_source_text
 from publisher.build.graphfiles import GraphFiles
 from publisher.build.identify import Identity, identify, reconcile
+from publisher.build.key_registry import KEYS_FILE, load_registry, same_as_quads
 from publisher.build.mapping import RecordMapping, load_mapping
 from publisher.build.merge import load_merge_rules
 from publisher.build.prepare.context import DocumentContext
@@ -172,7 +173,8 @@ def _after_extraction(result: PipelineResult, inputs: _Inputs, progress: Progres
     settings, base, documents = inputs.settings, inputs.settings.base_uri, result.documents
     progress.step("merge")
     rules = load_merge_rules(settings.mappings_dir / "merge-rules.toml")
-    identity = identify(documents, rules, inputs.programme_iri, base)
+    identity = identify(documents, rules, inputs.programme_iri, base,
+                        load_registry(settings.mappings_dir / KEYS_FILE))
     result.problems.extend(identity.problems)
 
     progress.step("link")
@@ -195,6 +197,7 @@ def _after_extraction(result: PipelineResult, inputs: _Inputs, progress: Progres
 
     progress.step("reference data and vocabulary")
     files = result.files
+    files.add_quads(same_as_quads(identity.same_as, [graph(base, d.key) for d in documents]))
     files.add_quads(vocabulary_quads(settings, NamedNode(graph(base, "ontology"))))
     files.add_quads(build_activity_quads(
         result.build_key, result.started, settings,
@@ -203,6 +206,7 @@ def _after_extraction(result: PipelineResult, inputs: _Inputs, progress: Progres
     result.merges = merge_report(identity.merged, notes, identity.iris, identity.candidates,
                                  inputs.programme_iri)
     result.merges["persons"] = person_report(documents)
+    result.merges["keys"] = identity.keys
     result.summary = summary(documents, identity.merged, themed.assignments, themed.texts,
                              project_iris)
 

@@ -91,3 +91,16 @@ def summary(documents: list[DocumentResult], merged: MergeResult,
         "themes_per_resource": _spread(counts),
         "themes_per_project": _spread(per_project),
     }
+
+
+def key_messages(keys: dict[str, Any]) -> list[str]:
+    """The registry's decisions as lines for stderr: every key kept for a changed title, and
+    the keys not yet registered (`publisher keys update` adds them to mappings/keys.tsv)."""
+    lines = [item["message"] for item in keys.get("kept", [])]
+    new = keys.get("new", [])
+    if new:
+        shown = ", ".join(f"{n['type']}/{n['key']}" for n in new[:20])
+        more = f" and {len(new) - 20} more" if len(new) > 20 else ""
+        lines.append(f"{len(new)} new key(s) not in mappings/keys.tsv: {shown}{more} "
+                     "(publisher keys update registers them)")
+    return lines

@@ -12,6 +12,7 @@ default, every RDF format) and schema.org's (`Accept-Profile: <https://schema.or
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any, Callable
 from urllib.parse import quote
@@ -25,9 +26,10 @@ from publisher.i18n import N_
 from publisher.store import LINKED_PREDICATES, check_iri, rewrite_triples, serialize_graph
 from publisher.vocab import (KEY_MAX_LENGTH, SCHEMA, THING_TYPES, is_thing, prefixes_for,
                              thing)
+from publisher.vocab import document as document_uri
 from publisher.vocab import vocabulary as vocabulary_namespace
 from publisher.web.answers import answered, cacheable, etag_for, remember, request_key
-from publisher.web.context import here, page_globals, settings, store
+from publisher.web.context import here, page_globals, publisher, settings, store
 from publisher.web.jsonld_context import compacted
 from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
                                        RDF_NAMES, negotiate_or_406, split_extension)
@@ -118,9 +120,59 @@ def _finish(response: Response, etag: str | None, negotiated: bool, fmt: str,
 # --------------------------------------------------------------------------- /id → /doc
 
 
+#: The release's moved keys, {type: {old: new}}, written by the build beside the dumps.
+REDIRECTS_FILE = "redirects.json"
+MAX_REDIRECTS_BYTES = 8 << 20
+
+
+def _redirects() -> dict[str, dict[str, str]]:
+    """The served release's moved keys, read once per file; none when it has no file or an
+    unreadable or oversized one."""
+    folder = publisher().release_dir()
+    path = folder / REDIRECTS_FILE if folder is not None else None
+    try:
+        stat = os.stat(path) if path is not None else None
+    except OSError:
+        stat = None
+    if path is None or stat is None or stat.st_size > MAX_REDIRECTS_BYTES:
+        return {}
+
+    def read() -> dict[str, dict[str, str]]:
+        try:
+            table = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(table, dict):
+            return {}
+        return {kind: {old: new for old, new in moved.items()
+                       if isinstance(new, str) and is_thing(kind, old) and is_thing(kind, new)}
+                for kind, moved in table.items() if isinstance(moved, dict)}
+
+    return publisher().cached("redirects", f"{folder}:{stat.st_mtime_ns}:{stat.st_size}", read)
+
+
+def _moved(kind: str, key: str, uri: Callable[[str, str, str], str],
+           suffix: str = "") -> Response | None:
+    """A key a steward moved answers 301 to its new URI (`uri`: vocab's `thing` or
+    `document`, the extension kept), for ever (README "URIs")."""
+    new = _redirects().get(kind, {}).get(key)
+    if new is None:
+        return None
+    target = here().page(uri("", kind, new) + suffix)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=301)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @bp.route("/id/<kind>/<path:key>")
 def identifier(kind: str, key: str) -> Response:
     _known_thing(kind, split_extension(key)[0])
+    stem, ext = split_extension(key)
+    moved = _moved(kind, stem, thing, key[len(stem):] if ext else "")
+    if moved is not None:
+        return moved
     target = here().page(f"doc/{quote(kind)}/{quote(key)}")
     if request.query_string:
         target += "?" + request.query_string.decode("latin-1")
@@ -162,6 +214,9 @@ def _doc_profile(ext: str | None, fmt: str,
 def document(kind: str, name: str) -> Response:
     key, ext = split_extension(name)
     _known_thing(kind, key)
+    moved = _moved(kind, key, document_uri, name[len(key):] if ext else "")
+    if moved is not None:
+        return moved
     iri = check_iri(thing(settings().base_uri, kind, key))
     offered = _doc_profiles()
     if wants_alternates():
