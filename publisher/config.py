@@ -91,6 +91,9 @@ class Settings:
     # Links in every representation point to the server answering when its host differs
     # from base_uri (request paths are mapped onto base_uri, as Trifid does).
     rewrite_links: bool = True
+    # [release] keep: how many releases stay in the releases folder, newest first (0: all);
+    # older ones, their dumps and changesets, are removed after a build publishes.
+    release_keep: int = 0
     limits: Limits = field(default_factory=Limits)
     sources: tuple[Source, ...] = ()
     root: Path = PROJECT_ROOT
@@ -151,6 +154,8 @@ def _from_table(table: dict[str, Any], folder: Path) -> Settings:
     if "required_languages" in table:
         simple["required_languages"] = tuple(table["required_languages"])
     settings = Settings(limits=limits, sources=sources, root=root, **simple)
+    if "keep" in table.get("release", {}):
+        settings = replace(settings, release_keep=int(table["release"]["keep"]))
     if "releases_dir" in table:
         settings = replace(settings, releases_dir=_resolve(folder, table["releases_dir"]))
     if "data_dir" in table:

@@ -65,6 +65,7 @@ class DumpFormat:
     w3c_format: str            # http://www.w3.org/ns/formats/ name, for void:feature
     label: str                 # format name used in titles
     compress_format: str | None = None
+    changeset: bool = False    # the changes against the previous release, not the data
 
     @property
     def slug(self) -> str:
@@ -80,6 +81,11 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("data.rdf", "application/rdf+xml", "RDF_XML", "RDF_XML", "RDF/XML"),
     DumpFormat("data.trig", "application/trig", "RDF_TRIG", "TriG", "TriG"),
 )
+#: The changeset against the previous release: RDF Patch text, which IANA has no type for
+#: (Jena says application/rdf-patch), so plain text conforming to the RDF Patch description.
+CHANGESET_FORMAT = DumpFormat("changes.rdfp", "text/plain", "TXT", "", "RDF Patch",
+                              changeset=True)
+RDF_PATCH = URIRef("https://jena.apache.org/documentation/rdf-patch/")
 
 # ADMS licence types for the licences the project can be configured with (EU licence codes).
 _LICENCE_TYPES: dict[str, tuple[str, ...]] = {
@@ -357,6 +363,25 @@ def _describe_licence(g: Graph, tables: Graph, licence: URIRef) -> None:
             _describe_concept(g, tables, type_iri)
 
 
+def _distribution_texts(fmt: DumpFormat, version: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Title and description of a file's distribution, in fi/sv/en."""
+    if fmt.changeset:
+        return ({"fi": "Muutokset edelliseen julkaisuun (RDF Patch)",
+                 "sv": "Ändringar sedan föregående version (RDF Patch)",
+                 "en": "Changes since the previous release (RDF Patch)"},
+                {"fi": f"Julkaisun {version} lisäämät ja poistamat nelikot nimetyittäin "
+                       "graafeittain edelliseen julkaisuun verrattuna (RDF Patch).",
+                 "sv": f"De quads som version {version} lägger till och tar bort, per namngiven "
+                       "graf, jämfört med föregående version (RDF Patch).",
+                 "en": f"The quads release {version} adds and deletes, per named graph, against "
+                       "the previous release (RDF Patch)."})
+    return ({"fi": f"Hankeaineisto, {fmt.label}", "sv": f"Projektdata, {fmt.label}",
+             "en": f"Project data, {fmt.label}"},
+            {"fi": f"Julkaisun {version} koko aineisto ({fmt.label}).",
+             "sv": f"Hela datamängden i version {version} ({fmt.label}).",
+             "en": f"The complete data of release {version} ({fmt.label})."})
+
+
 def release_dumps(release_dir: Path) -> list[DumpFormat]:
     """The dump formats present in a release folder, in the canonical order."""
     return [fmt for fmt in DUMP_FORMATS if (Path(release_dir) / fmt.file_name).is_file()]
@@ -513,21 +538,17 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
         g.add((period, DCAT.startDate, Literal(start, datatype=XSD.date)))
         g.add((period, DCAT.endDate, Literal(end, datatype=XSD.date)))
 
-    # --- one distribution per dump file
+    # --- one distribution per dump file, and one for the changeset when there is one
     g.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
-    for fmt in dumps:
+    changeset = [CHANGESET_FORMAT] if (release_dir / CHANGESET_FORMAT.file_name).is_file() else []
+    for fmt in dumps + changeset:
         path = release_dir / fmt.file_name
         dist = iris.distribution(fmt.slug)
         url = iris.dump(version, fmt.file_name)
         g.add((dataset, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
-        add_texts(g, dist, DCTERMS.title, {
-            "fi": f"Hankeaineisto, {fmt.label}", "sv": f"Projektdata, {fmt.label}",
-            "en": f"Project data, {fmt.label}"})
-        add_texts(g, dist, DCTERMS.description, {
-            "fi": f"Julkaisun {version} koko aineisto ({fmt.label}).",
-            "sv": f"Hela datamängden i version {version} ({fmt.label}).",
-            "en": f"The complete data of release {version} ({fmt.label})."})
+        add_texts(g, dist, DCTERMS.title, _distribution_texts(fmt, version)[0])
+        add_texts(g, dist, DCTERMS.description, _distribution_texts(fmt, version)[1])
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
         media_type = URIRef(IANA_MEDIA_TYPES + fmt.media_type)
@@ -554,6 +575,10 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
         g.add((dist, DCTERMS.modified, modified_literal))
         g.add((dist, AVAILABILITY, AVAILABLE))
         g.add((dist, DCTERMS.conformsTo, vocabulary))
+        if fmt.changeset:
+            g.add((dist, DCTERMS.conformsTo, RDF_PATCH))
+            g.add((RDF_PATCH, RDF.type, DCTERMS.Standard))
+            g.add((RDF_PATCH, DCTERMS.title, Literal("RDF Patch", lang="en")))
         g.add((dist, FOAF.page, documentation))
         for code in DATASET_LANGUAGES:
             g.add((dist, DCTERMS.language, URIRef(f"{AUTHORITY}language/{code}")))

@@ -32,10 +32,13 @@ from rdflib import URIRef
 
 from publisher import __version__
 from publisher.build.extract import SourceError
+from publisher.build.key_registry import KEYS_FILE, load_registry, write_redirects
 from publisher.build.pipeline import PipelineResult, run_pipeline
 from publisher.config import Settings
 from publisher.progress import Progress
 from publisher.release.catalog_files import write_catalogue
+from publisher.release.changes import (Previous, previous_release, remove_old_releases,
+                                       write_changeset)
 from publisher.release.dcat import release_coverage
 from publisher.release.checksums import write_checksums
 from publisher.release.docs import ontology_html, shapes_html
@@ -46,7 +49,7 @@ from publisher.release.quality import (add_measurements, assess_release, assesse
 from publisher.release.statistics import DatasetStatistics, compute_statistics
 from publisher.shacl import Outcome, shapes_graph, to_rdflib, validate
 from publisher.vocab import (ONTOLOGY_FILES, RDF_TYPE, dump_prefixes, read_bundled_rdf,
-                             rebase)
+                             rebase, vocabulary)
 
 log = logging.getLogger("publisher.release.publish")
 
@@ -377,8 +380,10 @@ def check_shrink(result: PipelineResult, releases_dir: Path, max_shrink_percent:
 
 
 def write_release_info(folder: Path, result: PipelineResult, settings: Settings, version: str,
-                       now: datetime, issued: datetime, counts: DumpCounts) -> int:
-    """release.json: what this release is; returns the number of projects."""
+                       now: datetime, issued: datetime, counts: DumpCounts,
+                       previous: Previous | None = None) -> int:
+    """release.json: what this release is, and the release before it (the chain the
+    changesets follow); returns the number of projects."""
     projects = sum(len(d.records) for d in result.documents)
     (folder / "release.json").write_text(json.dumps({
         "version": version, "built": now.isoformat().replace("+00:00", "Z"),
@@ -387,7 +392,9 @@ def write_release_info(folder: Path, result: PipelineResult, settings: Settings,
         "quads": counts.quads, "projects": projects,
         "source_records": source_records(result),
         "software_version": __version__, "mapping_version": result.mapping_version,
-        "base_uri": settings.base_uri}, indent=2) + "\n", encoding="utf-8")
+        "base_uri": settings.base_uri,
+        "previous": previous.as_json() if previous else None}, indent=2) + "\n",
+        encoding="utf-8")
     return projects
 
 
@@ -423,6 +430,7 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
     releases_dir = settings.releases_dir
     now = datetime.now(timezone.utc).replace(microsecond=0)
     issued = first_issued(releases_dir, now)
+    previous = previous_release(releases_dir)
     version, staging = open_staging(releases_dir, now)
     jobs: list[DumpJob] = []
 
@@ -447,14 +455,21 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
         write_vocabulary(staging, settings)
         write_documentation(staging, result.store)
         write_report(staging, result, outcome)
+        write_redirects(staging, load_registry(settings.mappings_dir / KEYS_FILE))
         progress.step("dataset statistics")
         statistics = dataset_statistics(result.store, settings)
         progress.step("wait for the dumps")
         counts = jobs[0].wait()
         result.close()
         shutil.rmtree(staging / ".runs", ignore_errors=True)
+        progress.step("changeset against the previous release")
+        changes = write_changeset(staging, version, previous, vocabulary(settings.base_uri),
+                                  notice)
+        if changes is not None:
+            add_to_report(staging, "changes", changes)
         progress.step("catalogue, VoID, checksums")
-        projects = write_release_info(staging, result, settings, version, now, issued, counts)
+        projects = write_release_info(staging, result, settings, version, now, issued, counts,
+                                      previous[1] if previous else None)
         write_metadata(staging, settings, version, result.store, issued, now, statistics,
                        notice)
         final = publish(staging, releases_dir, version)
@@ -467,5 +482,6 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
             if failure is not None:
                 raise failure from error
         raise
+    remove_old_releases(releases_dir, settings.release_keep, version, notice)
     progress.step(f"published {final}")
     return ReleaseResult(final, version, len(result.store), projects, outcome)

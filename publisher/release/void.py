@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
 from publisher.config import Settings
-from publisher.release.dcat import (DATASET_DESCRIPTION, DATASET_TITLE, CatalogIRIs, add_texts,
-                                    release_dumps)
+from publisher.release.dcat import (CHANGESET_FORMAT, DATASET_DESCRIPTION, DATASET_TITLE,
+                                    CatalogIRIs, add_texts, release_dumps)
 from publisher.release.statistics import DatasetStatistics
 from publisher.vocab import FORMATS
 
@@ -48,6 +48,13 @@ def build_void(settings: "Settings", version: str, release_dir: Path,
     for fmt in dumps:
         g.add((dataset, VOID.dataDump, iris.dump(version, fmt.file_name)))
         g.add((dataset, VOID.feature, URIRef(FORMATS + fmt.w3c_format)))
+    if (Path(release_dir) / CHANGESET_FORMAT.file_name).is_file():
+        # VoID has no term for a changeset: linked as related, with its format and title
+        changes = iris.dump(version, CHANGESET_FORMAT.file_name)
+        g.add((dataset, RDFS.seeAlso, changes))
+        g.add((changes, DCTERMS["format"], Literal(CHANGESET_FORMAT.media_type)))
+        g.add((changes, DCTERMS.title,
+               Literal("Changes since the previous release (RDF Patch)", lang="en")))
 
     def integer(n: int) -> Literal:
         return Literal(int(n), datatype=XSD.integer)

@@ -25,6 +25,7 @@ FILE_TYPES = {
     ".html": "text/html",
     ".csv": "text/csv",
     ".txt": "text/plain",
+    ".rdfp": "text/plain",
 }
 DESCRIPTIONS = {
     "data.trig": "TriG, one named graph per source document",
@@ -39,6 +40,8 @@ DESCRIPTIONS = {
     "catalog.ttl": "DCAT-AP catalogue",
     "void.ttl": "VoID description",
     "SHA256SUMS": "checksums",
+    "changes.rdfp": "changes since the previous release (RDF Patch)",
+    "changes.json": "changes since the previous release, by resource",
     "release.json": "release metadata",
 }
 

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""The changeset's cost against the build's: a synthetic catalogue (`bench/gen.py`, seed 4)
+built as edition A, then 1 % of its records edited and built again as B; B's build report
+gives the seconds spent on the changeset (both releases' canonical N-Quads, the merge, the
+patch), set against B's wall time.
+
+    python bench/changes.py --records 3000
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import gen  # noqa: E402  (the generator beside this file)
+
+SEED = 4
+#: Every this many records one is edited (1 %).
+EDIT_EVERY = 100
+EDIT_WORDS = " Tiedot päivitettiin."
+#: Lines that are not free text: editing them would change what the record is.
+FIXED = ("HANKE", "Muut kunnat", "Lisätietoja", "Hallinnoijana")
+
+
+def edit(lines: list[str]) -> None:
+    """One edit in place, the line count kept (every later record's source lines stay):
+    a sentence added to the first description line, else the title extended."""
+    for i, line in enumerate(lines[1:], 1):
+        if len(line) > 40 and not line.startswith(FIXED):
+            lines[i] = line + EDIT_WORDS
+            return
+    lines[0] += " II"
+
+
+def write_edition(records: int, folder: Path, edited: bool) -> Path:
+    """The catalogue text, every EDIT_EVERY-th record edited when `edited`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"catalogue-{records}.txt"
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        for n, record in enumerate(gen.generate(records, SEED, path.name), 1):
+            lines = list(record.lines)
+            if edited and n % EDIT_EVERY == 0:
+                edit(lines)
+            out.write("\n".join(lines) + "\n")
+    return path
+
+
+def config(folder: Path, text: Path, releases: Path) -> Path:
+    path = folder / "publisher.toml"
+    path.write_text(
+        f'releases_dir = "{releases}"\ndata_dir = "{releases.parent / "data"}"\n\n'
+        f'[[sources]]\npath = "{text}"\nextractor = "catalogue"\n'
+        'title = "Synthetic catalogue (bench/gen.py)"\nlanguage = "fi"\n'
+        'publisher = "Valtiovarainministeriö"\n', encoding="utf-8")
+    return path
+
+
+def build(config_path: Path) -> float:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "publisher.cli", "--quiet", "build", "--config",
+                    str(config_path)], check=True, cwd=PROJECT)
+    return time.monotonic() - started
+
+
+def run(records: int) -> dict:
+    work = BENCH / "work" / f"changes-{records}"
+    shutil.rmtree(work, ignore_errors=True)
+    releases = work / "releases"
+    a = config(work / "a", write_edition(records, work / "a", False), releases)
+    b = config(work / "b", write_edition(records, work / "b", True), releases)
+    build_a = build(a)
+    build_b = build(b)
+    latest = releases / "latest"
+    report = json.loads((latest / "build-report.json").read_text(encoding="utf-8"))
+    info = json.loads((latest / "release.json").read_text(encoding="utf-8"))
+    changes = report["changes"]
+    return {"records": records, "edited_records": records // EDIT_EVERY,
+            "quads": info["quads"], "build_a_seconds": round(build_a, 2),
+            "build_b_seconds": round(build_b, 2), "changeset_seconds": changes["seconds"],
+            "changeset_share": round(changes["seconds"] / build_b, 3),
+            "quads_added": changes["quads"]["added"],
+            "quads_deleted": changes["quads"]["deleted"],
+            "resources": {kind: counts["total"] for kind, counts in changes["counts"].items()},
+            "patch_bytes": (latest / "changes.rdfp").stat().st_size}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", default="3000", help="comma-separated sizes")
+    parser.add_argument("--out", type=Path, default=BENCH / "results" / "changes.json")
+    args = parser.parse_args(argv)
+    results = [run(int(n)) for n in args.records.split(",")]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
