@@ -95,9 +95,10 @@ def resolve(target: str) -> str | None:
 
 
 def test_no_import_cycle() -> None:
+    # `from publisher.store import loader` in publisher/store/embedded.py runs the package's
+    # __init__, which imports embedded: a circle like any other (name the submodule instead)
     graph = {module: {resolved for target, _ in found
-                      if (resolved := resolve(target)) and resolved != module
-                      and not module.startswith(resolved + ".")}
+                      if (resolved := resolve(target)) and resolved != module}
              for module, found in IMPORTS.items()}
     state: dict[str, int] = {}
     cycles: list[list[str]] = []

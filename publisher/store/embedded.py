@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from publisher.config import Settings
-from publisher.store import loader
+import publisher.store.loader as loader
 from publisher.store.base import Store
 from publisher.store.errors import NoRelease, ReleaseMissing, StoreError
 from publisher.store.results import QueryResult, Rewrite

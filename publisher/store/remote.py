@@ -34,7 +34,7 @@ from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFo
                                             Unauthorized)
 
 from publisher.config import Settings
-from publisher.store import endpoints
+import publisher.store.endpoints as endpoints
 from publisher.store.base import OWL_VERSION_INFO, Store, read_release_info
 from publisher.store.errors import (NoRelease, QuerySyntaxError, QueryTimeout, ReleaseMissing,
                                     StoreError, StoreUnavailable)

@@ -9,7 +9,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from publisher.shacl.mqa import compliance, dqv
+import publisher.shacl.mqa.compliance as compliance
+import publisher.shacl.mqa.dqv as dqv
 from publisher.shacl.mqa.indicators import (DATASET, DIMENSIONS, DISTRIBUTION, INDICATORS,
                                             MAXIMUM, Indicator, rating)
 from publisher.shacl.mqa.vocabularies import (ACCESS_RIGHT_SCHEME, FILE_TYPE_SCHEME,
