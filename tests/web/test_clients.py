@@ -29,6 +29,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from tests.support.recording_proxy import RecordingProxy
 from tests.support.release import BASE
 from tests.support.servers import LiveServer
 
@@ -138,16 +139,21 @@ def test_sparqlwrapper_every_return_format_and_query_form(live, method):
 
 
 def test_sparqlwrapper_sends_what_we_accept(live):
-    """The parameters SPARQLWrapper writes, read back from its own request."""
+    """The parameters SPARQLWrapper writes, read from the request it sends (through a
+    recording loopback proxy in front of the app)."""
     from SPARQLWrapper import RDFXML, SPARQLWrapper
 
-    wrapper = SPARQLWrapper(live.url + "/sparql")
-    wrapper.setQuery(CONSTRUCT)
-    wrapper.setReturnFormat(RDFXML)
-    sent = urllib.parse.parse_qs(urllib.parse.urlsplit(wrapper._createRequest().full_url).query)
+    proxy = RecordingProxy(live.url, {"/sparql": "/sparql"})
+    try:
+        wrapper = SPARQLWrapper(proxy.url + "/sparql")
+        wrapper.setQuery(CONSTRUCT)
+        wrapper.setReturnFormat(RDFXML)
+        graph = wrapper.queryAndConvert()
+        sent = urllib.parse.parse_qs(urllib.parse.urlsplit(proxy.seen[-1].path).query)
+    finally:
+        proxy.stop()
     assert sent["format"] == sent["output"] == sent["results"] == ["rdf+xml",
                                                                   "application/rdf+xml"]
-    graph = wrapper.queryAndConvert()
     assert (None, rdflib.RDF.type, rdflib.URIRef(live.url + "/def/Project")) in graph
 
 
