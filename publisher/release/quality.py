@@ -23,7 +23,6 @@ import logging
 import mimetypes
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 from rdflib import Graph, Namespace
@@ -36,6 +35,7 @@ from publisher.release.dcat import DUMP_FORMATS
 from publisher.release.dcat_check import validate_catalog
 from publisher.release.errors import CatalogInvalid
 from publisher.shacl import to_rdflib
+from publisher.shacl.catalogue_check import OwnSite
 from publisher.shacl.mqa import INDICATOR_BY_ID, Assessment, UrlStatus, assess
 from publisher.vocab import CATALOG_DCAT_AP2_FILE, CATALOG_FILE
 
@@ -57,17 +57,22 @@ def quality_base(base_uri: str) -> str:
 
 def release_url_checker(settings: Settings, version: str,
                         release_dir: Path) -> Callable[[str], UrlStatus]:
-    """`check_url` for a release being built (see the module docstring)."""
+    """`check_url` for a release being built (see the module docstring); its files are found
+    as the catalogue check finds a served release's (`OwnSite.release_file`)."""
     base = settings.base_uri
-    releases_dir = Path(settings.releases_dir)
+    site = OwnSite(base, release_dir, version=version)
 
     def check(url: str) -> UrlStatus:
         if not url.startswith(base):
             return UrlStatus(None, error="not fetched at build time: a URL outside "
                                          f"{base} is checked by the harvester only")
-        path = urlsplit(url[len(base):]).path
+        path = site.path_of(url)
         if path.startswith("dumps/") and path != "dumps/":
-            return _dump_file(path.split("/")[1:], version, release_dir, releases_dir)
+            file = site.release_file(url)
+            if isinstance(file, Path):
+                media = _MEDIA.get(file.name) or mimetypes.guess_type(file.name)[0]
+                return UrlStatus(200, media or "application/octet-stream")
+            return UrlStatus(404, error=_missing(path, version))
         if path in SITE_ROUTES:
             return UrlStatus(200, "text/html" if path != "sparql" else None)
         if path.startswith(("id/", "doc/")):
@@ -77,23 +82,14 @@ def release_url_checker(settings: Settings, version: str,
     return check
 
 
-def _dump_file(parts: list[str], version: str, release_dir: Path,
-               releases_dir: Path) -> UrlStatus:
-    if len(parts) == 1:
-        folder, name = release_dir, parts[0]
-    elif len(parts) == 2:
-        folder = release_dir if parts[0] == version else releases_dir / parts[0]
-        name = parts[1]
-    else:
-        return UrlStatus(404, error="not a release file")
-    if not name or name.startswith(".") or "/" in name or ".." in parts:
-        return UrlStatus(404, error="not a release file")
-    path = folder / name
-    if not path.is_file():
-        which = "this release" if folder == release_dir else f"release {folder.name}"
-        return UrlStatus(404, error=f"no file {name} in {which}")
-    media = _MEDIA.get(name) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return UrlStatus(200, media)
+def _missing(path: str, version: str) -> str:
+    """Why a `dumps/…` path of ours names no release file."""
+    parts = path.split("/")[1:]
+    if len(parts) not in (1, 2) or not parts[-1] or parts[-1].startswith("."):
+        return "not a release file"
+    which = ("this release" if len(parts) == 1 or parts[0] == version
+             else f"release {parts[0]}")
+    return f"no file {parts[-1]} in {which}"
 
 
 def assessed_file(release_dir: Path) -> Path:

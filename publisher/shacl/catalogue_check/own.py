@@ -25,11 +25,14 @@ _PAGES = {"catalog": "catalog.ttl", "void": "void.ttl"}
 
 @dataclass(frozen=True)
 class OwnSite:
-    """This service: its base URI, other roots it answers at, and the release served."""
+    """This service: its base URI, other roots it answers at, and the release served
+    (`version`: its name under `dumps/`, when its folder is not named so — a release being
+    built)."""
 
     base_uri: str
     release_dir: Path | None
     roots: tuple[str, ...] = ()
+    version: str | None = None
 
     def is_ours(self, url: str) -> bool:
         return any(url.startswith(root) for root in (self.base_uri, *self.roots))
@@ -59,7 +62,8 @@ class OwnSite:
         if self.release_dir is None or not _NAME.fullmatch(name) or (
                 version is not None and not _NAME.fullmatch(version)):
             return False
-        folder = self.release_dir if version is None else self.release_dir.parent / version
+        folder = (self.release_dir if version in (None, self.version)
+                  else self.release_dir.parent / version)
         file = folder / name
         return file if file.is_file() else False
 
