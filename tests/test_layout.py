@@ -18,7 +18,7 @@ from publisher.config import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "publisher"
 STAGES = ("build", "shacl", "release", "store", "web")
-CROSS_CUTTING = ("config", "vocab", "i18n", "docs", "progress", "jsonld", "patch")
+CROSS_CUTTING = ("config", "vocab", "i18n", "docs", "progress", "jsonld", "patch", "history")
 #: What each part may import of the package (besides itself and the cross-cutting parts).
 ALLOWED = {
     "build": set(),
@@ -31,7 +31,7 @@ ALLOWED = {
 }
 #: Cross-cutting parts may use one another only this way round.
 CROSS_ALLOWED = {"docs": {"i18n", "vocab"}, "i18n": set(), "vocab": set(), "config": set(),
-                 "progress": set(), "jsonld": {"vocab"}, "patch": set()}
+                 "progress": set(), "jsonld": {"vocab"}, "patch": set(), "history": {"patch"}}
 
 
 def module_name(path: Path) -> str:

@@ -24,6 +24,7 @@ from pyoxigraph import NamedNode, Store
 
 from publisher.build import reference, theming
 from publisher.build.extract import Problem, read_source_text
+from publisher.build.generations import Earlier, Generations
 from publisher.build.graphfiles import GraphFiles
 from publisher.build.identify import Identity, identify, reconcile
 from publisher.build.key_registry import KEYS_FILE, load_registry, same_as_quads
@@ -61,6 +62,10 @@ class PipelineResult:
     summary: dict[str, Any] = field(default_factory=dict)
     #: The mapping's output, one N-Triples file per named graph (what the store holds).
     files: "GraphFiles | None" = None
+    #: Which build generated each description (`generations.py`), settled after mapping.
+    generations: Generations | None = None
+    #: The build graph as N-Triples lines (the next build reads it back).
+    build_graph: list[str] = field(default_factory=list)
 
     def close(self) -> None:
         """Remove the graph files (the store stays usable)."""
@@ -87,7 +92,8 @@ class _Inputs:
 def run_pipeline(settings: Settings, progress: Progress | None = None, *,
                  workdir: Path | None = None,
                  on_extracted: Callable[[PipelineResult], None] | None = None,
-                 on_mapped: Callable[[PipelineResult], None] | None = None) -> PipelineResult:
+                 on_mapped: Callable[[PipelineResult], None] | None = None,
+                 earlier: Earlier | None = None) -> PipelineResult:
     """Extract, identify, prepare, give themes and map every registered source into one store.
 
     The mapping writes N-Triples chunk files per named graph under `workdir` (a temporary
@@ -96,7 +102,8 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
     the last loads are waited for, so a caller can start on the files (the release writes
     its dumps from them in parallel). `on_extracted` is called after extraction, before
     anything else, so a caller can stop a build whose texts are cut at once; either callback
-    may raise to stop the build."""
+    may raise to stop the build. `earlier` is what the previous release says about which
+    build generated each description (`generations.py`)."""
     progress = progress or Progress(quiet=True)
     started = datetime.now(timezone.utc).replace(microsecond=0)
     base = settings.base_uri
@@ -106,6 +113,7 @@ def run_pipeline(settings: Settings, progress: Progress | None = None, *,
     version = ", ".join(f"{name} {m.version}" for name, m in mappings.items())
     result = PipelineResult(store, [], build_key(settings, list(mappings)), started, version,
                             files=GraphFiles(workdir, store=store))
+    result.generations = Generations(thing(base, "build", result.build_key), earlier)
     programme = load_programme(settings.mappings_dir / "programme.toml")
     inputs = _Inputs(settings, mappings, {},
                      OrganisationRegistry.load(settings.mappings_dir / "organisations.toml"),
@@ -199,9 +207,14 @@ def _after_extraction(result: PipelineResult, inputs: _Inputs, progress: Progres
     files = result.files
     files.add_quads(same_as_quads(identity.same_as, [graph(base, d.key) for d in documents]))
     files.add_quads(vocabulary_quads(settings, NamedNode(graph(base, "ontology"))))
-    files.add_quads(build_activity_quads(
+    generations = result.generations
+    for named_graph, lines in generations.settle():
+        files.add_lines(named_graph, lines)
+    activity = [f"{q.subject} {q.predicate} {q.object} ." for q in build_activity_quads(
         result.build_key, result.started, settings,
-        {name: m.version for name, m in inputs.mappings.items()}, [d.key for d in documents]))
+        {name: m.version for name, m in inputs.mappings.items()}, [d.key for d in documents])]
+    result.build_graph = sorted(set(activity + generations.earlier_builds()))
+    files.add_lines(graph(base, "build"), result.build_graph)
     files.close()
     result.merges = merge_report(identity.merged, notes, identity.iris, identity.candidates,
                                  inputs.programme_iri)
@@ -232,6 +245,7 @@ def _prepare(result: PipelineResult, inputs: _Inputs, identity: Identity) -> Non
 def _map(result: PipelineResult, inputs: _Inputs, themed: Themed, progress: Progress) -> None:
     """Every record through its mapping file into its graph's files."""
     settings, base, files = inputs.settings, inputs.settings.base_uri, result.files
+    held = result.generations.hold
     view: MappingSettings = {"publish_person_names": settings.publish_person_names}
     reference_mapping = inputs.mappings[reference.MAPPING_FILE]
     for document, source in zip(result.documents, settings.sources):
@@ -239,15 +253,17 @@ def _map(result: PipelineResult, inputs: _Inputs, themed: Themed, progress: Prog
         lines = inputs.lines_of[source.path.name]
         text = source_text_record(document.key, source, lines, document.extraction.records,
                                   inputs.organisations)
-        files.add_lines(document_graph, reference_mapping.lines(text, view))
+        files.add_lines(document_graph, held(document_graph, reference_mapping.lines(text, view)))
         mapping = inputs.mappings[document.family.mapping_file]
         for n, prepared in enumerate(document.prepared, start=1):
-            files.add_lines(document_graph, mapping.lines(prepared, view))
+            files.add_lines(document_graph, held(document_graph, mapping.lines(prepared, view)))
             progress.count("records", n, len(document.prepared))
     document_keys = {d.path.name: d.key for d in result.documents}
     for record in reference_records(settings, inputs.organisations, inputs.programme,
                                     document_keys, inputs.lines_of, result.build_key):
-        files.add_lines(graph(base, "reference"), reference_mapping.lines(record, view))
+        files.add_lines(graph(base, "reference"),
+                        held(graph(base, "reference"), reference_mapping.lines(record, view)))
     themes_mapping = inputs.mappings[theming.MAPPING_FILE]
     for record in themed.records:
-        files.add_lines(graph(base, "themes"), themes_mapping.lines(record, view))
+        files.add_lines(graph(base, "themes"),
+                        held(graph(base, "themes"), themes_mapping.lines(record, view)))

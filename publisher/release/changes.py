@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publisher.build.generations import BUILD_GRAPH_FILE, GENERATIONS_FILE
 from publisher.patch import (PATCH_FILE, SUMMARY_FILE, Changes, canonical_nquads, diff,
                              patch_id, write_patch)
 from publisher.release.checksums import CHECKSUMS_FILE, file_sha256
@@ -67,14 +68,21 @@ def previous_release(releases_dir: Path) -> tuple[Path, Previous] | None:
             problems.append(f"{name} is missing")
         elif sums.get(name) != actual[name]:
             problems.append(f"{name} does not match its checksum in {CHECKSUMS_FILE}")
+    for name in (GENERATIONS_FILE, BUILD_GRAPH_FILE):
+        if name in sums and ((folder / name).is_file() is False
+                             or file_sha256(folder / name) != sums[name]):
+            problems.append(f"{name} does not match its checksum in {CHECKSUMS_FILE}")
     return folder, Previous(folder.name, actual[NT_GZ], not problems,
                             "; ".join(problems) or None)
 
 
 def write_changeset(staging: Path, version: str, previous: tuple[Path, Previous] | None,
-                    prefer_types: str, notice: Callable[[str], None]) -> dict[str, Any] | None:
+                    prefer_types: str, notice: Callable[[str], None],
+                    canonical: Path | None = None) -> dict[str, Any] | None:
     """changes.rdfp and changes.json in `staging` against the previous release; returns the
-    summary for the build report, or None when there is no changeset (and says why)."""
+    summary for the build report, or None when there is no changeset (and says why).
+    `canonical`: where to leave this release's canonical N-Quads for the next step (made
+    here when there is a changeset, else left for the caller to make)."""
     if previous is None:
         return None
     folder, info = previous
@@ -101,6 +109,8 @@ def write_changeset(staging: Path, version: str, previous: tuple[Path, Previous]
         summary = changes.summary(info.version, version)
         summary["seconds"] = round(time.monotonic() - started, 3)
         os.replace(scratch / PATCH_FILE, staging / PATCH_FILE)
+        if canonical is not None:
+            os.replace(scratch / "new.nq", canonical)
         (staging / SUMMARY_FILE).write_text(
             json.dumps({k: v for k, v in summary.items() if k != "seconds"},
                        ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -32,16 +32,18 @@ from rdflib import URIRef
 
 from publisher import __version__
 from publisher.build.extract import SourceError
+from publisher.build.generations import Earlier
 from publisher.build.key_registry import KEYS_FILE, load_registry, write_redirects
 from publisher.build.pipeline import PipelineResult, run_pipeline
 from publisher.config import Settings
 from publisher.progress import Progress
 from publisher.release.catalog_files import write_catalogue
-from publisher.release.changes import (Previous, previous_release, remove_old_releases,
+from publisher.release.changes import (TRIG, Previous, previous_release, remove_old_releases,
                                        write_changeset)
 from publisher.release.dcat import release_coverage
 from publisher.release.checksums import write_checksums
 from publisher.release.docs import ontology_html, shapes_html
+from publisher.release.history_files import write_generations, write_history
 from publisher.release.dumps import DumpCounts, DumpFailed, DumpJob, start_dumps
 from publisher.release.lock import LINK_PREFIX, STAGING_PREFIX, build_lock, remove_leftovers
 from publisher.release.quality import (add_measurements, assess_release, assessed_file,
@@ -445,8 +447,10 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
                                 dump_prefixes(settings.base_uri)))
 
     try:
+        earlier = Earlier.read(previous[0]) if previous and previous[1].verified else None
         result = run_pipeline(settings, progress, workdir=staging / ".graphs",
-                              on_extracted=guard_sources, on_mapped=start_writing_dumps)
+                              on_extracted=guard_sources, on_mapped=start_writing_dumps,
+                              earlier=earlier)
         progress.step("validate (SHACL gate)")
         outcome = gate(result, settings)
         if not outcome.conforms and outcome.violations:
@@ -455,6 +459,7 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
         write_vocabulary(staging, settings)
         write_documentation(staging, result.store)
         write_report(staging, result, outcome)
+        add_to_report(staging, "generations", write_generations(staging, result))
         write_redirects(staging, load_registry(settings.mappings_dir / KEYS_FILE))
         progress.step("dataset statistics")
         statistics = dataset_statistics(result.store, settings)
@@ -463,10 +468,15 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
         result.close()
         shutil.rmtree(staging / ".runs", ignore_errors=True)
         progress.step("changeset against the previous release")
+        canonical = staging / ".canonical.nq"
         changes = write_changeset(staging, version, previous, vocabulary(settings.base_uri),
-                                  notice)
+                                  notice, canonical)
         if changes is not None:
             add_to_report(staging, "changes", changes)
+        progress.step("versions of the resources")
+        add_to_report(staging, "versions", write_history(
+            staging, staging / TRIG, canonical, version,
+            result.started.isoformat().replace("+00:00", "Z"), changes))
         progress.step("catalogue, VoID, checksums")
         projects = write_release_info(staging, result, settings, version, now, issued, counts,
                                       previous[1] if previous else None)
