@@ -39,6 +39,8 @@ VANN = "http://purl.org/vocab/vann/"
 ELI = "http://data.europa.eu/eli/ontology#"
 LOCN = "http://www.w3.org/ns/locn#"
 ODRL = "http://www.w3.org/ns/odrl/2/"
+#: OGC GeoSPARQL 1.1: the borders of municipalities and regions (geo:hasGeometry, geo:asWKT).
+GEO = "http://www.opengis.net/ont/geosparql#"
 #: W3C Content Negotiation by Profile: the profiles vocabulary and the alternate
 #: representations model (the answer to `_profile=alt`).
 PROF = "http://www.w3.org/ns/dx/prof/"
@@ -102,8 +104,9 @@ def prefixes_for(base_uri: str) -> dict[str, str]:
 
 def mapping_prefixes(base_uri: str) -> dict[str, str]:
     """The prefixes every mapping file (``mappings/*.mapping.toml``) writes with: those of
-    :func:`prefixes_for`, but ``schema:`` is the http namespace the published data uses."""
-    return {**prefixes_for(base_uri), "schema": SCHEMA_HTTP}
+    :func:`prefixes_for`, but ``schema:`` is the http namespace the published data uses; and
+    ``geo:`` for the borders of the reference graph."""
+    return {**prefixes_for(base_uri), "schema": SCHEMA_HTTP, "geo": GEO}
 
 
 #: The prefixes the release's Turtle dumps and reports are written with, in this order.

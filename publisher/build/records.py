@@ -433,6 +433,7 @@ class RegionRecord(TypedDict):
     code: str
     scheme_iri: str                  #: the region code list (settings.region_codelist)
     names: list[TextInLanguage]
+    wkt: str | None                  #: its border, GeoSPARQL WKT in CRS84 (build/geometry.py)
 
 
 class MunicipalityRecord(TypedDict):
@@ -442,6 +443,7 @@ class MunicipalityRecord(TypedDict):
     names: list[TextInLanguage]      #: fi, sv and en (en: the Finnish name)
     region_scheme_iri: str
     region_code: str | None
+    wkt: str | None                  #: its border, GeoSPARQL WKT in CRS84 (build/geometry.py)
 
 
 class PlaceDerivation(Derivation):

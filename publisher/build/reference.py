@@ -15,6 +15,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad
 
+from publisher.build.geometry import read_borders
 from publisher.build.prepare.context import LANGUAGE_IRIS
 from publisher.build.prepare.organisations import OrganisationRegistry, resolve_organisation
 from publisher.build.records import (MunicipalityRecord, OrganisationRecord, ProgrammeRecord,
@@ -89,18 +90,27 @@ def codelist_records(settings: Settings) -> list[RegionRecord | MunicipalityReco
     folder = settings.mappings_dir / "reference"
     regions = read_csv(folder / "regions.csv")
     region_by_name = {r["name_fi"]: r["code"] for r in regions}
+    region_borders = _borders(folder / "geo" / "regions-4500k.geojson")
+    municipality_borders = _borders(folder / "geo" / "municipalities-4500k.geojson")
     region_list = settings.region_codelist.rstrip("/")
     municipality_list = settings.municipality_codelist.rstrip("/")
     records: list[RegionRecord | MunicipalityRecord] = [
         {"type": "region", "code": region["code"], "scheme_iri": region_list,
-         "names": codelist_names(region)}
+         "names": codelist_names(region), "wkt": region_borders.get(region["code"])}
         for region in regions]
     records += [
         {"type": "municipality", "code": row["code"], "scheme_iri": municipality_list,
          "names": codelist_names(row),
-         "region_scheme_iri": region_list, "region_code": region_by_name.get(row["region_fi"])}
+         "region_scheme_iri": region_list, "region_code": region_by_name.get(row["region_fi"]),
+         "wkt": municipality_borders.get(row["code"])}
         for row in read_csv(folder / "municipalities.csv")]
     return records
+
+
+def _borders(path: Path) -> dict[str, str]:
+    """WKT by code from a border file of `mappings/reference/geo/`; none when it is absent
+    (a deployment without borders publishes no geometries)."""
+    return read_borders(path) if path.is_file() else {}
 
 
 # ---------------------------------------------------------------- organisations

@@ -348,6 +348,47 @@ PROFILE_TITLE = {"fi": "DCAT-AP 3.0.1 -sovellusprofiili", "sv": "Tillämpningspr
 MUNICIPALITY_SCHEME_TITLE = {"fi": "Kuntaluokitus (Tilastokeskus)",
                              "sv": "Kommunindelningen (Statistikcentralen)",
                              "en": "Municipalities (Statistics Finland classification)"}
+#: The borders of municipalities and regions the reference graph carries as GeoSPARQL
+#: geometries (mappings/reference/geo/, provenance in mappings/reference/PROVENANCE.md).
+BORDERS_FOLDER = Path("reference") / "geo"
+BORDERS_TITLE = {"fi": "Hallinnolliset aluejaot 1:4 500 000 (Maanmittauslaitos)",
+                 "sv": "Administrativa områdesindelningar 1:4 500 000 (Lantmäteriverket)",
+                 "en": "Administrative areas 1:4 500 000 (National Land Survey of Finland)"}
+BORDERS_DESCRIPTION = {
+    "fi": "Kuntien ja maakuntien rajat, yleistetty mittakaavaan 1:4 500 000; aineistossa "
+          "yksinkertaistettuina GeoSPARQL-geometrioina.",
+    "sv": "Kommunernas och landskapens gränser, generaliserade i skala 1:4 500 000; i "
+          "datamängden förenklade som GeoSPARQL-geometrier.",
+    "en": "The borders of municipalities and regions generalised at 1:4 500 000; in the "
+          "dataset simplified as GeoSPARQL geometries."}
+BORDERS_ATTRIBUTION = "© Maanmittauslaitos (National Land Survey of Finland), CC BY 4.0"
+BORDERS_LICENCE = URIRef(f"{AUTHORITY}licence/CC_BY_4_0")
+
+
+def describe_border_source(g: Graph, settings: "Settings", dataset: URIRef,
+                           tables: Graph | None = None,
+                           link: URIRef = DCTERMS.source) -> URIRef | None:
+    """The borders as a source of ``dataset`` (``link``: dcterms:source in VoID; the
+    catalogue says prov:wasDerivedFrom, as DCAT-AP wants a dcterms:source to be a
+    dcat:Dataset, which a harvester would list and score as ours) with their attribution
+    and licence, when the build had them; the licence is described from ``tables``."""
+    if not (Path(settings.mappings_dir) / BORDERS_FOLDER).is_dir():
+        return None
+    source = URIRef(f"{dataset}#source-borders")
+    g.add((dataset, link, source))
+    g.add((source, RDF.type, DCTERMS.BibliographicResource))
+    add_texts(g, source, DCTERMS.title, BORDERS_TITLE)
+    add_texts(g, source, DCTERMS.description, BORDERS_DESCRIPTION)
+    statement = URIRef(f"{dataset}#source-borders-rights")
+    g.add((source, DCTERMS.rights, statement))
+    g.add((statement, RDF.type, DCTERMS.RightsStatement))
+    g.add((statement, RDFS.label, Literal(BORDERS_ATTRIBUTION)))
+    g.add((source, DCTERMS.license, BORDERS_LICENCE))
+    if tables is not None:
+        _describe_licence(g, tables, BORDERS_LICENCE)
+    return source
+
+
 DATASET_THEMES = ("GOVE", "REGI", "TECH")
 DATASET_LANGUAGES = ("FIN", "SWE")
 CATALOG_LANGUAGES = ("FIN", "SWE", "ENG")
@@ -530,6 +571,7 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
     g.add((dataset, DCTERMS.conformsTo, vocabulary))
     g.add((dataset, DCTERMS.conformsTo, data_shapes))
     g.add((dataset, DCTERMS.accessRights, PUBLIC))
+    describe_border_source(g, settings, dataset, tables, URIRef(vocab.PROV + "wasDerivedFrom"))
     if coverage.period is not None:
         start, end = coverage.period
         period = URIRef(f"{iris.base}dataset/projects#temporal")

@@ -8,7 +8,8 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
 from publisher.config import Settings
 from publisher.release.dcat import (CHANGESET_FORMAT, DATASET_DESCRIPTION, DATASET_TITLE,
-                                    CatalogIRIs, add_texts, release_dumps)
+                                    CatalogIRIs, add_texts, describe_border_source,
+                                    release_dumps)
 from publisher.release.statistics import DatasetStatistics
 from publisher.vocab import FORMATS
 
@@ -45,6 +46,7 @@ def build_void(settings: "Settings", version: str, release_dir: Path,
     g.add((dataset, FOAF.homepage, URIRef(settings.base_uri)))
     g.add((dataset, VOID.sparqlEndpoint, iris.sparql))
     g.add((dataset, VOID.uriSpace, Literal(iris.uri_space)))
+    describe_border_source(g, settings, dataset)
     for fmt in dumps:
         g.add((dataset, VOID.dataDump, iris.dump(version, fmt.file_name)))
         g.add((dataset, VOID.feature, URIRef(FORMATS + fmt.w3c_format)))

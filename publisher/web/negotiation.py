@@ -29,6 +29,10 @@ GRAPH_DOCUMENT_OFFERS: list[Offer] = RDF_OFFERS[:1] + HTML_OFFERS + RDF_OFFERS[1
     ("application/json", "jsonld")]
 #: HTML pages that are not RDF documents (home, lists).
 PAGE_OFFERS: list[Offer] = HTML_OFFERS + [JSON_OFFER]
+#: An organisation's /doc/… also as its border in GeoJSON (publisher/web/routes/geo.py), only
+#: when asked for by name: it comes after every other offer.
+GEOJSON_OFFER: Offer = ("application/geo+json", "geojson")
+ORGANISATION_OFFERS: list[Offer] = DOCUMENT_OFFERS + [GEOJSON_OFFER]
 
 EXTENSIONS = {"html": "html", "json": "json", "ttl": "turtle", "jsonld": "jsonld",
               "rdf": "rdfxml", "nt": "ntriples"}

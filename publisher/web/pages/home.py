@@ -9,6 +9,7 @@ from publisher.docs.labels import (Index, Labeller, collation_key, integer, loca
                                         pick_literal)
 from publisher.vocab import DCTERMS, FOAF, ORG, VCARD
 from publisher.web.context import here, publisher, settings, store
+from publisher.web.maps.figures import spec_of
 from publisher.web.pages.project_index import ProjectIndex, indexed_link, project_index
 from publisher.web.pages.project_list import list_href
 from publisher.web.pages.schema_org import dataset
@@ -88,5 +89,6 @@ def home_page() -> dict[str, Any]:
             "store": store().kind, "counts": counts, "links": links,
             "themes": _concept_counts(index, "themes"),
             "statuses": _concept_counts(index, "status"),
-            "documents": _documents(), "base_uri": settings().base_uri}
+            "documents": _documents(), "base_uri": settings().base_uri,
+            "map": spec_of("home")}
     return {**page, "schema_org": dataset(page)}

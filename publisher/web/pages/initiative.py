@@ -13,6 +13,7 @@ from publisher.docs.texts import literal_text
 from publisher.store import RDF_TYPE
 from publisher.vocab import DCAT, DCTERMS, FOAF, PROV, RDFS, SKOS, VCARD, thing
 from publisher.web.context import here, safe_link, settings
+from publisher.web.maps.figures import spec_of
 from publisher.web.pages.parts import (descriptions, labeller, linked, literal_values,
                                        page_start, telephones)
 from publisher.web.pages.project_index import project_index
@@ -69,6 +70,7 @@ def initiative_page(iri: str, index: Index) -> dict[str, Any]:
         "funded": funded,
         "other": properties_view(node, names, skip=_shown(_SHOWN_ON_INITIATIVE)),
         "inverse": inverse_view(node, names, skip=schema("funding") if funded else ()),
+        "map": spec_of("project", iri=iri) if is_project else None,
     }
     # search engines read a project page's JSON-LD (the other initiatives' is on /doc)
     return {**page, "schema_org": project(page) if is_project else None}

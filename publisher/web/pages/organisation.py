@@ -10,6 +10,7 @@ from publisher.docs.labels import Index, collation_key, local_name
 from publisher.store import RDF_TYPE
 from publisher.vocab import DCTERMS, ORG, PROV, RDFS, SKOS
 from publisher.web.context import safe_link
+from publisher.web.maps.figures import spec_of
 from publisher.web.pages.parts import labeller, page_start
 from publisher.web.pages.project_index import project_index, project_rows
 from publisher.web.pages.project_list import list_href
@@ -52,4 +53,5 @@ def organisation_page(iri: str, index: Index) -> dict[str, Any]:
         "inverse": inverse_view(node, names, skip=(
             kd("leadOrganisation"), kd("partnerMunicipality"), kd("partnerOrganisation"),
             ORG + "memberOf")),
+        "map": spec_of("municipality", iri=iri) if is_municipality else None,
     }

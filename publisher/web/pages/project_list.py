@@ -122,4 +122,13 @@ def project_list_page(chosen: dict[str, str | None], page: int,
     return {"page": "projects", "filters": chosen, "options": options,
             "active": _active_filters(options, chosen), "count": len(rows),
             "paging": paging, "json_href": list_href(chosen, page, json_path=True),
-            "projects": rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]}
+            "projects": rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
+            "map": {"kind": "projects", "id": "map-projects",
+                    "filters": {k: v for k, v in chosen.items() if v}}}
+
+
+def matching_projects(chosen: dict[str, str | None]) -> list[str]:
+    """The projects the list shows for the filters ``chosen`` (all pages; the maps use it)."""
+    index = project_index()
+    every = {name: chosen.get(name) for name in (*FILTERS, "q")}
+    return [iri for iri, entry in index.projects.items() if _matches(index, entry, every)]

@@ -40,6 +40,7 @@ from publisher.web.pages.resource import resource_page
 from publisher.web.pages.schema_org import resource as schema_org_description
 from publisher.web.pages.terms import kd
 from publisher.web.pages.vocabulary import term_page, vocabulary_page
+from publisher.web.routes.geo import organisation_geojson
 from publisher.web.profile_negotiation import (QSA_KEY, Profile, alternates_response,
                                                negotiate_profile, profile_headers,
                                                wants_alternates)
@@ -212,6 +213,9 @@ def _doc_profile(ext: str | None, fmt: str,
 
 @bp.route("/doc/<kind>/<path:name>")
 def document(kind: str, name: str) -> Response:
+    border = organisation_geojson(kind, name)      # a municipality's border (routes/geo.py)
+    if border is not None:
+        return border
     key, ext = split_extension(name)
     _known_thing(kind, key)
     moved = _moved(kind, key, document_uri, name[len(key):] if ext else "")
