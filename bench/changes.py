@@ -2,9 +2,12 @@
 """The changeset's cost against the build's: a synthetic catalogue (`bench/gen.py`, seed 4)
 built as edition A, then 1 % of its records edited and built again as B; B's build report
 gives the seconds spent on the changeset (both releases' canonical N-Quads, the merge, the
-patch), set against B's wall time.
+patch), set against B's wall time. Also what the history adds to B's size on disk (the
+versions of the resources that changed, the generations), and with `--serve SECONDS` how
+many requests a second `publisher serve` answers for an event-stream page and a TimeMap,
+beside `/doc` Turtle of a project measured in the same run.
 
-    python bench/changes.py --records 3000
+    python bench/changes.py --records 3000 --serve 10
 """
 from __future__ import annotations
 
@@ -21,6 +24,10 @@ PROJECT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import gen  # noqa: E402  (the generator beside this file)
+import server as serving  # noqa: E402
+
+#: The files of a release that are its history (publisher/history.py, build/generations.py).
+HISTORY_FILES = ("versions.nq", "versions.json", "generations.tsv", "build-graph.nt")
 
 SEED = 4
 #: Every this many records one is edited (1 %).
@@ -70,7 +77,37 @@ def build(config_path: Path) -> float:
     return time.monotonic() - started
 
 
-def run(records: int) -> dict:
+def disk(folder: Path, names: tuple[str, ...] | None = None) -> int:
+    return sum(p.stat().st_size for p in folder.iterdir()
+               if p.is_file() and (names is None or p.name in names))
+
+
+def serve(latest: Path, seconds: float) -> dict:
+    """Requests a second for an event-stream page, a TimeMap and, as the reference, `/doc`
+    Turtle of the same project, on `publisher serve` over the release."""
+    index = json.loads((latest / "versions.json").read_text(encoding="utf-8"))
+    project = next(iri for iri, entry in index["resources"].items()
+                   if "/id/project/" in iri and entry[0] == "changed")
+    base = project[:project.index("/id/") + 1]
+    key = project.rsplit("/", 1)[1]
+    app = serving.start_publisher(latest, latest.parent.parent / "data", base)
+    try:
+        asks = {"ldes page": serving.Request(f"/ldes/{latest.name}/0",
+                                             (("Accept", "application/trig"),)),
+                "timemap": serving.Request(f"/timemap/id/project/{key}",
+                                           (("Accept", "application/link-format"),)),
+                "doc turtle": serving.Request(f"/doc/project/{key}",
+                                              (("Accept", "text/turtle"),))}
+        rates = {name: round(serving.throughput(app, serving.same(request), seconds), 1)
+                 for name, request in asks.items()}
+    finally:
+        app.stop()
+    return {"requests_per_second": rates,
+            "ratio_to_doc": {name: round(rate / rates["doc turtle"], 2)
+                             for name, rate in rates.items()}}
+
+
+def run(records: int, serve_seconds: float = 0) -> dict:
     work = BENCH / "work" / f"changes-{records}"
     shutil.rmtree(work, ignore_errors=True)
     releases = work / "releases"
@@ -89,15 +126,23 @@ def run(records: int) -> dict:
             "quads_added": changes["quads"]["added"],
             "quads_deleted": changes["quads"]["deleted"],
             "resources": {kind: counts["total"] for kind, counts in changes["counts"].items()},
-            "patch_bytes": (latest / "changes.rdfp").stat().st_size}
+            "patch_bytes": (latest / "changes.rdfp").stat().st_size,
+            "history_bytes": disk(latest, HISTORY_FILES),
+            "release_bytes_without_history": disk(latest) - disk(latest, HISTORY_FILES),
+            "history_share": round(disk(latest, HISTORY_FILES)
+                                   / (disk(latest) - disk(latest, HISTORY_FILES)), 3),
+            "generations": report.get("generations"), "versions": report.get("versions"),
+            **(serve(latest.resolve(), serve_seconds) if serve_seconds else {})}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", default="3000", help="comma-separated sizes")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "changes.json")
+    parser.add_argument("--serve", type=float, default=0,
+                        help="seconds of load per request measured on `publisher serve`")
     args = parser.parse_args(argv)
-    results = [run(int(n)) for n in args.records.split(",")]
+    results = [run(int(n), args.serve) for n in args.records.split(",")]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
                         encoding="utf-8")

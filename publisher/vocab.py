@@ -6,6 +6,7 @@ pyoxigraph terms makes them from these.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,12 @@ EU_COUNTRY = AUTHORITY + "country/"
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
+
+#: Linked Data Event Streams and the TREE hypermedia specification (SEMIC).
+LDES = "https://w3id.org/ldes#"
+TREE = "https://w3id.org/tree#"
+#: The ActivityStreams vocabulary (a version that deletes a resource is an as:Delete).
+ACTIVITY_STREAMS = "https://www.w3.org/ns/activitystreams#"
 
 RDF_TYPE = RDF + "type"
 #: Predicates whose values name a resource, best first (the store's descriptions bring them
@@ -195,3 +202,16 @@ def read_bundled_rdf(path: Path, base_uri: str) -> list[Any]:
     """Parse a bundled Turtle file (ontology, shapes) as pyoxigraph triples, rebased."""
     text = rebase(path.read_text(encoding="utf-8"), base_uri)
     return list(parse(text.encode("utf-8"), format=RdfFormat.TURTLE, base_iri=base_uri))
+
+
+def version_iri(base_uri: str, release: str, iri: str) -> str:
+    """A resource as it was in a release (a version object of the event stream, a memento):
+    `{base}version/{release}/{path}` for the dataset's own IRIs, `…/ext/{digest}` else."""
+    if iri.startswith(base_uri):
+        return f"{base_uri}version/{release}/{iri[len(base_uri):]}"
+    return f"{base_uri}version/{release}/ext/{hashlib.sha256(iri.encode()).hexdigest()[:24]}"
+
+
+def timemap_iri(base_uri: str, iri: str) -> str:
+    """The list of a resource's versions (RFC 7089 TimeMap) of one of the dataset's IRIs."""
+    return f"{base_uri}timemap/{iri[len(base_uri):]}"

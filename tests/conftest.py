@@ -128,3 +128,12 @@ def live(app):
 def project_settings() -> Settings:
     """The project's own settings (its shapes, ontology and texts), without the environment."""
     return load_settings(environ={})
+
+
+@pytest.fixture(scope="session")
+def edition_chain(tmp_path_factory) -> dict[str, Path]:
+    """Editions A, B and C of the texts (tests/support/editions.py) built into one chain of
+    releases: their folders by edition (`latest` → C)."""
+    from tests.support.editions import build_chain
+
+    return build_chain(tmp_path_factory.mktemp("edition-chain"))

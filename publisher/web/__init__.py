@@ -18,8 +18,8 @@ from publisher.shacl import REPORT_TEMPLATES
 from publisher.store import Store, open_store
 from publisher.web.errors import install_error_handlers
 from publisher.web.guards import install_guards
-from publisher.web.routes import (changes, crawl, files, geo, quality, resources, site, sparql,
-                                   validation)
+from publisher.web.routes import (changes, crawl, files, geo, ldes, memento, quality, resources,
+                                   site, sparql, validation)
 from publisher.web.state import Publisher
 
 
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     rewrite = settings.rewrite_links if rewrite_links is None else rewrite_links
     app.extensions["publisher"] = Publisher(settings, store, release_path, rewrite)
     for blueprint in (sparql.bp, resources.bp, site.bp, files.bp, crawl.bp, validation.bp,
-                      quality.bp, changes.bp, geo.bp):
+                      quality.bp, changes.bp, geo.bp, ldes.bp, memento.bp):
         app.register_blueprint(blueprint)
     install_guards(app)
     install_error_handlers(app)

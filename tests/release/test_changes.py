@@ -1,80 +1,24 @@
 """Releases form a chain, each with the changeset against the one before it: edition A from the
-bundled texts, edition B from edited copies (a title corrected, a project ended, one removed);
-B's changes.rdfp applied to A's quads must give exactly B's quads."""
+bundled texts, edition B from edited copies (tests/support/editions.py: a title corrected, a
+project ended, a partner added, a contact removed, one project removed and two added, a Swedish
+paragraph reworded); B's changes.rdfp applied to A's quads must give exactly B's quads."""
 from __future__ import annotations
 
 import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import publisher.build.pipeline as pipeline
 from rdflib import Graph, URIRef
 
-from publisher.config import PROJECT_ROOT, Settings, load_settings
 from publisher.patch import (PATCH_FILE, SUMMARY_FILE, apply, composed_text, compose,
                              quad_lines, read_patch)
 from publisher.release import changes as changes_module
 from publisher.release.publish import build_release
-
-CATALOGUE = "004_f0ab20c46da3f21c.txt"
-RETITLED = ("5. Länsi-Uudenmaan Hyvinvointitieto", "5. Länsi-Uudenmaan hyvinvointitieto")
-ENDED = "2. Kuntien eVaka\n"
-REMOVED = "3. Kuntien rakennetun"
-
-
-@dataclass(frozen=True)
-class Editions:
-    settings: Settings          # pointing at B's texts
-    a: Path
-    b: Path
-
-
-def edit_sources(target: Path) -> Path:
-    """A copy of the bundled texts with edition B's edits."""
-    shutil.copytree(PROJECT_ROOT / "mappings" / "sources", target)
-    path = target / CATALOGUE
-    text = path.read_text(encoding="utf-8")
-    assert RETITLED[0] in text and ENDED in text and REMOVED in text
-    text = text.replace(*RETITLED).replace(ENDED, ENDED + "HANKE ON PÄÄTTYNYT.\n")
-    lines = text.split("\n")
-    start = next(n for n, line in enumerate(lines) if line.startswith(REMOVED))
-    end = next(n for n, line in enumerate(lines) if n > start and line[:2] == "4.")
-    del lines[start:end]
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return target
-
-
-def pin_clock(monkeypatch, when: datetime) -> None:
-    """The build time written into the build graph, fixed (the one thing that differs
-    between two builds of the same texts)."""
-    class Pinned(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return when
-
-    monkeypatch.setattr(pipeline, "datetime", Pinned)
-
-
-def build_editions(root: Path, monkeypatch=None, notices: list[str] | None = None) -> Editions:
-    """Edition A from the bundled texts, then B from edited copies, into `root/releases`."""
-    base = load_settings(environ={})
-    settings = replace(base, releases_dir=root / "releases", data_dir=root / "data")
-    say = notices.append if notices is not None else None
-    if monkeypatch is not None:
-        pin_clock(monkeypatch, datetime(2026, 1, 1, tzinfo=timezone.utc))
-    a = build_release(settings, notice=say).path
-    texts = edit_sources(root / "sources")
-    edited = replace(settings, sources=tuple(replace(s, path=texts / s.path.name)
-                                             for s in settings.sources))
-    if monkeypatch is not None:
-        pin_clock(monkeypatch, datetime(2026, 2, 1, tzinfo=timezone.utc))
-    b = build_release(edited, notice=say).path
-    return Editions(edited, a, b)
+from tests.support.editions import Editions, build_editions
 
 
 def canonical(release: Path) -> list[bytes]:

@@ -12,6 +12,7 @@ from publisher.web.context import here, publisher, settings, store
 from publisher.web.maps.figures import spec_of
 from publisher.web.pages.project_index import ProjectIndex, indexed_link, project_index
 from publisher.web.pages.project_list import list_href
+from publisher.web.pages.release_changes import release_changes
 from publisher.web.pages.schema_org import dataset
 from publisher.web.pages.terms import kd
 
@@ -90,5 +91,6 @@ def home_page() -> dict[str, Any]:
             "themes": _concept_counts(index, "themes"),
             "statuses": _concept_counts(index, "status"),
             "documents": _documents(), "base_uri": settings().base_uri,
+            "changes": release_changes(),
             "map": spec_of("home")}
     return {**page, "schema_org": dataset(page)}

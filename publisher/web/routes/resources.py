@@ -25,7 +25,7 @@ from publisher.docs.labels import Index
 from publisher.i18n import N_
 from publisher.store import LINKED_PREDICATES, check_iri, rewrite_triples, serialize_graph
 from publisher.vocab import (KEY_MAX_LENGTH, SCHEMA, THING_TYPES, is_thing, prefixes_for,
-                             thing)
+                             thing, timemap_iri)
 from publisher.vocab import document as document_uri
 from publisher.vocab import vocabulary as vocabulary_namespace
 from publisher.web.answers import answered, cacheable, etag_for, remember, request_key
@@ -33,6 +33,8 @@ from publisher.web.context import here, page_globals, publisher, settings, store
 from publisher.web.jsonld_context import compacted
 from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
                                        RDF_NAMES, negotiate_or_406, split_extension)
+from publisher.web.history import current_history
+from publisher.web.pages.history import history_box
 from publisher.web.pages.parts import labeller
 from publisher.web.pages.properties import resource_view
 from publisher.web.pages.release_data import metadata_triples, ontology_triples
@@ -40,10 +42,11 @@ from publisher.web.pages.resource import resource_page
 from publisher.web.pages.schema_org import resource as schema_org_description
 from publisher.web.pages.terms import kd
 from publisher.web.pages.vocabulary import term_page, vocabulary_page
-from publisher.web.routes.geo import organisation_geojson
+from publisher.web.timegate import LINK_FORMAT, gone, timegate_redirect
 from publisher.web.profile_negotiation import (QSA_KEY, Profile, alternates_response,
                                                negotiate_profile, profile_headers,
                                                wants_alternates)
+from publisher.web.routes.geo import organisation_geojson
 
 bp = Blueprint("resources", __name__)
 
@@ -65,7 +68,7 @@ def _known_thing(kind: str, key: str) -> None:
                        f"digits and single dashes, at most {KEY_MAX_LENGTH} characters.")
 
 
-def _representation(name: str | None) -> tuple[str, bool]:
+def representation(name: str | None) -> tuple[str, bool]:
     """(format, negotiated?) from an extension or the Accept header."""
     if name:
         return name, False
@@ -78,7 +81,7 @@ def _alternates(path: str) -> str:
     return ", ".join(links)
 
 
-def _rdf_response(triples: list[ox.Triple], fmt: str, main: str | None = None) -> Response:
+def rdf_response(triples: list[ox.Triple], fmt: str, main: str | None = None) -> Response:
     local = rewrite_triples(triples, here().rewrite)
     body = compacted(local, main and here().local(main)) if fmt == "jsonld" else None
     if body is None:
@@ -88,7 +91,7 @@ def _rdf_response(triples: list[ox.Triple], fmt: str, main: str | None = None) -
     return Response(body, content_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
 
 
-def _page(template: str, context: dict[str, Any], fmt: str, path: str) -> Response:
+def page_response(template: str, context: dict[str, Any], fmt: str, path: str) -> Response:
     """A page of a resource as its JSON or as HTML (with links to its other formats)."""
     if fmt == "json":
         return jsonify(context)
@@ -96,7 +99,7 @@ def _page(template: str, context: dict[str, Any], fmt: str, path: str) -> Respon
                                     formats=_format_links(path)), mimetype="text/html")
 
 
-def _finish(response: Response, etag: str | None, negotiated: bool, fmt: str,
+def finish(response: Response, etag: str | None, negotiated: bool, fmt: str,
             path: str, profiles: tuple[Profile | None, list[Profile]] = (None, [])) -> Response:
     """Caching, alternates and, where ``profiles`` are offered (chosen, offered), the
     profile headers."""
@@ -222,40 +225,52 @@ def document(kind: str, name: str) -> Response:
     if moved is not None:
         return moved
     iri = check_iri(thing(settings().base_uri, kind, key))
+    when = request.headers.get("Accept-Datetime")
+    if when is not None:
+        return timegate_redirect(iri, when)
     offered = _doc_profiles()
     if wants_alternates():
-        _described(iri)
+        described(iri)
         return alternates_response(offered, offered[0], here().lang)
-    fmt, negotiated = _representation(ext)
+    fmt, negotiated = representation(ext)
     profile, fmt = _doc_profile(ext, fmt, offered)
     path = f"doc/{kind}/{key}"
     parts = (iri, profile.token, here().lang) if profile == SCHEMA_PROFILE else (iri,)
-    return _represented("doc", parts, fmt, negotiated, path,
-                        lambda: _document(iri, kind, fmt, path, profile), (profile, offered))
+    response = _represented("doc", parts, fmt, negotiated, path,
+                            lambda: _document(iri, kind, fmt, path, profile), (profile, offered))
+    # also a TimeGate (RFC 7089): the answer varies with Accept-Datetime, and says where
+    # the resource's versions are listed
+    response.vary.add("Accept-Datetime")
+    link = f'<{here().local(timemap_iri(settings().base_uri, iri))}>; rel="timemap"; ' \
+           f'type="{LINK_FORMAT}"'
+    response.headers["Link"] = ", ".join(filter(None, [response.headers.get("Link"), link]))
+    return response
 
 
-def _described(iri: str) -> Index:
+def described(iri: str) -> Index:
     """What the store (or the release's metadata) says about `iri`; 404 when nothing."""
     index = Index(store().describe(iri))
     node = ox.NamedNode(iri)
     if not index.has(node):
         index = _metadata_description(iri)       # e.g. the publisher named in the catalogue
         if not index.has(node):
+            gone(iri)
             raise NotFound(f"There is no resource <{iri}> in this dataset.")
     return index
 
 
 def _document(iri: str, kind: str, fmt: str, path: str,
               profile: Profile | None = None) -> Response:
-    index = _described(iri)
+    index = described(iri)
     if profile == SCHEMA_PROFILE:
         description = schema_org_description(resource_page(iri, index)[1])
         return Response(json.dumps(description, ensure_ascii=False, indent=2),
                         content_type=MEDIA_TYPES["jsonld"])
     if fmt in RDF_NAMES:
-        return _rdf_response(index.triples, fmt, iri)
+        return rdf_response(index.triples, fmt, iri)
     template, context = resource_page(iri, index)
-    return _page(f"resources/{template}", context, fmt, path)
+    context["history"] = history_box(current_history(), iri)
+    return page_response(f"resources/{template}", context, fmt, path)
 
 
 def _represented(kind: str, parts: tuple[str, ...], fmt: str, negotiated: bool, path: str,
@@ -272,7 +287,7 @@ def _represented(kind: str, parts: tuple[str, ...], fmt: str, negotiated: bool, 
     hit = answered(etag, key)
     if hit is not None:
         return hit
-    return remember(key, _finish(render(), etag, negotiated, fmt, path, profiles))
+    return remember(key, finish(render(), etag, negotiated, fmt, path, profiles))
 
 
 def _format_links(path: str) -> list[dict[str, str]]:
@@ -309,7 +324,7 @@ def metadata_resource(name: str | None = None, ext: str | None = None) -> Respon
     key, ext = split_extension(name) if name else ("", ext)
     if name:
         _checked(*key.split("/"))
-    fmt, negotiated = _representation(ext)
+    fmt, negotiated = representation(ext)
     path = f"{area}/{key}" if key else area
     iri = check_iri(settings().base_uri + path)
     return _represented("metadata", (iri,), fmt, negotiated, path,
@@ -323,14 +338,14 @@ def _metadata(iri: str, area: str, key: str, fmt: str, path: str) -> Response:
     if not index.has(node) and not graph_triples:
         raise NotFound(f"There is no resource <{iri}> in this dataset.")
     if fmt in RDF_NAMES:
-        return _rdf_response(graph_triples or index.triples, fmt)
+        return rdf_response(graph_triples or index.triples, fmt)
     context = {"page": "resource", "resource": resource_view(iri, labeller(index))}
     if area == "graph":
         document = thing(settings().base_uri, "document", key)
         context["graph"] = {"triples": len(graph_triples),
                             "document": here().href(document)
                             if store().ask(f"<{document}> ?p ?o") else None}
-    return _page("resources/resource.html", context, fmt, path)
+    return page_response("resources/resource.html", context, fmt, path)
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -350,22 +365,22 @@ def vocabulary(ext: str | None = None) -> Response:
         _, fmt_from_ext = split_extension("ontology." + ext)
         if fmt_from_ext is None:
             abort(404)
-    fmt, negotiated = _representation(fmt_from_ext)
+    fmt, negotiated = representation(fmt_from_ext)
     return _represented("ontology", (), fmt, negotiated, "ontology", lambda: _vocabulary(fmt))
 
 
 def _vocabulary(fmt: str) -> Response:
     triples = ontology_triples()
     if fmt in RDF_NAMES:
-        return _rdf_response(triples, fmt)
-    return _page("resources/vocabulary.html", vocabulary_page(Index(triples)), fmt, "ontology")
+        return rdf_response(triples, fmt)
+    return page_response("resources/vocabulary.html", vocabulary_page(Index(triples)), fmt, "ontology")
 
 
 @bp.route("/def/<path:name>")
 def term(name: str) -> Response:
     key, ext = split_extension(name)
     _checked(key)
-    fmt, negotiated = _representation(ext)
+    fmt, negotiated = representation(ext)
     iri = kd(key)
     path = f"def/{key}"
     return _represented("term", (iri,), fmt, negotiated, path, lambda: _term(iri, fmt, path))
@@ -377,6 +392,6 @@ def _term(iri: str, fmt: str, path: str) -> Response:
     if not vocabulary_index.has(node):
         raise NotFound(f"The vocabulary has no term <{iri}>.")
     if fmt in RDF_NAMES:
-        return _rdf_response([t for t in vocabulary_index.triples if t.subject == node], fmt)
-    return _page("resources/term.html", term_page(iri, vocabulary_index), fmt, path)
+        return rdf_response([t for t in vocabulary_index.triples if t.subject == node], fmt)
+    return page_response("resources/term.html", term_page(iri, vocabulary_index), fmt, path)
 
