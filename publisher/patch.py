@@ -207,6 +207,8 @@ def diff(old: Path, new: Path, deletes: BinaryIO, adds: BinaryIO,
 
 def _record(changes: Changes, was: list[bytes], now: list[bytes], deletes: BinaryIO,
             adds: BinaryIO, prefer: str) -> None:
+    if was == now:                  # most subjects are untouched: one list comparison
+        return
     now_set, was_set = set(now), set(was)
     gone = [line for line in was if line not in now_set]
     new = [line for line in now if line not in was_set]
