@@ -41,6 +41,7 @@ from typing import Any, BinaryIO
 from pyoxigraph import RdfFormat, Triple, parse, serialize
 
 from publisher.jsonld import Compactor, build_context
+from publisher.patch import canonical_nquads
 from publisher.vocab import JSONLD_CONTEXT_FILE
 
 #: zlib level of data.nt.gz: 6 is zlib's own default, about twice as fast as 9 for a file
@@ -60,6 +61,9 @@ TRIPLE_DUMPS: tuple[tuple[str, RdfFormat], ...] = (
 RUNS_FILE = "runs.json"
 UNION_FILE = "union.nt"
 GRAPHS_FILE = "graphs.json"
+#: The release's quads as sorted N-Quads, written beside the dumps for the changeset and the
+#: versions of the release (a work file: removed before the checksums are written).
+CANONICAL_FILE = ".canonical.nq"
 
 
 class DumpFailed(RuntimeError):
@@ -375,9 +379,11 @@ def write_all(folder: Path, scratch: Path, prefixes: dict[str, str]) -> DumpCoun
 
 
 def write_trig_and_gzip(folder: Path, scratch: Path, prefixes: dict[str, str]) -> None:
-    """The second writer process: TriG from the runs, then data.nt.gz from the union the
-    first one merges meanwhile."""
+    """The second writer process: TriG from the runs, then the release's canonical N-Quads
+    from it (the changeset and the versions read them) while the first one merges the union,
+    then data.nt.gz from that union."""
     write_trig(read_runs(scratch), folder / "data.trig", scratch, prefixes)
+    canonical_nquads(folder / "data.trig", folder / CANONICAL_FILE)
     union = scratch / UNION_FILE
     wait_for(union)
     write_gzip(union, folder / "data.nt.gz")

@@ -38,13 +38,14 @@ from publisher.build.pipeline import PipelineResult, run_pipeline
 from publisher.config import Settings
 from publisher.progress import Progress
 from publisher.release.catalog_files import write_catalogue
-from publisher.release.changes import (TRIG, Previous, previous_release, remove_old_releases,
-                                       write_changeset)
+from publisher.release.changes import (TRIG, OldCanonical, Previous, previous_release,
+                                       remove_old_releases, write_changeset)
 from publisher.release.dcat import release_coverage
 from publisher.release.checksums import write_checksums
 from publisher.release.docs import ontology_html, shapes_html
 from publisher.release.history_files import write_generations, write_history
-from publisher.release.dumps import DumpCounts, DumpFailed, DumpJob, start_dumps
+from publisher.release.dumps import (CANONICAL_FILE, DumpCounts, DumpFailed, DumpJob,
+                                     start_dumps)
 from publisher.release.lock import LINK_PREFIX, STAGING_PREFIX, build_lock, remove_leftovers
 from publisher.release.quality import (add_measurements, assess_release, assessed_file,
                                        report_part, warn)
@@ -435,6 +436,7 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
     previous = previous_release(releases_dir)
     version, staging = open_staging(releases_dir, now)
     jobs: list[DumpJob] = []
+    old_canonical = OldCanonical.start(previous, staging)     # sorted beside the build
 
     def guard_sources(extracted: PipelineResult) -> None:
         if not allow_shrink:
@@ -468,9 +470,9 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
         result.close()
         shutil.rmtree(staging / ".runs", ignore_errors=True)
         progress.step("changeset against the previous release")
-        canonical = staging / ".canonical.nq"
+        canonical = staging / CANONICAL_FILE
         changes = write_changeset(staging, version, previous, vocabulary(settings.base_uri),
-                                  notice, canonical)
+                                  notice, old_canonical)
         if changes is not None:
             add_to_report(staging, "changes", changes)
         progress.step("versions of the resources")
@@ -486,6 +488,8 @@ def _build_locked(settings: Settings, progress: Progress, allow_shrink: bool,
     except BaseException as error:
         for job in jobs:
             job.cancel()
+        if old_canonical is not None:
+            old_canonical.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, DumpFailed):
             failure = ReleaseIOError.from_dump_failure(error, releases_dir)
