@@ -88,6 +88,9 @@ class Settings:
     # never a file or the command line, and never shown (repr=False).
     store_user: str = field(default="", repr=False)
     store_password: str = field(default="", repr=False)
+    # The key SPARQL page cursors are signed with (publisher/web/paging.py):
+    # PUBLISHER_PAGING_SECRET only, never a file; without it a key is derived per release.
+    paging_secret: str = field(default="", repr=False)
     # Links in every representation point to the server answering when its host differs
     # from base_uri (request paths are mapped onto base_uri, as Trifid does).
     rewrite_links: bool = True

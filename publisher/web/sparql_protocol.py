@@ -10,7 +10,9 @@ GET `query=`, POST form-encoded, POST `application/sparql-query`; `default-graph
 (every value the mainstream clients send: :data:`FORMAT_NAMES`). Updates are refused (403),
 SERVICE is refused unless `limits.allow_service`, a syntax error is a 400 with the parser's
 message, the time limit a 503, and the result limit cuts the answer with
-`X-Result-Truncated: true` and a mark in JSON and XML results (:func:`mark_truncated`). A 406
+`X-Result-Truncated: true` and a mark in JSON and XML results (:func:`mark_truncated`); a cut
+SELECT answer is the first page of the rows in a total order and links the next
+(``Link: rel="next"``, :mod:`publisher.web.paging`). A 406
 names what it judged: the parameter, or the Accept header. GET answers carry an ETag of the
 release and are remembered for the release (:mod:`publisher.web.cache`); POST answers are
 `no-store`.
@@ -29,6 +31,8 @@ from publisher.store.query_check import READ_ONLY
 from publisher.store.results import mark_truncated
 from publisher.web.cache import Rendered, RenderCache, cache_headers, conditional, etag_of
 from publisher.web.negotiation import negotiate, not_acceptable, shown
+from publisher.web.paging import (CURSOR_PARAMETER, Page, PagedQuery, first_page, gone,
+                                  issue, next_page, next_url, read)
 from publisher.web.state import Publisher
 
 SOLUTION_OFFERS = [
@@ -124,6 +128,9 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
     query = queries[0]
     if not query.strip():
         raise BadRequest("The query is empty.")
+    cursors = [v for k, v in params if k == CURSOR_PARAMETER]
+    if len(cursors) > 1:
+        raise BadRequest("More than one cursor parameter: send the one of the page you want.")
     limits = pub.settings.limits
     info = check_query(query, limits)
     asked = [(k, v) for k, v in params if k in FORMAT_PARAMETERS]
@@ -134,6 +141,9 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
         query = query.replace(root, base)
     default_graphs = _graphs(params, "default-graph-uri", site)
     named_graphs = _graphs(params, "named-graph-uri", site)
+    if cursors:
+        paged = PagedQuery(query, info, fmt, default_graphs, named_graphs, rewrite)
+        return _page_answer(request, pub, cache, params, paged, cursors[0])
     etag = key = None
     if request.method in {"GET", "HEAD"}:
         version = pub.store.version
@@ -148,6 +158,15 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
                              named_graph_uris=named_graphs, rewrite=rewrite,
                              timeout=limits.query_timeout_seconds, limit=limits.result_limit,
                              allow_service=limits.allow_service, public=True)
+    if result.truncated:
+        paged = PagedQuery(query, info, fmt, default_graphs, named_graphs, rewrite)
+        page = first_page(pub.store, pub.settings, paged, result)
+        if page is not None:
+            found = _rendered_page(request, pub, params, paged, page, etag and answer_etag(
+                page.version, query, fmt, default_graphs, named_graphs, rewrite))
+            if key is not None:
+                cache.put(key, found)
+            return conditional(found, request.method, request.headers.get("If-None-Match"))
     body = result.body
     if result.truncated:
         body = mark_truncated(body, result.format, result.limit,
@@ -156,6 +175,47 @@ def answer(request: ProtocolRequest, pub: Publisher, site: HostMapping,
     if key is not None:
         cache.put(key, found)
     return conditional(found, request.method, request.headers.get("If-None-Match"))
+
+
+def _page_answer(request: ProtocolRequest, pub: Publisher, cache: RenderCache,
+                 params: list[tuple[str, str]], paged: PagedQuery, token: str) -> Rendered:
+    """A page asked by its cursor: 400 for a cursor not issued here for this query, 410
+    when its release is gone; a GET page is remembered like any answer of its release."""
+    cursor = read(pub.settings, token, paged.digest)
+    etag = key = None
+    if request.method in {"GET", "HEAD"}:
+        etag = answer_etag(cursor.version, paged.text, paged.format, paged.default_graphs,
+                           paged.named_graphs, paged.rewrite) + f"-{cursor.offset}"
+        key = ("sparql", etag, request.url)
+        hit = cache.get(key)
+        if hit is not None:
+            now = pub.store.version
+            if now != cursor.version:
+                raise gone(cursor, now)
+            return conditional(hit, request.method, request.headers.get("If-None-Match"))
+    page = next_page(pub.store, pub.settings, paged, cursor)
+    found = _rendered_page(request, pub, params, paged, page, etag)
+    if key is not None:
+        cache.put(key, found)
+    return conditional(found, request.method, request.headers.get("If-None-Match"))
+
+
+def _rendered_page(request: ProtocolRequest, pub: Publisher, params: list[tuple[str, str]],
+                   paged: PagedQuery, page: Page, etag: str | None) -> Rendered:
+    """A page with its headers: truncated (marked as any cut answer) and with the next
+    page's link while rows follow."""
+    result = page.result
+    endpoint = request.url.split("?", 1)[0]
+    body = result.body
+    if result.truncated:
+        body = mark_truncated(body, result.format, result.limit, endpoint)
+    headers = result_headers(pub, result, etag)
+    if page.next is not None:
+        token = issue(pub.settings, page.next, paged.digest)
+        link = next_url(endpoint, params, token,
+                        ("query", "default-graph-uri", "named-graph-uri", *FORMAT_PARAMETERS))
+        headers.append(("Link", f'<{link}>; rel="next"'))
+    return Rendered.of(200, body, headers)
 
 
 def answer_etag(version: str, query: str, fmt: str | None, default_graphs: list[str],
