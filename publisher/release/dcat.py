@@ -47,6 +47,8 @@ ADMS = Namespace(vocab.ADMS)
 DCATAP = Namespace(vocab.DCATAP)
 DCAT_VERSION = URIRef(str(DCAT) + "version")   # DCAT 3; not in rdflib's closed DCAT namespace
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+#: The Linked Data Event Stream specification `/ldes` follows (SEMIC).
+LDES_SPECIFICATION = URIRef("https://w3id.org/ldes/specification")
 SHA256 = SPDX.checksumAlgorithm_sha256
 AVAILABILITY = URIRef(str(DCATAP) + "availability")
 PUBLIC = URIRef(f"{AUTHORITY}access-right/PUBLIC")
@@ -327,6 +329,19 @@ SERVICE_DESCRIPTION = {
     "fi": "SPARQL 1.1 -kyselyrajapinta uusimpaan julkaistuun hankeaineistoon.",
     "sv": "SPARQL 1.1-frågegränssnitt till den senast publicerade projektdatamängden.",
     "en": "SPARQL 1.1 query endpoint over the latest published project dataset.",
+}
+STREAM_TITLE = {
+    "fi": "Kuntadigi muutosvirta (Linked Data Event Stream)",
+    "sv": "Kuntadigi ändringsström (Linked Data Event Stream)",
+    "en": "Kuntadigi change stream (Linked Data Event Stream)",
+}
+STREAM_DESCRIPTION = {
+    "fi": "Jokaisen resurssin jokainen versio julkaisuittain: ensimmäisessä julkaisussa kaikki "
+          "resurssit, sen jälkeen muuttuneet, lisätyt ja poistetut (TriG, sivutettu ajan mukaan).",
+    "sv": "Varje version av varje resurs per utgåva: i den första utgåvan alla resurser, sedan "
+          "de ändrade, tillagda och borttagna (TriG, sidindelad efter tid).",
+    "en": "Every version of every resource, release by release: every resource in the first "
+          "release, then those changed, added and removed (TriG, paged by time).",
 }
 RIGHTS = {
     "fi": "Avointa dataa: kuka tahansa saa käyttää, muokata ja jakaa sitä lisenssin ehdoin; "
@@ -671,4 +686,45 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
     g.add((sparql_dist, AVAILABILITY, AVAILABLE))
     g.add((sparql_dist, DCTERMS.conformsTo, SPARQL_PROTOCOL))
     g.add((sparql_dist, FOAF.page, documentation))
+
+    # --- the event stream of every resource's versions (web/routes/ldes.py): a data service
+    # (the stream's root) and a distribution accessed through it
+    stream_url = URIRef(f"{settings.base_uri}ldes")
+    stream_service = URIRef(f"{settings.base_uri}catalog#ldes-service")
+    g.add((stream_service, RDF.type, DCAT.DataService))
+    add_texts(g, stream_service, DCTERMS.title, STREAM_TITLE)
+    add_texts(g, stream_service, DCTERMS.description, STREAM_DESCRIPTION)
+    g.add((stream_service, DCAT.endpointURL, stream_url))
+    g.add((stream_service, DCAT.endpointDescription, stream_url))
+    g.add((stream_url, RDF.type, RDFS.Resource))
+    g.add((stream_service, DCTERMS.accessRights, PUBLIC))
+    g.add((stream_service, DCAT.servesDataset, dataset))
+    g.add((stream_service, DCTERMS.conformsTo, LDES_SPECIFICATION))
+    g.add((stream_service, DCTERMS.publisher, publisher))
+    g.add((stream_service, DCAT.contactPoint, contact))
+    g.add((stream_service, DCTERMS.license, licence))
+    g.add((stream_service, DCAT.landingPage, homepage))
+    stream = iris.distribution("ldes")
+    g.add((dataset, DCAT.distribution, stream))
+    g.add((stream, RDF.type, DCAT.Distribution))
+    add_texts(g, stream, DCTERMS.title, STREAM_TITLE)
+    add_texts(g, stream, DCTERMS.description, STREAM_DESCRIPTION)
+    g.add((stream, DCAT.accessURL, stream_url))
+    g.add((stream, DCAT.accessService, stream_service))
+    g.add((stream, DCTERMS.license, licence))
+    g.add((stream, DCTERMS.rights, rights))
+    trig_type = URIRef(f"{AUTHORITY}file-type/RDF_TRIG")
+    g.add((stream, DCTERMS.format, trig_type))
+    _describe_concept(g, tables, trig_type, DCTERMS.MediaTypeOrExtent)
+    trig_media = URIRef(IANA_MEDIA_TYPES + "application/trig")
+    g.add((stream, DCAT.mediaType, trig_media))
+    g.add((trig_media, RDF.type, DCTERMS.MediaType))
+    g.add((stream, DCTERMS.issued, modified_literal))
+    g.add((stream, DCTERMS.modified, modified_literal))
+    g.add((stream, AVAILABILITY, AVAILABLE))
+    g.add((stream, DCTERMS.conformsTo, LDES_SPECIFICATION))
+    g.add((LDES_SPECIFICATION, RDF.type, DCTERMS.Standard))
+    g.add((LDES_SPECIFICATION, DCTERMS.title,
+           Literal("Linked Data Event Streams specification", lang="en")))
+    g.add((stream, FOAF.page, documentation))
     return g

@@ -119,8 +119,9 @@ def test_every_distribution_is_read_whole(harvested, token):
         assert resource["hash"] == digest((folder / name).read_bytes()).hexdigest()
         assert int(resource["size"]) == (folder / name).stat().st_size
         assert resource["mimetype"].startswith("http://www.iana.org/assignments/media-types/")
-    # The one distribution without a file: the SPARQL endpoint, reached through its service
-    # (an endpoint has no download URL, size or checksum to state).
-    (endpoint,) = [r for r in resources if not r.get("download_url")]
-    assert endpoint["access_url"].endswith("/sparql")
-    assert endpoint["access_services"]
+    # The distributions without a file: the SPARQL endpoint and the event stream, each
+    # reached through its service (a service has no download URL, size or checksum to state).
+    services = sorted((r for r in resources if not r.get("download_url")),
+                      key=lambda r: r["access_url"])
+    assert [urlsplit(r["access_url"]).path for r in services] == ["/ldes", "/sparql"]
+    assert all(r["access_services"] for r in services)
