@@ -2,7 +2,9 @@
 """The changeset's cost against the build's: a synthetic catalogue (`bench/gen.py`, seed 4)
 built as edition A, then 1 % of its records edited and built again as B; B's build report
 gives the seconds spent on the changeset (both releases' canonical N-Quads, the merge, the
-patch), set against B's wall time. Also what the history adds to B's size on disk (the
+patch), set against B's wall time; and B built alone (no previous release, so no changeset
+and no sort of either release) against B built after A: what the chain adds to the build's
+wall time, the sorts included wherever they run. Also what the history adds to B's size on disk (the
 versions of the resources that changed, the generations), and with `--serve SECONDS` how
 many requests a second `publisher serve` answers for an event-stream page and a TimeMap,
 beside `/doc` Turtle of a project measured in the same run.
@@ -113,6 +115,9 @@ def run(records: int, serve_seconds: float = 0) -> dict:
     releases = work / "releases"
     a = config(work / "a", write_edition(records, work / "a", False), releases)
     b = config(work / "b", write_edition(records, work / "b", True), releases)
+    alone = config(work / "b-alone", work / "b" / f"catalogue-{records}.txt",
+                   work / "alone" / "releases")
+    build_alone = build(alone)      # B without a previous release: no changeset, no sorts
     build_a = build(a)
     build_b = build(b)
     latest = releases / "latest"
@@ -123,6 +128,8 @@ def run(records: int, serve_seconds: float = 0) -> dict:
             "quads": info["quads"], "build_a_seconds": round(build_a, 2),
             "build_b_seconds": round(build_b, 2), "changeset_seconds": changes["seconds"],
             "changeset_share": round(changes["seconds"] / build_b, 3),
+            "build_b_alone_seconds": round(build_alone, 2),
+            "added_by_the_chain": round((build_b - build_alone) / build_b, 3),
             "quads_added": changes["quads"]["added"],
             "quads_deleted": changes["quads"]["deleted"],
             "resources": {kind: counts["total"] for kind, counts in changes["counts"].items()},
