@@ -115,6 +115,7 @@ def run(records: int, serve_seconds: float = 0) -> dict:
     releases = work / "releases"
     a = config(work / "a", write_edition(records, work / "a", False), releases)
     b = config(work / "b", write_edition(records, work / "b", True), releases)
+    (work / "b-alone").mkdir(parents=True, exist_ok=True)
     alone = config(work / "b-alone", work / "b" / f"catalogue-{records}.txt",
                    work / "alone" / "releases")
     build_alone = build(alone)      # B without a previous release: no changeset, no sorts
