@@ -44,6 +44,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import pyoxigraph as ox
+
+from publisher.store.switch import UNION
+
 PROJECT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 CLIENTS = 4
@@ -109,6 +113,9 @@ class Server:
     process: subprocess.Popen
     host: str = ""
     query_path: str = "/sparql"
+    #: Protocol dataset parameters every query carries (a remote store: the ones our app
+    #: sends it, so that both sides answer the same HTTP request).
+    dataset: tuple[tuple[str, str], ...] = ()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -190,6 +197,16 @@ def publisher_load(store_url: str, release_dir: Path, base_uri: str, data_dir: P
     subprocess.run([sys.executable, "-m", "publisher.cli", "--quiet", "load", "--store",
                     store_url, "--release", str(release_dir)], check=True, cwd=str(PROJECT),
                    env={**os.environ, **_publisher_env(base_uri, data_dir)})
+
+
+def remote_dataset(release_dir: Path, base_uri: str) -> tuple[tuple[str, str], ...]:
+    """The protocol dataset our app sends a remote store with every query of its own
+    (``publisher.store.switch``): the release's union and its named graphs."""
+    graphs = {quad.graph_name.value for quad in ox.parse(path=str(release_dir / "data.trig"),
+                                                         format=ox.RdfFormat.TRIG)
+              if not isinstance(quad.graph_name, ox.DefaultGraph)}
+    graphs.add(base_uri + "graph/release")
+    return (("default-graph-uri", UNION),) + tuple(("named-graph-uri", g) for g in sorted(graphs))
 
 
 def start_prerendered(body_file: Path, content_type: str) -> Server:
@@ -391,7 +408,8 @@ def query_mix(base_uri: str, project: str, municipality: str) -> dict[str, str]:
 
 
 def sparql_request(server: Server, query: str) -> Request:
-    target = f"{server.query_path}?{urllib.parse.urlencode({'query': query})}"
+    target = (f"{server.query_path}?"
+              f"{urllib.parse.urlencode([('query', query), *server.dataset])}")
     return Request(target, (("Accept", SPARQL_JSON),))
 
 
@@ -534,6 +552,7 @@ def _servers(release_dir: Path, workdir: Path, base_uri: str) -> Iterator[dict[s
         stack.callback(servers["store"].stop)
         store_url = f"http://127.0.0.1:{servers['store'].port}"
         publisher_load(store_url, release_dir, base_uri, workdir / "data-remote")
+        servers["store"].dataset = remote_dataset(release_dir, base_uri)
         servers["remote"] = start_publisher(release_dir, workdir / "data-remote", base_uri,
                                             store_url)
         stack.callback(servers["remote"].stop)

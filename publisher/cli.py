@@ -190,7 +190,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Load a release into a store (the embedded one or a remote SPARQL store): a remote
     store at the URLs of its preset or the [store] table, with the credentials of
     PUBLISHER_STORE_USER and PUBLISHER_STORE_PASSWORD."""
-    from publisher.store import StoreError, open_store
+    from publisher.progress import Progress
+    from publisher.store import RemoteStore, StoreError, open_store
     from publisher.store.endpoints import shown
 
     settings = _settings(args)
@@ -201,7 +202,12 @@ def cmd_load(args: argparse.Namespace) -> int:
     try:
         store = open_store(settings.store_url, settings)
         try:
-            count = store.load_release(release)
+            if isinstance(store, RemoteStore):      # graph by graph, then the switch
+                progress = Progress(quiet=args.quiet)
+                count = store.load_release(release, lambda done, total: progress.count(
+                    "graphs written", done, total))
+            else:
+                count = store.load_release(release)
         finally:
             store.close()
     except (StoreError, ValueError) as error:

@@ -1,19 +1,22 @@
 """The suite's fixtures: a small release, both stores, the app and live servers.
 
 The `store` fixture is parametrised: every test using it (or `app`, `client`, `live`) runs once
-against the embedded pyoxigraph store and once against a real Oxigraph server started on a
-free loopback port (the `oxigraph` binary from the PyPI package of that name).
+against the embedded pyoxigraph store, once against a real Oxigraph server started on a
+free loopback port (the `oxigraph` binary from the PyPI package of that name) and once
+against a Virtuoso open source server (Debian's `virtuoso-opensource`), likewise.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from publisher.config import Settings, load_settings
 from tests.support.release import BASE, make_settings, write_release  # noqa: F401
-from tests.support.servers import LiveServer, OxigraphServer, oxigraph_binary
+from tests.support.servers import (LiveServer, OxigraphServer, VirtuosoServer, oxigraph_binary,
+                                   virtuoso_binary)
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -76,7 +79,38 @@ def remote_store(settings, oxigraph_server):
     store.close()
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """One Virtuoso open source server for the session (Debian's virtuoso-opensource)."""
+    binary = virtuoso_binary()
+    if binary is None:
+        if IN_CI:
+            pytest.fail("virtuoso-t is missing (scripts/install-test-system-deps.sh)")
+        pytest.skip("virtuoso-t is not installed (apt install virtuoso-opensource)")
+    server = VirtuosoServer(binary, tmp_path_factory.mktemp("virtuoso"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_settings(settings, virtuoso_server):
+    """The suite's settings with the Virtuoso administrator's credentials (loading)."""
+    return replace(settings, store_user=virtuoso_server.user,
+                   store_password=virtuoso_server.password)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(virtuoso_settings, virtuoso_server):
+    from publisher.store import RemoteStore
+
+    store = RemoteStore(virtuoso_server.store_url, virtuoso_settings)
+    store.load_release(virtuoso_settings.releases_dir / "latest")
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote", "virtuoso"])
 def store(request):
     return request.getfixturevalue(f"{request.param}_store")
 

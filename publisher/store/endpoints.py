@@ -5,8 +5,8 @@ A store is named by one URL whose scheme carries the engine — ``oxigraph+http:
 URL is an Oxigraph server) — and the engine's preset gives the three URLs below it; the
 ``[store]`` table's ``query``, ``update`` and ``graph_store`` replace single ones, for stores
 laid out otherwise. The paths are the engines' documented defaults: Oxigraph's server,
-Fuseki's dataset services and Virtuoso's ``/sparql`` and its Digest-authenticated Graph
-Store endpoint. Credentials never appear in a URL: they come from the environment.
+Fuseki's dataset services and Virtuoso's ``/sparql``, its Digest-authenticated update
+(``/sparql-auth``) and Graph Store endpoints. Credentials never appear in a URL: they come from the environment.
 """
 from __future__ import annotations
 
@@ -31,13 +31,22 @@ class Preset:
     union_default_graph: bool = True
     #: The base URL must name a dataset below the server (Fuseki).
     needs_path: bool = False
+    #: Whether the engine's results may go to clients as it wrote them; else they are read
+    #: and written again (Virtuoso writes TSV with IRIs as strings).
+    as_is: bool = True
+    #: The query parameter that ends a query inside the engine, and its unit per second
+    #: ("" where the server has only a server-wide limit: Oxigraph's ``--timeout-s``).
+    timeout_parameter: str = ""
+    timeout_scale: float = 1.0
 
 
 PRESETS: dict[str, Preset] = {
     "oxigraph": Preset("/query", "/update", "/store"),
-    "fuseki": Preset("/query", "/update", "/data", needs_path=True),
-    "virtuoso": Preset("/sparql", "/sparql", "/sparql-graph-crud-auth", auth="digest",
-                       union_default_graph=False),
+    "fuseki": Preset("/query", "/update", "/data", needs_path=True,
+                     timeout_parameter="timeout"),
+    "virtuoso": Preset("/sparql", "/sparql-auth", "/sparql-graph-crud-auth", auth="digest",
+                       union_default_graph=False, as_is=False, timeout_parameter="timeout",
+                       timeout_scale=1000.0),
 }
 EXAMPLES = {"oxigraph": "oxigraph+http://localhost:7878",
             "fuseki": "fuseki+http://localhost:3030/DATASET",
@@ -56,6 +65,9 @@ class Endpoints:
     graph_store: str
     auth: str = "basic"
     union_default_graph: bool = True
+    as_is: bool = True
+    timeout_parameter: str = ""
+    timeout_scale: float = 1.0
 
 
 def is_embedded(spec: str | None) -> bool:
@@ -83,7 +95,8 @@ def parse(spec: str) -> Endpoints:
     if preset.needs_path and not urlsplit(base).path.strip("/"):
         raise ValueError(f"{shown(text)} names no dataset: use {EXAMPLES[engine]}")
     return Endpoints(engine, base, explicit_query or base + preset.query, base + preset.update,
-                     base + preset.graph_store, preset.auth, preset.union_default_graph)
+                     base + preset.graph_store, preset.auth, preset.union_default_graph,
+                     preset.as_is, preset.timeout_parameter, preset.timeout_scale)
 
 
 def from_settings(settings: Settings, spec: str | None = None) -> Endpoints:
@@ -102,7 +115,8 @@ def from_settings(settings: Settings, spec: str | None = None) -> Endpoints:
                      overrides["query"] or endpoints.query,
                      overrides["update"] or endpoints.update,
                      overrides["graph_store"] or endpoints.graph_store,
-                     auth, endpoints.union_default_graph)
+                     auth, endpoints.union_default_graph, endpoints.as_is,
+                     endpoints.timeout_parameter, endpoints.timeout_scale)
 
 
 def _checked_url(url: str, whole: str, what: str = "") -> str:

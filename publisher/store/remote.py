@@ -1,45 +1,49 @@
 """The remote store: any SPARQL 1.1 store, by HTTP.
 
 Its query, update and Graph Store URLs come from :mod:`publisher.store.endpoints` (an
-engine's preset, or set one by one). Queries go through SPARQLWrapper, loading through the
-SPARQL 1.1 Graph Store HTTP Protocol (one ``PUT`` per named graph, the union into the default
-graph, so that it is a set as RDF merge is) and graphs of an older release are dropped by a
-SPARQL update. The remote engine runs the query, so the time limit is the HTTP timeout. A
-short probe (``limits.store_probe_seconds``) tells whether the store answers at all: while
-it does not, every request is answered 503 at once instead of waiting for the query's time
-limit; while it answers without our release, every query is refused (ReleaseMissing) rather
-than answered from someone else's data. Credentials (from the environment) go in HTTP Basic,
-or Digest where the engine asks for it. Public messages never name the store's address or
+engine's preset, or set one by one). Queries go over a bounded pool of keep-alive
+connections (:mod:`publisher.store.http_pool`), each with the dataset of the release served
+(:mod:`publisher.store.switch`); loading goes through the SPARQL 1.1 Graph Store HTTP
+Protocol into staging graphs, and one SPARQL update switches the release. The time limit is
+the request's deadline, passed to engines that take one as a query parameter (Virtuoso,
+Fuseki) so that the query ends inside the store too; a query past it is a 503. A short probe
+(``limits.store_probe_seconds``) tells whether the store answers at all: while it does not,
+every request is answered 503 with Retry-After at once instead of waiting for the query's
+time limit, and the next probe after ``down_seconds`` finds it back. While it answers
+without our release, every query is refused (ReleaseMissing) rather than answered from
+someone else's data. Credentials (from the environment) go in HTTP Basic, or Digest where
+the engine asks for it (loading). Public messages never name the store's address or
 credentials; the log names the address only.
 """
 from __future__ import annotations
 
-import ast
 import base64
+import http.client
 import logging
-import socket
+import re
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import pyoxigraph as ox
-from SPARQLWrapper import POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound,
-                                            QueryBadFormed, SPARQLWrapperException,
-                                            Unauthorized)
 
 from publisher.config import Settings
+import publisher.store.digest as digest
 import publisher.store.endpoints as endpoints
-from publisher.store.base import OWL_VERSION_INFO, Store, read_release_info
-from publisher.store.errors import (NoRelease, QuerySyntaxError, QueryTimeout, ReleaseMissing,
-                                    StoreError, StoreUnavailable)
-from publisher.store.query_check import inspect_query
-from publisher.store.results import (DEFAULT_FORMAT, SOLUTION_FORMATS,
+import publisher.store.switch as switch
+import publisher.store.virtuoso as virtuoso
+from publisher.store.base import Store, read_release_info
+from publisher.store.errors import (NoRelease, QuerySyntaxError, QueryTimeout, QueryTooComplex,
+                                    ReleaseMissing, StoreError, StoreUnavailable)
+from publisher.store.http_pool import Pool, PoolTimeout, Reply
+from publisher.store.query_check import QueryInfo, inspect_query
+from publisher.store.results import (DEFAULT_FORMAT, RESULTS_FORMATS, SOLUTION_FORMATS,
                                      QueryResult, Rewrite, capped_answer, capped_query,
                                      formats_for, render_result)
 from publisher.vocab import prefixes_for
@@ -52,61 +56,39 @@ REFUSED = ("the data store refused the credentials (HTTP {code}): check "
 MISSING = ("the data store holds no release of this site (it is empty, or holds other "
            "data); load one into it with `publisher load --store URL`")
 LOAD_COMMAND = "publisher load --store URL"
-
-
-def _read_failure(error: OSError, timeout: float) -> StoreError:
-    """What a failure while reading the remote store's answer means for the request."""
-    if _is_timeout(error):
-        return QueryTimeout(f"the data store did not answer within {timeout:g} s")
-    log.warning("reading from the SPARQL store failed: %s", error)
-    return StoreUnavailable("the connection to the data store failed while reading its answer")
-
-
-def _remote_message(error: Exception) -> str:
-    """The response body SPARQLWrapper folded into its exception message."""
-    text = str(error)
-    marker = "Response:\n"
-    if marker in text:
-        try:
-            raw = ast.literal_eval(text[text.index(marker) + len(marker):].strip())
-            if isinstance(raw, bytes):
-                return raw.decode("utf-8", "replace").strip()
-        except (ValueError, SyntaxError):
-            pass
-    return text
-
-
-def _is_timeout(error: BaseException) -> bool:
-    seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, (socket.timeout, TimeoutError)):
-            return True
-        if isinstance(error, urllib.error.URLError) and isinstance(error.reason, BaseException):
-            error = error.reason
-            continue
-        error = error.__cause__ or error.__context__  # type: ignore[assignment]
-    return False
-
-
 #: A graph name no release uses: as the only default graph it makes the default graph empty.
 EMPTY_GRAPH = "urn:x-kuntadigi:no-graph"
-_REMOTE_JSON_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_JSON = SOLUTION_FORMATS["json"]
 _REMOTE_TSV_ACCEPT = ("text/tab-separated-values, application/sparql-results+json;q=0.9, "
                       "application/sparql-results+xml;q=0.8")
 _REMOTE_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+#: Virtuoso's marks of a query it stopped at its time limit (an "anytime" partial answer
+#: carries the first in a header; an error body the others).
+_ENGINE_TIMEOUTS = ("S1TAT", "S1T00", "SR171")
+#: A query whose prologue starts with a BASE of its own (one BASE before it would change
+#: nothing, and Virtuoso refuses two).
+_OWN_BASE = re.compile(r"(?:\s|#[^\n]*(?:\n|$))*BASE\s*<", re.IGNORECASE)
+#: How often the switch update is sent when the engine gave up on a lock conflict.
+SWITCH_ATTEMPTS = 3
+#: Virtuoso's refusal (SR353) of an ORDER BY with a LIMIT past its ``MaxSortedTopRows``.
+_SORT_CAP = ("The data store sorts at most a fixed number of rows for ORDER BY with LIMIT "
+             "or OFFSET (Virtuoso's MaxSortedTopRows); ask for fewer rows.")
 
 
 class RemoteStore(Store):
-    """Any SPARQL 1.1 store: queries through SPARQLWrapper, loading through the Graph Store
-    Protocol. ``target`` is a store URL (``oxigraph+http://…``, ``fuseki+http://…/dataset``
-    … see :mod:`publisher.store.endpoints`) or its resolved :class:`Endpoints`."""
+    """Any SPARQL 1.1 store: queries over keep-alive connections, loading through the Graph
+    Store Protocol. ``target`` is a store URL (``oxigraph+http://…``,
+    ``virtuoso+http://…`` … see :mod:`publisher.store.endpoints`) or its resolved
+    :class:`Endpoints`."""
 
     kind = "remote"
+    #: How long the release pointer read from the store is trusted: until the wall clock
+    #: passes the next multiple of it, so replicas read it again at the same instants.
     version_cache_seconds = 2.0
-    #: After a probe that timed out, requests are refused at once for this long (a refused
-    #: connection fails at once anyway, so the store is asked again by the next request).
+    #: After a probe that failed, requests are refused at once for this long.
     down_seconds = 0.5
+    #: Keep-alive connections to the store, per web worker.
+    pool_size = 8
 
     def __init__(self, target: "str | endpoints.Endpoints", settings: Settings) -> None:
         super().__init__(settings)
@@ -116,82 +98,107 @@ class RemoteStore(Store):
         self.query_endpoint = where.query
         self.update_endpoint = where.update
         self.graph_store_endpoint = where.graph_store
-        self.union_default_graph = where.union_default_graph
         self._credentials = (settings.store_user, settings.store_password)
-        self._opener = _opener(where, *self._credentials)
-        self._version: tuple[float, str | None] | None = None
+        self._opener = urllib.request.build_opener()
+        self.pool = Pool(where.query, self.pool_size)
+        parts = urllib.parse.urlsplit(where.query)
+        self._query_target = parts.path or "/"
+        self._current: tuple[int, switch.Current] | None = None
         self._down_until = 0.0
         self._probe_lock = threading.Lock()
 
     # transport -------------------------------------------------------------
-    def _open(self, sparql: str, accept: str, timeout: float,
-              default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()):
-        wrapper = SPARQLWrapper(self.query_endpoint)
-        wrapper.setMethod(POST)
-        wrapper.setOnlyConneg(True)
-        wrapper.setQuery(sparql)
-        wrapper.addCustomHttpHeader("Accept", accept)
-        wrapper.timeout = timeout       # setTimeout() would round down to whole seconds
+    def _headers(self, accept: str) -> dict[str, str]:
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         user, password = self._credentials
         if user and self.endpoints.auth == "basic":
-            # SPARQLWrapper's Digest would install a global urllib opener: queries go
-            # without credentials to an engine that wants Digest (Virtuoso's /sparql reads)
-            wrapper.setCredentials(user, password)
-        for uri in default_graph_uris:
-            wrapper.addParameter("default-graph-uri", uri)
-        for uri in named_graph_uris:
-            wrapper.addParameter("named-graph-uri", uri)
+            token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+            headers["Authorization"] = f"Basic {token}"
+        return headers
+
+    def _open(self, sparql: str, accept: str, timeout: float,
+              default_graph_uris: Sequence[str] = (),
+              named_graph_uris: Sequence[str] = ()) -> Reply:
+        """POST the query (form-encoded, the protocol's most portable form); the reply of a
+        2xx answer, open for reading. Errors become the store errors of the web's story."""
+        fields = [("query", sparql)]
+        fields += [("default-graph-uri", uri) for uri in default_graph_uris]
+        fields += [("named-graph-uri", uri) for uri in named_graph_uris]
+        if self.endpoints.timeout_parameter:
+            fields.append((self.endpoints.timeout_parameter,
+                           str(max(1, int(timeout * self.endpoints.timeout_scale)))))
+        body = urllib.parse.urlencode(fields).encode("ascii")
         try:
-            return wrapper.query().response
-        except QueryBadFormed as error:
-            raise QuerySyntaxError(_remote_message(error)) from None
-        except Unauthorized:
-            log.warning("the SPARQL store at %s refused the credentials", self.query_endpoint)
-            raise StoreError(REFUSED.format(code=401)) from None
-        except (EndPointNotFound, EndPointInternalError) as error:
-            log.warning("the SPARQL store at %s answered: %s", self.query_endpoint,
-                        _remote_message(error))
-            raise StoreUnavailable("the data store answered with an error") from None
-        except SPARQLWrapperException as error:
-            log.warning("the SPARQL store at %s answered: %s", self.query_endpoint,
-                        _remote_message(error))
-            raise StoreError("the data store answered with an error") from None
-        except urllib.error.HTTPError as error:
-            if error.code in (502, 503, 504, 429):
-                raise StoreUnavailable(f"the data store is unavailable (HTTP {error.code})") from None
-            if error.code == 408:
-                raise QueryTimeout("the data store stopped the query (time limit)") from None
-            if error.code == 403:
-                raise StoreError(REFUSED.format(code=403)) from None
-            raise StoreError(f"the data store answered HTTP {error.code}") from None
-        except (urllib.error.URLError, OSError) as error:
-            if _is_timeout(error):
-                raise QueryTimeout(f"the data store did not answer within {timeout:g} s") from None
+            reply = self.pool.open("POST", self._query_target, body, self._headers(accept),
+                                   timeout)
+        except PoolTimeout:
+            raise QueryTimeout(f"the data store did not answer within {timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as error:
             log.warning("the SPARQL store at %s cannot be reached: %s", self.query_endpoint, error)
             raise StoreUnavailable("the data store cannot be reached") from None
+        if 200 <= reply.status < 300:
+            if any(mark in reply.header("X-SQL-State") for mark in _ENGINE_TIMEOUTS):
+                reply.close()
+                raise QueryTimeout(f"the data store stopped the query at the time limit of "
+                                   f"{timeout:g} s")
+            return reply
+        raise self._failure(reply, timeout)
 
-    def _request(self, sparql: str, timeout: float, default_graph_uris: Sequence[str] = (),
-                 named_graph_uris: Sequence[str] = (), accept: str | None = None) -> tuple[str, Any]:
-        """Send a query; returns (media type of the answer, the open response)."""
-        if accept is None:
-            accept = (_REMOTE_GRAPH_ACCEPT if inspect_query(sparql).result_kind == "graph"
-                      else _REMOTE_JSON_ACCEPT)
-        response = self._open(sparql, accept, timeout, default_graph_uris, named_graph_uris)
-        media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        return media, response
+    def _failure(self, reply: Reply, timeout: float) -> StoreError:
+        """The store error an HTTP error answer means (its body read, the reply closed)."""
+        try:
+            text = reply.read().decode("utf-8", "replace").strip()
+        except (OSError, http.client.HTTPException):
+            text = ""
+        finally:
+            reply.close()
+        code = reply.status
+        if code == 400:
+            return QuerySyntaxError(text[:2000] or "the data store could not parse the query")
+        if "SR353" in text:
+            return QueryTooComplex(_SORT_CAP)
+        if code == 408 or any(mark in text for mark in _ENGINE_TIMEOUTS):
+            return QueryTimeout(f"the data store stopped the query at the time limit of "
+                                f"{timeout:g} s")
+        if code in (401, 403):
+            log.warning("the SPARQL store at %s refused the credentials", self.query_endpoint)
+            return StoreError(REFUSED.format(code=code))
+        log.warning("the SPARQL store at %s answered HTTP %s: %s", self.query_endpoint, code,
+                    text[:500])
+        if code in (404, 429, 500, 502, 503, 504):
+            return StoreUnavailable("the data store answered with an error")
+        return StoreError(f"the data store answered HTTP {code}")
 
     @staticmethod
-    def _parse(media: str, response: Any) -> tuple[str, Any]:
+    def _media(reply: Reply) -> str:
+        return reply.header("Content-Type").split(";")[0].strip().lower()
+
+    @staticmethod
+    def _parse(media: str, reply: "Reply | bytes") -> Any:
+        """The answer as pyoxigraph results (solutions, boolean) or an iterator of triples."""
         results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
         try:
             if results_format is not None:
-                return "solutions", ox.parse_query_results(response, results_format)
+                return ox.parse_query_results(reply, results_format)
             rdf_format = ox.RdfFormat.from_media_type(media) if media else None
-            if rdf_format is None:
-                rdf_format = ox.RdfFormat.N_TRIPLES
-            return "graph", (quad.triple for quad in ox.parse(response, rdf_format))
+            return (quad.triple for quad in ox.parse(reply, rdf_format or ox.RdfFormat.N_TRIPLES))
         except SyntaxError as error:
             raise StoreError(f"unreadable answer from the data store: {error}") from None
+
+    # the dataset -----------------------------------------------------------
+    def _dataset(self, info: QueryInfo, default_graph_uris: Sequence[str],
+                 named_graph_uris: Sequence[str], current: switch.Current
+                 ) -> tuple[list[str], list[str]]:
+        """The protocol dataset to send: the request's own, completed (a dataset with only
+        default graphs has no named graphs, and the reverse); or, for a query without one,
+        the served release's union and named graphs, so nothing else the store holds — a
+        release being loaded, the engine's own graphs — is part of the answer."""
+        if default_graph_uris or named_graph_uris:
+            return (list(default_graph_uris) or [EMPTY_GRAPH],
+                    list(named_graph_uris) or [EMPTY_GRAPH])
+        if info.has_dataset:
+            return [], []
+        return [switch.UNION], list(current.graphs) or [EMPTY_GRAPH]
 
     # the interface ---------------------------------------------------------
     def query(self, sparql: str, *, format: str | None = None, timeout: float | None = None,
@@ -199,91 +206,114 @@ class RemoteStore(Store):
               named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None,
               allow_service: bool | None = None, public: bool = False) -> QueryResult:
         info = self.check(sparql, allow_service)
-        self._answering()
-        if self.version is None:
+        current = self.current()
+        if current.version is None:
             raise ReleaseMissing(MISSING, LOAD_COMMAND)
-        return self._query(sparql, info, format, timeout, limit, default_graph_uris,
-                           named_graph_uris, rewrite)
+        defaults, named = self._dataset(info, default_graph_uris, named_graph_uris, current)
+        return self._query(sparql, info, format, timeout, limit, defaults, named, rewrite)
 
-    def _query(self, sparql: str, info: Any, format: str | None, timeout: float | None,
+    def _query(self, sparql: str, info: QueryInfo, format: str | None, timeout: float | None,
                limit: int | None, default_graph_uris: Sequence[str] = (),
                named_graph_uris: Sequence[str] = (), rewrite: Rewrite = None) -> QueryResult:
         timeout = self.settings.limits.query_timeout_seconds if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        if named_graph_uris and not default_graph_uris:
-            default_graph_uris = [EMPTY_GRAPH]      # the protocol's dataset: no default graph
         kind = info.result_kind or "solutions"
         fmt = format if format in formats_for(kind) else DEFAULT_FORMAT[kind]
-        as_is = kind != "graph" and rewrite is None and (kind == "boolean"
-                                                         or info.rows_within(limit))
-        accept = SOLUTION_FORMATS[fmt] if as_is else (
-            _REMOTE_GRAPH_ACCEPT if kind == "graph" else _REMOTE_TSV_ACCEPT)
-        if info.relative_iris:       # the same base as the embedded store's
+        bounded = info.rows_within(limit)
+        as_is = (self.endpoints.as_is and kind != "graph" and rewrite is None
+                 and (kind == "boolean" or bounded))
+        if as_is:
+            accept = SOLUTION_FORMATS[fmt]
+        elif kind == "graph":
+            accept = _REMOTE_GRAPH_ACCEPT
+        else:
+            accept = _REMOTE_TSV_ACCEPT if self.endpoints.as_is else _JSON
+        if info.relative_iris and not _OWN_BASE.match(sparql):   # the embedded store's base
             sparql = f"BASE <{self.query_base_iri}>\n{sparql}"
-        if (not as_is and info.cappable and rewrite is None and kind == "solutions"
+        if (not bounded and info.cappable and rewrite is None and kind == "solutions"
                 and limit is not None):
             answer = self._capped(sparql, fmt, limit, timeout, default_graph_uris,
                                   named_graph_uris)
             if answer is not None:
                 return answer
-        media, response = self._request(sparql, timeout, default_graph_uris, named_graph_uris,
-                                        accept)
+        reply = self._open(sparql, accept, timeout, default_graph_uris, named_graph_uris)
         try:
-            if as_is and media == SOLUTION_FORMATS[fmt]:
-                return QueryResult(kind, fmt, response.read(), limit=limit)
-            _, result = self._parse(media, response)
-            return render_result(result, fmt, limit, rewrite, deadline,
-                                 prefixes_for(self.settings.base_uri),
-                                 bounded=info.rows_within(limit))
+            media = self._media(reply)
+            if as_is and media == accept:
+                return QueryResult(kind, fmt, reply.read(), limit=limit)
+            if not self.endpoints.as_is and media == _JSON:
+                result = self._parse(media, virtuoso.mend_json(reply.read(), info.form))
+            elif not self.endpoints.as_is and kind == "graph":
+                result = sorted(self._parse(media, reply), key=str)   # no order of its own
+            else:
+                result = self._parse(media, reply)
+            answer = render_result(result, fmt, limit, rewrite, deadline,
+                                   prefixes_for(self.settings.base_uri), bounded=bounded)
+            return _engine_cap(answer, reply)
         except SyntaxError as error:
             raise StoreError(f"unreadable answer from the data store: {error}") from None
-        except OSError as error:
-            raise _read_failure(error, timeout) from None
+        except PoolTimeout:
+            raise QueryTimeout(f"the data store did not answer within {timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as error:
+            log.warning("reading from the SPARQL store failed: %s", error)
+            raise StoreUnavailable("the connection to the data store failed while reading "
+                                   "its answer") from None
         finally:
-            response.close()        # a result cut at the limit is not read to its end
+            reply.close()   # a body not read to its end closes the connection: never reused
 
     def _capped(self, sparql: str, fmt: str, limit: int, timeout: float,
                 default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
                 ) -> QueryResult | None:
-        """A SELECT without LIMIT asked with ``LIMIT limit+1`` straight in ``fmt`` (see
-        :func:`capped_answer`); None sends the caller the counted way: a syntax error (its
-        message is then about the text as sent), a store answering another format, or CSV
-        past the bound."""
+        """A SELECT without LIMIT asked with ``LIMIT limit+1`` (see :func:`capped_answer`);
+        None sends the caller the counted way: a syntax error (its message is then about
+        the text as sent), a store answering another format, or CSV past the bound."""
+        wire = fmt if self.endpoints.as_is else "json"
         try:
-            media, response = self._request(capped_query(sparql, limit), timeout,
-                                            default_graph_uris, named_graph_uris,
-                                            SOLUTION_FORMATS[fmt])
-        except QuerySyntaxError:
+            reply = self._open(capped_query(sparql, limit), SOLUTION_FORMATS[wire], timeout,
+                               default_graph_uris, named_graph_uris)
+        except (QuerySyntaxError, QueryTooComplex):
             return None
         try:
-            if media != SOLUTION_FORMATS[fmt]:
+            if self._media(reply) != SOLUTION_FORMATS[wire]:
                 return None
-            return capped_answer(response.read(), fmt, limit)
-        except OSError as error:
-            raise _read_failure(error, timeout) from None
+            body = reply.read()
+        except PoolTimeout:
+            raise QueryTimeout(f"the data store did not answer within {timeout:g} s") from None
+        except (OSError, http.client.HTTPException):
+            raise StoreUnavailable("the connection to the data store failed while reading "
+                                   "its answer") from None
         finally:
-            response.close()
+            reply.close()
+        if self.endpoints.as_is:
+            return capped_answer(body, fmt, limit)
+        try:
+            solutions = ox.parse_query_results(virtuoso.mend_json(body, "SELECT"),
+                                               RESULTS_FORMATS[wire])
+        except SyntaxError as error:
+            raise StoreError(f"unreadable answer from the data store: {error}") from None
+        return render_result(solutions, fmt, limit)
 
-    @property
-    def version(self) -> str | None:
-        """The release the store holds, asked at most every ``version_cache_seconds``
-        within the probe time; StoreUnavailable while the store does not answer."""
-        now = time.monotonic()
-        cached = self._version
-        if cached is not None and now - cached[0] < self.version_cache_seconds:
+    # which release is served -----------------------------------------------
+    def current(self) -> switch.Current:
+        """The release the store serves, read from its pointer graph once in each period of
+        ``version_cache_seconds`` of the wall clock (every replica's periods end at the same
+        instants, so all of them follow a switch together) within the probe time;
+        StoreUnavailable while the store does not answer (at once for ``down_seconds``
+        after a probe that timed out)."""
+        cached = self._current
+        if cached is not None and cached[0] == self._period():
             return cached[1]
         self._answering()
         with self._probe_lock:
-            cached = self._version
-            if cached is not None and time.monotonic() - cached[0] < self.version_cache_seconds:
+            cached = self._current
+            if cached is not None and cached[0] == self._period():
                 return cached[1]
             self._answering()
-            graph = self.settings.base_uri + "graph/release"
-            sparql = (f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ <{graph}> <{OWL_VERSION_INFO}> ?v "
-                      "} } LIMIT 1")
+            sparql = switch.POINTER_QUERY
             try:
                 result = self._query(sparql, inspect_query(sparql), "json",
-                                     self.settings.limits.store_probe_seconds, None)
+                                     self.settings.limits.store_probe_seconds, None,
+                                     [EMPTY_GRAPH], [switch.POINTER])
             except (QueryTimeout, StoreUnavailable) as error:
                 if isinstance(error, QueryTimeout):     # hung, not refused: spare the others
                     self._down_until = time.monotonic() + self.down_seconds
@@ -291,12 +321,27 @@ class RemoteStore(Store):
                             error)
                 raise StoreUnavailable(DOWN) from None
             rows = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
-            values = [row["v"].value for row in rows] if isinstance(
-                rows, ox.QuerySolutions) else []
-            version = values[0] if values else None
-            self._version = (time.monotonic(), version)
+            found = switch.current_from(
+                {name: solution[name] for name in ("v", "g") if solution[name] is not None}
+                for solution in rows) if isinstance(rows, ox.QuerySolutions) else switch.NONE
+            self._current = (self._period(), found)
             self._down_until = 0.0
-            return version
+            return found
+
+    def _period(self) -> int:
+        return int(time.time() // self.version_cache_seconds)
+
+    @property
+    def version(self) -> str | None:
+        """The version of the release the store serves (None: none of ours)."""
+        return self.current().version
+
+    def named_graphs(self) -> list[str]:
+        """The served release's named graphs, as its pointer lists them."""
+        current = self.current()
+        if current.version is None:
+            raise ReleaseMissing(MISSING, LOAD_COMMAND)
+        return sorted(current.graphs)
 
     def _answering(self) -> None:
         """Refuse at once while the last probe found the store silent."""
@@ -306,28 +351,31 @@ class RemoteStore(Store):
     def probe(self) -> None:
         """Ask the store within the probe time; ReleaseMissing when it answers without
         our release."""
-        self._version = None
+        self._current = None
         if self.version is None:
             raise ReleaseMissing(MISSING, LOAD_COMMAND)
 
+    def close(self) -> None:
+        self.pool.close()
+
+    # loading ---------------------------------------------------------------
     def _graph_names(self) -> set[str]:
         """The named graphs the store holds, whatever it holds (for the loader)."""
-        sparql = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+        # Virtuoso answers GRAPH ?g { } with one unbound row, and its plan for DISTINCT ?g
+        # over every quad can run for minutes: it is asked to group instead
+        sparql = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }" if self.endpoints.as_is
+                  else "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         result = self._query(sparql, inspect_query(sparql), "json", None, None)
         rows = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
         return {row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)}
 
-    def _put(self, graph: str | None, triples: Iterable[ox.Triple]) -> None:
-        target = self.graph_store_endpoint + (
-            "?default" if graph is None else "?graph=" + urllib.parse.quote(graph, safe=""))
+    def _put(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        target = self.graph_store_endpoint + "?graph=" + urllib.parse.quote(graph, safe="")
         body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
         self._send("PUT", target, body)
 
-    def _drop(self, graphs: Iterable[str]) -> None:
-        """Drop graphs with one SPARQL update (SILENT: one already gone is no error)."""
-        names = sorted(graphs)
-        if names:
-            update = " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names)
+    def _update(self, update: str) -> None:
+        if update.strip():
             self._send("POST", self.update_endpoint, update.encode("utf-8"),
                        "application/sparql-update")
 
@@ -337,10 +385,15 @@ class RemoteStore(Store):
         if body is not None:
             request.add_header("Content-Type", media)
         user, password = self._credentials
+        seconds = max(60.0, self.settings.limits.query_timeout_seconds)
         if user and self.endpoints.auth == "basic":
             token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
             request.add_header("Authorization", f"Basic {token}")
-        seconds = max(60.0, self.settings.limits.query_timeout_seconds)
+        elif user:
+            fields = self._challenge(target, seconds)
+            if fields is not None:
+                request.add_header("Authorization", digest.authorization(
+                    fields, method, target, user, password))
         try:
             with self._opener.open(request, timeout=seconds) as response:
                 response.read()
@@ -357,9 +410,34 @@ class RemoteStore(Store):
             raise StoreUnavailable(f"the SPARQL store cannot be reached: "
                                    f"{getattr(error, 'reason', error)}") from None
 
-    def load_release(self, release_dir: Path | str) -> int:
-        """PUT every named graph of ``data.trig``, the union into the default graph, drop
-        graphs of an older release that are gone, and record the version last."""
+    def _challenge(self, target: str, seconds: float) -> dict[str, str] | None:
+        """The Digest challenge of ``target``, asked with a bodiless GET (None when it asks
+        for none)."""
+        try:
+            with self._opener.open(urllib.request.Request(target, method="GET"),
+                                   timeout=seconds) as response:
+                response.read()
+            return None
+        except urllib.error.HTTPError as error:
+            error.read()
+            return digest.challenge_fields(error.headers.get("WWW-Authenticate") or "")
+        except (urllib.error.URLError, OSError) as error:
+            raise StoreUnavailable(f"the SPARQL store cannot be reached: "
+                                   f"{getattr(error, 'reason', error)}") from None
+
+    def load_release(self, release_dir: Path | str,
+                     progress: Callable[[int, int], None] | None = None) -> int:
+        """Load ``data.trig`` beside the release served, then switch to it in one update
+        (see :mod:`publisher.store.switch`); returns the number of quads of ``data.trig``.
+        ``progress(done, total)`` hears of every graph written."""
+        staged = self.stage(release_dir, progress)
+        self.switch_to(staged)
+        return staged.quads
+
+    def stage(self, release_dir: Path | str,
+              progress: Callable[[int, int], None] | None = None) -> switch.Staged:
+        """Write a release into staging graphs — each named graph, the marker, the union
+        of all and the pointer — after dropping those of a load that never switched."""
         release_dir = Path(release_dir)
         trig = release_dir / "data.trig"
         if not trig.is_file():
@@ -374,34 +452,70 @@ class RemoteStore(Store):
                 count += 1
         except SyntaxError as error:
             raise StoreError(f"{trig} does not parse: {error}") from None
-        marker = self.settings.base_uri + "graph/release"
-        existing = self._graph_names()
-        for name, triples in graphs.items():
-            if name is not None:
-                self._put(name, triples)
-        if self.union_default_graph:
-            union: dict[ox.Triple, None] = {}
-            for triples in graphs.values():
-                union.update(dict.fromkeys(triples))
-            self._put(None, union)
-        elif None in graphs:
-            self._put(None, graphs[None])
+        union: dict[ox.Triple, None] = {}        # the data's, without the marker
+        for triples in graphs.values():
+            union.update(dict.fromkeys(triples))
+        version = str(info.get("version"))
+        for quad in self.release_marker(version, info.get("built")):
+            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+        named = [name for name in graphs if name is not None]
+        self._update(" ;\n".join(f"DROP SILENT GRAPH <{name}>"
+                                 for name in switch.leftovers(self._graph_names())))
+        token = uuid.uuid4().hex[:12]
+        moves: dict[str, str] = {}
+        contents = [(name, graphs[name]) for name in named]
+        contents += [(switch.UNION, list(union)),
+                     (switch.POINTER, switch.pointer_triples(version, info.get("built"), named))]
+        for index, (real, triples) in enumerate(contents):
+            staged = switch.staged_name(token, index)
+            self._put(staged, triples)
+            moves[staged] = real
+            if progress is not None:
+                progress(index + 1, len(contents))
+        return switch.Staged(version, tuple(named), moves, count)
+
+    def switch_to(self, staged: switch.Staged) -> None:
+        """Put a staged release in the place of the one served, in one update (sent again
+        when the engine gave up on a lock conflict and rolled it back)."""
+        old = set(self._served_graphs(self._graph_names())) - set(staged.graphs)
+        update = switch.switch_update(staged.moves, old)
+        # a Virtuoso HTTP session keeps the locks of its last read until its next request:
+        # the loader's own idle connections (which just read every graph) must not hold
+        # the switch back
+        self.pool.close()
+        for attempt in range(SWITCH_ATTEMPTS):
+            try:
+                self._update(update)
+                break
+            except StoreError as error:
+                if attempt + 1 == SWITCH_ATTEMPTS or not any(
+                        mark in str(error) for mark in _ENGINE_TIMEOUTS):
+                    raise
+                log.warning("the release switch met a lock conflict; trying again")
+        self._current = None
+
+    def _served_graphs(self, held: set[str]) -> list[str]:
+        """The named graphs of the release served now: the pointer's, or (a store loaded
+        before there was a pointer) the graphs under the site's ``graph/`` path."""
+        sparql = switch.POINTER_QUERY
+        result = self._query(sparql, inspect_query(sparql), "json", None, None,
+                             [EMPTY_GRAPH], [switch.POINTER])
+        rows = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
+        found = switch.current_from(
+            {name: solution[name] for name in ("v", "g") if solution[name] is not None}
+            for solution in rows) if isinstance(rows, ox.QuerySolutions) else switch.NONE
+        if found.version is not None:
+            return list(found.graphs)
         prefix = self.settings.base_uri + "graph/"
-        self._drop(name for name in existing
-                   if name.startswith(prefix) and name not in graphs and name != marker)
-        self._put(marker, [q.triple for q in self.release_marker(str(info.get("version")),
-                                                                 info.get("built"))])
-        self._version = None
-        return count
+        return [name for name in held if name.startswith(prefix)]
 
 
-
-
-def _opener(where: "endpoints.Endpoints", user: str, password: str) -> urllib.request.OpenerDirector:
-    """The loader's HTTP client: it answers a Digest challenge of the Graph Store and update
-    endpoints with the credentials (Basic goes with every request, see ``_send``)."""
-    if not user or where.auth != "digest":
-        return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, [where.graph_store, where.update], user, password)
-    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
+def _engine_cap(answer: QueryResult, reply: Reply) -> QueryResult:
+    """A result the engine cut at its own row cap (Virtuoso's ``ResultSetMaxRows``, said in
+    ``X-SPARQL-MaxRows``) is marked as cut, never passed on as whole."""
+    cap = reply.header("X-SPARQL-MaxRows")
+    if cap.isdigit() and not answer.truncated and answer.count is not None \
+            and answer.count >= int(cap):
+        answer.truncated = True
+        answer.limit = int(cap)
+    return answer

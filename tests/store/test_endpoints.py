@@ -30,10 +30,10 @@ from publisher.store.endpoints import parse, shown
     ("FUSEKI+https://db.example/fuseki/ds/", "https://db.example/fuseki/ds/query",
      "https://db.example/fuseki/ds/update", "https://db.example/fuseki/ds/data", "basic",
      True),
-    # Virtuoso: /sparql for both, the Digest-authenticated Graph Store endpoint; its default
-    # graph is every graph already, so the loader adds no union there
+    # Virtuoso: /sparql to read, the Digest-authenticated update and Graph Store endpoints
+    # to load (its /sparql refuses updates to anyone but its own SPARQL role)
     ("virtuoso+http://db.example:8890", "http://db.example:8890/sparql",
-     "http://db.example:8890/sparql", "http://db.example:8890/sparql-graph-crud-auth",
+     "http://db.example:8890/sparql-auth", "http://db.example:8890/sparql-graph-crud-auth",
      "digest", False),
 ])
 def test_presets(spec, query, update, graph_store, auth, union):

@@ -295,3 +295,113 @@ def check_protocol_answer(case: ProtocolCase, status: int, media: str, body: byt
         assert bool(parsed) is case.boolean, case.name
     if status >= 400:
         assert b"Traceback" not in body and body.strip(), case.name
+
+
+# --------------------------------------------------------------------------- Virtuoso
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+; read committed: a reader's session holds no locks the release switch waits for
+DefaultIsolation = 2
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+CheckpointInterval = 0
+DirsAllowed = .
+ThreadsPerQuery = 2
+; above the endpoint's row limit + 1 (ORDER BY ... LIMIT 10001 is refused at 10 000)
+MaxSortedTopRows = 1000000
+MaxClientConnections = 10
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 10
+MaxClientConnections = 10
+MaxKeepAlives = 10
+; an idle keep-alive session keeps its last query's locks until it closes
+KeepAliveTimeout = 1
+EnabledGzipContent = 0
+
+[SPARQL]
+; above the endpoint's row limit: Virtuoso cuts every answer here
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 20
+MaxQueryCostEstimationTime = 0
+"""
+
+
+def virtuoso_binary() -> str | None:
+    return shutil.which("virtuoso-t")
+
+
+class VirtuosoServer:
+    """A `virtuoso-t` process on free loopback ports (HTTP and SQL) with its own database
+    folder and virtuoso.ini; stopped and started again on the same ports and database. Its
+    administrator is dba/dba (a fresh database's), which loads through the Digest
+    authenticated Graph Store endpoint."""
+
+    user = "dba"
+    password = "dba"
+
+    def __init__(self, binary: str, folder: Path) -> None:
+        self.binary = binary
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.http_port = free_port()
+        self.sql_port = free_port()
+        self.url = f"http://127.0.0.1:{self.http_port}"
+        self.store_url = f"virtuoso+{self.url}"
+        (self.folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
+            folder=self.folder, sql_port=self.sql_port, http_port=self.http_port))
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.folder / "console.log"       # in the foreground it logs to its stdout
+        seen = log.stat().st_size if log.exists() else 0
+        with open(log, "ab") as console:
+            self.process = subprocess.Popen(
+                [self.binary, "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
+                cwd=self.folder, stdout=console, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:     # HTTP answers before the start is finished
+            try:
+                with urllib.request.urlopen(self.url + "/sparql?query=ASK%7B%7D", timeout=2):
+                    with open(log, "rb") as text:
+                        text.seek(seen)
+                        if b"Server online at" in text.read():
+                            return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("virtuoso exited: see " + str(log))
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("virtuoso did not start within 60 s")
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM: it checkpoints and exits; SIGKILL if it hangs)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
