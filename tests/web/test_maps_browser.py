@@ -114,13 +114,18 @@ def test_the_keyboard_reaches_a_municipality(browser, server):
 
 
 def test_the_list_map_changes_with_the_filter(browser, server, artefacts):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get(server.url + "/projects")
     before = fills(browser)
     select = browser.find_element("css selector", "#filter-theme")
     options = select.find_elements("css selector", "option")
     options[1].click()                                  # the first theme, not "All"
     browser.find_element("css selector", "form.filters button[type=submit]").click()
-    assert "theme=" in browser.current_url
+    # the click only starts the navigation: wait (bounded) for the filtered page
+    WebDriverWait(browser, 20).until(lambda driver: "theme=" in driver.current_url
+                                     and driver.execute_script("return document.readyState")
+                                     == "complete")
     assert console_errors(browser) == []
     after = fills(browser)
     assert len(after) == 309 and after != before
