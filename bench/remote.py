@@ -12,9 +12,7 @@ store, the store's evaluation, our re-reading of the answer. Bar, per query: our
 """
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import json
 import sys
 import tempfile
 import time
@@ -80,21 +78,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("release", nargs="?", default=str(PROJECT / "releases" / "latest"))
-    parser.add_argument("--quick", action="store_true", help="a short smoke run")
-    parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args(argv)
-    release = Path(args.release)
-    if not (release / "data.trig").is_file():
-        print(f"error: no data.trig in {release}; build a release first", file=sys.stderr)
-        return 2
-    results = run(release, quick=args.quick)
-    print(table(results))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
-                                   encoding="utf-8")
-    return 0
+    return _server_bench().release_bench(__doc__.split("\n\n")[0], run, table, argv)
 
 
 if __name__ == "__main__":

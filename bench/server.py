@@ -661,8 +661,10 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def release_bench(description: str, run_on: Callable[..., dict[str, Any]],
+                  shown: Callable[[dict[str, Any]], str], argv: list[str] | None) -> int:
+    """The command line of a bench on one release: `[release] [--quick] [--json FILE]`."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("release", nargs="?", default=str(PROJECT / "releases" / "latest"),
                         help="release folder (default: releases/latest)")
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
@@ -672,12 +674,16 @@ def main(argv: list[str] | None = None) -> int:
     if not (release / "data.trig").is_file():
         print(f"error: no data.trig in {release}; build a release first", file=sys.stderr)
         return 2
-    results = run(release, quick=args.quick)
-    print(table(results))
+    results = run_on(release, quick=args.quick)
+    print(shown(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return release_bench(__doc__.split("\n\n")[0], run, table, argv)
 
 
 if __name__ == "__main__":

@@ -464,6 +464,64 @@ def _describe_place(g: Graph, place: Place) -> URIRef:
     return iri
 
 
+@dataclass(frozen=True)
+class _Served:
+    """What every service of the catalogue and its distribution share with the dataset."""
+
+    dataset: URIRef
+    publisher: URIRef
+    contact: URIRef
+    licence: URIRef
+    rights: URIRef
+    homepage: URIRef
+    documentation: URIRef
+    modified: Literal
+
+
+def _served(g: Graph, tables: Graph, shared: _Served, service: URIRef, distribution: URIRef,
+            endpoint: URIRef, titles: dict[str, str], descriptions: dict[str, str],
+            standard: tuple[URIRef, str], file_type: str, media_type: str) -> None:
+    """A data service at `endpoint` (it describes itself there) conforming to `standard`,
+    and the dataset's distribution accessed through it, in `file_type` / `media_type`."""
+    standard_iri, standard_title = standard
+    g.add((service, RDF.type, DCAT.DataService))
+    add_texts(g, service, DCTERMS.title, titles)
+    add_texts(g, service, DCTERMS.description, descriptions)
+    g.add((service, DCAT.endpointURL, endpoint))
+    g.add((service, DCAT.endpointDescription, endpoint))
+    g.add((endpoint, RDF.type, RDFS.Resource))
+    g.add((service, DCTERMS.accessRights, PUBLIC))
+    g.add((service, FOAF.page, shared.documentation))
+    g.add((service, DCAT.servesDataset, shared.dataset))
+    g.add((service, DCTERMS.conformsTo, standard_iri))
+    g.add((standard_iri, RDF.type, DCTERMS.Standard))
+    g.add((standard_iri, DCTERMS.title, Literal(standard_title, lang="en")))
+    g.add((service, DCTERMS.publisher, shared.publisher))
+    g.add((service, DCAT.contactPoint, shared.contact))
+    g.add((service, DCTERMS.license, shared.licence))
+    g.add((service, DCAT.landingPage, shared.homepage))
+
+    g.add((shared.dataset, DCAT.distribution, distribution))
+    g.add((distribution, RDF.type, DCAT.Distribution))
+    add_texts(g, distribution, DCTERMS.title, titles)
+    add_texts(g, distribution, DCTERMS.description, descriptions)
+    g.add((distribution, DCAT.accessURL, endpoint))
+    g.add((distribution, DCAT.accessService, service))
+    g.add((distribution, DCTERMS.license, shared.licence))
+    g.add((distribution, DCTERMS.rights, shared.rights))
+    kind = URIRef(f"{AUTHORITY}file-type/{file_type}")
+    g.add((distribution, DCTERMS.format, kind))
+    _describe_concept(g, tables, kind, DCTERMS.MediaTypeOrExtent)
+    media = URIRef(IANA_MEDIA_TYPES + media_type)
+    g.add((distribution, DCAT.mediaType, media))
+    g.add((media, RDF.type, DCTERMS.MediaType))
+    g.add((distribution, DCTERMS.issued, shared.modified))
+    g.add((distribution, DCTERMS.modified, shared.modified))
+    g.add((distribution, AVAILABILITY, AVAILABLE))
+    g.add((distribution, DCTERMS.conformsTo, standard_iri))
+    g.add((distribution, FOAF.page, shared.documentation))
+
+
 def build_catalog(settings: "Settings", version: str, release_dir: Path, issued: datetime,
                   modified: datetime, statistics: DatasetStatistics, *,
                   coverage: Coverage | None = None) -> Graph:
@@ -640,91 +698,23 @@ def build_catalog(settings: "Settings", version: str, release_dir: Path, issued:
         for code in DATASET_LANGUAGES:
             g.add((dist, DCTERMS.language, URIRef(f"{AUTHORITY}language/{code}")))
 
-    # --- the SPARQL endpoint: a data service, and a distribution accessed through it
+    # --- the SPARQL endpoint and the event stream (web/routes/ldes.py): each a data service
+    # and a distribution accessed through it
+    shared = _Served(dataset, publisher, contact, licence, rights, homepage, documentation,
+                     modified_literal)
     service = iris.service
-    g.add((service, RDF.type, DCAT.DataService))
-    add_texts(g, service, DCTERMS.title, SERVICE_TITLE)
-    add_texts(g, service, DCTERMS.description, SERVICE_DESCRIPTION)
-    g.add((service, DCAT.endpointURL, iris.sparql))
     # GET /sparql without a query answers the SPARQL service description
-    g.add((service, DCAT.endpointDescription, iris.sparql))
-    g.add((iris.sparql, RDF.type, RDFS.Resource))
-    g.add((service, DCTERMS.accessRights, PUBLIC))
-    g.add((service, FOAF.page, documentation))
-    g.add((service, DCAT.servesDataset, dataset))
-    g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-    g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
-    g.add((SPARQL_PROTOCOL, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en")))
-    g.add((service, DCTERMS.publisher, publisher))
-    g.add((service, DCAT.contactPoint, contact))
-    g.add((service, DCTERMS.license, licence))
+    _served(g, tables, shared, service, iris.distribution("sparql"), iris.sparql,
+            SERVICE_TITLE, SERVICE_DESCRIPTION, (SPARQL_PROTOCOL, "SPARQL 1.1 Protocol"),
+            "SPARQLQRES", "application/sparql-results+json")
     for theme in themes:
         g.add((service, DCAT.theme, theme))
     for language, word in (("fi", "SPARQL-rajapinta"), ("sv", "SPARQL-gränssnitt"),
                            ("en", "SPARQL endpoint")):
         g.add((service, DCAT.keyword, Literal(word, lang=language)))
-    g.add((service, DCAT.landingPage, homepage))
-
-    sparql_dist = iris.distribution("sparql")
-    g.add((dataset, DCAT.distribution, sparql_dist))
-    g.add((sparql_dist, RDF.type, DCAT.Distribution))
-    add_texts(g, sparql_dist, DCTERMS.title, SERVICE_TITLE)
-    add_texts(g, sparql_dist, DCTERMS.description, SERVICE_DESCRIPTION)
-    g.add((sparql_dist, DCAT.accessURL, iris.sparql))
-    g.add((sparql_dist, DCAT.accessService, service))
-    g.add((sparql_dist, DCTERMS.license, licence))
-    g.add((sparql_dist, DCTERMS.rights, rights))
-    # What the endpoint answers: SPARQL results (JSON by default)
-    results = URIRef(f"{AUTHORITY}file-type/SPARQLQRES")
-    g.add((sparql_dist, DCTERMS.format, results))
-    _describe_concept(g, tables, results, DCTERMS.MediaTypeOrExtent)
-    results_type = URIRef(IANA_MEDIA_TYPES + "application/sparql-results+json")
-    g.add((sparql_dist, DCAT.mediaType, results_type))
-    g.add((results_type, RDF.type, DCTERMS.MediaType))
-    g.add((sparql_dist, DCTERMS.issued, modified_literal))
-    g.add((sparql_dist, DCTERMS.modified, modified_literal))
-    g.add((sparql_dist, AVAILABILITY, AVAILABLE))
-    g.add((sparql_dist, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-    g.add((sparql_dist, FOAF.page, documentation))
-
-    # --- the event stream of every resource's versions (web/routes/ldes.py): a data service
-    # (the stream's root) and a distribution accessed through it
-    stream_url = URIRef(f"{settings.base_uri}ldes")
-    stream_service = URIRef(f"{settings.base_uri}catalog#ldes-service")
-    g.add((stream_service, RDF.type, DCAT.DataService))
-    add_texts(g, stream_service, DCTERMS.title, STREAM_TITLE)
-    add_texts(g, stream_service, DCTERMS.description, STREAM_DESCRIPTION)
-    g.add((stream_service, DCAT.endpointURL, stream_url))
-    g.add((stream_service, DCAT.endpointDescription, stream_url))
-    g.add((stream_url, RDF.type, RDFS.Resource))
-    g.add((stream_service, DCTERMS.accessRights, PUBLIC))
-    g.add((stream_service, DCAT.servesDataset, dataset))
-    g.add((stream_service, DCTERMS.conformsTo, LDES_SPECIFICATION))
-    g.add((stream_service, DCTERMS.publisher, publisher))
-    g.add((stream_service, DCAT.contactPoint, contact))
-    g.add((stream_service, DCTERMS.license, licence))
-    g.add((stream_service, DCAT.landingPage, homepage))
-    stream = iris.distribution("ldes")
-    g.add((dataset, DCAT.distribution, stream))
-    g.add((stream, RDF.type, DCAT.Distribution))
-    add_texts(g, stream, DCTERMS.title, STREAM_TITLE)
-    add_texts(g, stream, DCTERMS.description, STREAM_DESCRIPTION)
-    g.add((stream, DCAT.accessURL, stream_url))
-    g.add((stream, DCAT.accessService, stream_service))
-    g.add((stream, DCTERMS.license, licence))
-    g.add((stream, DCTERMS.rights, rights))
-    trig_type = URIRef(f"{AUTHORITY}file-type/RDF_TRIG")
-    g.add((stream, DCTERMS.format, trig_type))
-    _describe_concept(g, tables, trig_type, DCTERMS.MediaTypeOrExtent)
-    trig_media = URIRef(IANA_MEDIA_TYPES + "application/trig")
-    g.add((stream, DCAT.mediaType, trig_media))
-    g.add((trig_media, RDF.type, DCTERMS.MediaType))
-    g.add((stream, DCTERMS.issued, modified_literal))
-    g.add((stream, DCTERMS.modified, modified_literal))
-    g.add((stream, AVAILABILITY, AVAILABLE))
-    g.add((stream, DCTERMS.conformsTo, LDES_SPECIFICATION))
-    g.add((LDES_SPECIFICATION, RDF.type, DCTERMS.Standard))
-    g.add((LDES_SPECIFICATION, DCTERMS.title,
-           Literal("Linked Data Event Streams specification", lang="en")))
-    g.add((stream, FOAF.page, documentation))
+    _served(g, tables, shared, URIRef(f"{settings.base_uri}catalog#ldes-service"),
+            iris.distribution("ldes"), URIRef(f"{settings.base_uri}ldes"), STREAM_TITLE,
+            STREAM_DESCRIPTION,
+            (LDES_SPECIFICATION, "Linked Data Event Streams specification"),
+            "RDF_TRIG", "application/trig")
     return g
