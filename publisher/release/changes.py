@@ -11,7 +11,6 @@ The first release has none: an all-adds patch would repeat the dump, which is th
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -137,14 +136,6 @@ def _sort_into(trig: Path, target: Path, answer) -> None:
         answer.put((False, f"{type(error).__name__}: {error}"))
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_changeset(staging: Path, version: str, previous: tuple[Path, Previous] | None,
                     prefer_types: str, notice: Callable[[str], None],
                     old: OldCanonical | None = None) -> dict[str, Any] | None:
@@ -165,7 +156,7 @@ def write_changeset(staging: Path, version: str, previous: tuple[Path, Previous]
     try:
         started = time.monotonic()
         old = old or OldCanonical(folder, staging)
-        new_digest = (_digest(canonical) if canonical.is_file()
+        new_digest = (file_sha256(canonical) if canonical.is_file()
                       else canonical_nquads(staging / TRIG, canonical))
         old_digest = old.result()
         with (scratch / "deletes").open("wb") as deletes, (scratch / "adds").open("wb") as adds:
