@@ -29,7 +29,7 @@ import gen  # noqa: E402  (the generator beside this file)
 import server as serving  # noqa: E402
 
 #: The files of a release that are its history (publisher/history.py, build/generations.py).
-HISTORY_FILES = ("versions.nq", "versions.json", "generations.tsv", "build-graph.nt")
+HISTORY_FILES = ("versions.nq.gz", "versions.json", "generations.tsv", "build-graph.nt")
 
 SEED = 4
 #: Every this many records one is edited (1 %).

@@ -3,15 +3,20 @@ the mementos of `/doc` can be served without a store per release.
 
 A resource is an IRI with what it owns: its own statements and those of its `#` parts (the
 sections and contact details of a project). A release keeps the description of every resource
-whose statements changed in it, as they are in its canonical N-Quads (`versions.nq`, grouped
+whose statements changed in it, as they are in its canonical N-Quads (`versions.nq.gz`, grouped
 by resource), with an index (`versions.json`: per resource its state — added, changed or
 removed — and where its lines are). The first release of a chain keeps every resource once.
+
+Each resource's lines are a gzip member of their own: the file is one gzip stream to any tool
+(`zcat`), a version is read by seeking to its member, and the first release's copy of every
+description takes a fifth of the disk plain N-Quads would.
 
 Beside the flow like `patch.py`: the release writes these files and the web reads them.
 """
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +24,14 @@ from typing import Any
 
 from publisher.patch import sort_unique
 
-VERSIONS_FILE = "versions.nq"
+VERSIONS_FILE = "versions.nq.gz"
 VERSIONS_INDEX = "versions.json"
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+#: zlib level of each member: 1 compresses N-Quads some 4.6 times at 130 MB/s, level 6 only 5 %
+#: better at three quarters of that speed.
+LEVEL = 1
+#: A version's statements at most once read (a resource with its parts is kilobytes).
+MAX_VERSION_BYTES = 64 << 20
 
 
 def resource_of(subject: bytes) -> bytes:
@@ -34,9 +44,15 @@ def _subject(line: bytes) -> bytes:
     return line.split(b" ", 1)[0]
 
 
+def _member(lines: list[bytes]) -> bytes:
+    """One resource's lines as a gzip member."""
+    packer = zlib.compressobj(LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return packer.compress(b"".join(lines)) + packer.flush()
+
+
 def write_versions(canonical: Path, folder: Path, version: str, built: str,
                    touched: dict[str, str] | None) -> dict[str, int]:
-    """`versions.nq` and `versions.json` in `folder` from the release's canonical N-Quads:
+    """`versions.nq.gz` and `versions.json` in `folder` from the release's canonical N-Quads:
     the resources in `touched` (IRI → added/changed/removed), every resource when None (the
     first release). Returns the count per state."""
     wanted = None if touched is None else {f"<{iri}>".encode() for iri in touched}
@@ -53,17 +69,24 @@ def write_versions(canonical: Path, folder: Path, version: str, built: str,
     index: dict[str, list[Any]] = {}
     offset = 0
     with scratch.open("rb") as rows, (folder / VERSIONS_FILE).open("wb") as out:
-        current, start = None, 0
+        current: bytes | None = None
+        lines: list[bytes] = []
+
+        def close_member() -> None:
+            nonlocal offset
+            if current is not None:
+                member = _member(lines)
+                out.write(member)
+                index[current.decode()[1:-1]] = [None, offset, len(member)]
+                offset += len(member)
+
         for row in rows:
             resource, line = row.split(b"\t", 1)
             if resource != current:
-                if current is not None:
-                    index[current.decode()[1:-1]] = [None, start, offset - start]
-                current, start = resource, offset
-            out.write(line)
-            offset += len(line)
-        if current is not None:
-            index[current.decode()[1:-1]] = [None, start, offset - start]
+                close_member()
+                current, lines = resource, []
+            lines.append(line)
+        close_member()
     scratch.unlink()
     states = touched or {}
     for iri, entry in index.items():
@@ -134,7 +157,13 @@ class VersionIndex:
             return []
         with (self.folder / VERSIONS_FILE).open("rb") as handle:
             handle.seek(version.offset)
-            return handle.read(version.length).splitlines(keepends=True)
+            member = handle.read(version.length)
+        unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        data = unpacker.decompress(member, MAX_VERSION_BYTES)
+        if unpacker.unconsumed_tail or not unpacker.eof:
+            raise ValueError(f"version of {version.release} at {version.offset}: not one "
+                             f"gzip member of at most {MAX_VERSION_BYTES} bytes")
+        return data.splitlines(keepends=True)
 
 
 def has_versions(folder: Path) -> bool:

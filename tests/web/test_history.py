@@ -3,6 +3,7 @@
 mementos and TimeMaps of RFC 7089, `410 Gone`, the history on the pages, the bad input."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from publisher.history import VERSIONS_INDEX
+from publisher.history import VERSIONS_FILE, VERSIONS_INDEX
 from publisher.patch import quad_lines
 from publisher.store import EmbeddedStore
 from publisher.vocab import ACTIVITY_STREAMS, DCTERMS, LDES, PROV, RDF_TYPE, TREE
@@ -97,6 +98,19 @@ def test_the_first_release_is_every_resource_once(chain, stream) -> None:
     assert len(in_a) == len(first["resources"]) == len(descriptions(chain["A"]))
     assert len({m["of"] for m in in_a}) == len(in_a)
     assert {m["type"] for m in in_a} == {ACTIVITY_STREAMS + "Create"}
+
+
+def test_the_versions_file_is_one_gzip_stream_of_the_first_release(chain) -> None:
+    """Any tool reads the versions whole (`zcat`); the index points at one member each."""
+    quads = ox.parse(gzip.decompress((chain["A"] / VERSIONS_FILE).read_bytes()),
+                     format=ox.RdfFormat.N_QUADS)
+    found: dict[str, set[ox.Triple]] = {}
+    for quad in quads:
+        found.setdefault(quad.subject.value.split("#", 1)[0], set()).add(quad.triple)
+    assert found == descriptions(chain["A"])
+    index = json.loads((chain["A"] / VERSIONS_INDEX).read_text())["resources"]
+    spans = sorted((offset, length) for _, offset, length in index.values())
+    assert all(a + n == b for (a, n), (b, _) in zip(spans, spans[1:]))
 
 
 def test_the_stream_replayed_gives_the_latest_release(chain, stream) -> None:
