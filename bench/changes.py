@@ -120,6 +120,7 @@ def run(records: int, serve_seconds: float = 0) -> dict:
                    work / "alone" / "releases")
     build_alone = build(alone)      # B without a previous release: no changeset, no sorts
     build_a = build(a)
+    first = (releases / "latest").resolve()
     build_b = build(b)
     latest = releases / "latest"
     report = json.loads((latest / "build-report.json").read_text(encoding="utf-8"))
@@ -139,6 +140,9 @@ def run(records: int, serve_seconds: float = 0) -> dict:
             "release_bytes_without_history": disk(latest) - disk(latest, HISTORY_FILES),
             "history_share": round(disk(latest, HISTORY_FILES)
                                    / (disk(latest) - disk(latest, HISTORY_FILES)), 3),
+            "first_release_history_bytes": disk(first, HISTORY_FILES),
+            "first_release_bytes_without_history":
+                disk(first) - disk(first, HISTORY_FILES),
             "generations": report.get("generations"), "versions": report.get("versions"),
             **(serve(latest.resolve(), serve_seconds) if serve_seconds else {})}
 

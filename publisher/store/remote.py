@@ -28,6 +28,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -74,6 +75,16 @@ SWITCH_ATTEMPTS = 3
 _SORT_CAP = ("The data store sorts at most a fixed number of rows for ORDER BY with LIMIT "
              "or OFFSET (Virtuoso's MaxSortedTopRows); ask for fewer rows.")
 
+
+
+@lru_cache(maxsize=64)
+def _encoded_dataset(default_graph_uris: tuple[str, ...],
+                     named_graph_uris: tuple[str, ...]) -> str:
+    """The protocol dataset as form fields (`&default-graph-uri=…&named-graph-uri=…`), encoded
+    once: every query of the app names the same release graphs."""
+    fields = [("default-graph-uri", uri) for uri in default_graph_uris]
+    fields += [("named-graph-uri", uri) for uri in named_graph_uris]
+    return "&" + urllib.parse.urlencode(fields) if fields else ""
 
 class RemoteStore(Store):
     """Any SPARQL 1.1 store: queries over keep-alive connections, loading through the Graph
@@ -122,12 +133,12 @@ class RemoteStore(Store):
         """POST the query (form-encoded, the protocol's most portable form); the reply of a
         2xx answer, open for reading. Errors become the store errors of the web's story."""
         fields = [("query", sparql)]
-        fields += [("default-graph-uri", uri) for uri in default_graph_uris]
-        fields += [("named-graph-uri", uri) for uri in named_graph_uris]
         if self.endpoints.timeout_parameter:
             fields.append((self.endpoints.timeout_parameter,
                            str(max(1, int(timeout * self.endpoints.timeout_scale)))))
-        body = urllib.parse.urlencode(fields).encode("ascii")
+        body = (urllib.parse.urlencode(fields)
+                + _encoded_dataset(tuple(default_graph_uris), tuple(named_graph_uris))
+                ).encode("ascii")
         try:
             reply = self.pool.open("POST", self._query_target, body, self._headers(accept),
                                    timeout)
