@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound
 from publisher.history import REMOVED, Version, VersionIndex, has_versions
 from publisher.patch import VERSION, release_info
 from publisher.web.context import publisher
+from publisher.web.state import parse_time
 
 #: Members per page of the event stream: a project's description is 30–80 triples, so a page
 #: is some 5 000 triples (about 0.5 MB of Turtle) — one request a client parses in well under
@@ -36,15 +37,6 @@ class Page:
     next: tuple[str, int] | None
     built: str
     next_built: str | None
-
-
-def parse_time(text: str) -> datetime | None:
-    """A release's build time (`…Z`) as an aware datetime; None when it is not one."""
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo is not None else None
 
 
 class History:

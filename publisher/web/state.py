@@ -66,7 +66,7 @@ class Publisher:
         cached = self._cache.get("last_modified")
         if cached is not None and cached[0] is info:
             return cached[1]
-        modified = _built(info)
+        modified = parse_time(info.get("built"))
         header = (format_datetime(modified.astimezone(timezone.utc), usegmt=True)
                   if modified else None)
         self._cache["last_modified"] = (info, header)
@@ -88,11 +88,12 @@ class Publisher:
             return value
 
 
-def _built(info: dict[str, Any]) -> datetime | None:
-    built = info.get("built")
-    if not built:
+def parse_time(text: Any) -> datetime | None:
+    """A release's build time (`…Z`) as an aware datetime; None when it is not one."""
+    if not text:
         return None
     try:
-        return datetime.fromisoformat(str(built).replace("Z", "+00:00"))
+        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         return None
+    return value if value.tzinfo is not None else None

@@ -13,7 +13,8 @@ from publisher.history import REMOVED, Version
 from publisher.vocab import document, is_thing, timemap_iri, version_iri
 from publisher.web.context import here, settings
 from publisher.web.errors import error_response
-from publisher.web.history import History, current_history, parse_time
+from publisher.web.history import History, current_history
+from publisher.web.state import parse_time
 
 LINK_FORMAT = "application/link-format"
 
