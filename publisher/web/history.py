@@ -55,6 +55,11 @@ class History:
             folder = (latest.parent / previous
                       if isinstance(previous, str) and VERSION.fullmatch(previous) else None)
         self.indexes = [VersionIndex(f) for f in reversed(folders)]
+        #: The build time of the oldest release kept when older ones of the chain are gone
+        #: (`release.keep`, or releases built before history was kept): no member before it
+        #: is available, and the stream says so. None when the chain starts here.
+        self.starting_from: str | None = (
+            self.indexes[0].built if self.indexes and folder is not None else None)
         self._by_release = {index.release: index for index in self.indexes}
         self._versions: dict[str, list[Version]] = {}
         self._members: dict[str, list[str]] = {}

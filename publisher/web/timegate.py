@@ -71,13 +71,24 @@ def timegate_redirect(iri: str, header: str) -> Response:
     history = current_history()
     chosen = history.at(iri, when)
     if chosen is None:
-        raise NotFound(f"<{iri}> has no versions in this dataset's history.")
+        raise no_versions(iri, history)
     target = here().local(version_iri(settings().base_uri, chosen.release, iri))
     response = redirect(target, code=302)
     response.headers["Vary"] = "Accept-Datetime"
     response.headers["Link"] = memento_links(iri, history, chosen)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def no_versions(iri: str, history: History) -> NotFound:
+    """The 404 of a resource without versions: unknown, or unchanged since older releases
+    were removed (then its description now is the only one there is)."""
+    message = f"<{iri}> has no versions in this dataset's history."
+    if history.starting_from is not None:
+        message += (f" Releases built before {history.starting_from} were removed (release.keep);"
+                    " a resource unchanged since has only its current description, without "
+                    "Accept-Datetime.")
+    return NotFound(message)
 
 
 def gone(iri: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -257,3 +258,46 @@ def test_page_numbers_past_the_end(chain, site) -> None:
     for number in ("999", "99999999999999999999", "-1", "x"):
         response = get(site, f"/ldes/{chain['C'].name}/{number}")
         assert response.status_code == 404, number
+
+
+def test_a_chain_whose_first_release_is_gone_declares_where_its_stream_starts(
+        chain, tmp_path) -> None:
+    """`release.keep` removed A: the root says `ldes:startingFrom` B's build time (the
+    current LDES retention policy), links no page of A, and the resources B and C left
+    alone answer their TimeMap without a memento rather than failing."""
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    for edition in ("B", "C"):
+        shutil.copytree(chain[edition], releases / chain[edition].name)
+    (releases / "latest").symlink_to(chain["C"].name)
+    settings = ed.settings_for(tmp_path, "A")
+    store = EmbeddedStore(settings)
+    try:
+        app = create_app(settings, store)
+        app.config["TESTING"] = True
+        client = app.test_client()
+        root = ox.Dataset(ox.parse(get(client, "/ldes").data, format=ox.RdfFormat.TRIG))
+        policies = [q.object for q in root if q.predicate.value == LDES + "retentionPolicy"]
+        assert len(policies) == 1
+        starting = [q.object for q in root
+                    if q.subject == policies[0] and q.predicate.value == LDES + "startingFrom"]
+        built_b = json.loads((chain["B"] / VERSIONS_INDEX).read_text())["built"]
+        assert [(s.value, s.datatype.value) for s in starting] == [
+            (built_b, "http://www.w3.org/2001/XMLSchema#dateTime")]
+        linked = {q.object.value for q in root if q.predicate.value == TREE + "node"}
+        assert not any(f"/ldes/{chain['A'].name}/" in iri for iri in linked)
+        assert any(f"/ldes/{chain['B'].name}/" in iri for iri in linked)
+        assert get(client, f"/ldes/{chain['A'].name}/0").status_code == 404
+        for answer in (get(client, "/timemap/id/theme/kasvatus-ja-koulutus"),
+                       get(client, "/doc/theme/kasvatus-ja-koulutus",
+                           **{"Accept-Datetime": BEFORE_EVERYTHING})):
+            assert answer.status_code == 404
+            assert f"built before {built_b} were removed".encode() in answer.data
+        assert get(client, "/doc/theme/kasvatus-ja-koulutus").status_code == 200
+    finally:
+        store.close()
+
+
+def test_a_whole_chain_declares_no_retention(site) -> None:
+    root = get(site, "/ldes").data
+    assert b"retentionPolicy" not in root and b"startingFrom" not in root

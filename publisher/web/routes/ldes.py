@@ -16,6 +16,10 @@ when its release is published and never changes: a year's `immutable` caching an
 that does not depend on the release served. A client that saved its state (the `ldes-client`
 keeps the immutable pages it has read) finds a new release's pages from the root, which it
 always reads again.
+
+When older releases of the chain are gone (`release.keep`), the root declares the current
+LDES retention policy `ldes:startingFrom` the oldest kept release's build time: members before
+it are no longer available, so a client starting afresh takes that release's dump first.
 """
 from __future__ import annotations
 
@@ -95,6 +99,12 @@ def _stream_description(history: History) -> list[ox.Quad]:
     for state, kind in (("Create", "versionCreateObject"), ("Update", "versionUpdateObject"),
                         ("Delete", "versionDeleteObject")):
         quads.append(ox.Quad(stream, _n(LDES + kind), _n(ACTIVITY_STREAMS + state), default))
+    if history.starting_from is not None:
+        policy = _n(stream_iri() + "#retention")
+        quads += [ox.Quad(stream, _n(LDES + "retentionPolicy"), policy, default),
+                  ox.Quad(policy, _n(LDES + "startingFrom"),
+                          ox.Literal(history.starting_from, datatype=_n(XSD + "dateTime")),
+                          default)]
     for release, built in history.first_pages():
         quads += _relation(stream, page_iri(release, 0), built)
     return quads

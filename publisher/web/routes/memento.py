@@ -28,7 +28,8 @@ from publisher.web.pages.history import comparison
 from publisher.web.pages.parts import labeller
 from publisher.web.pages.resource import resource_page
 from publisher.web.routes.resources import page_response, rdf_response, representation
-from publisher.web.timegate import LINK_FORMAT, http_date, memento_links, timegate_of
+from publisher.web.timegate import (LINK_FORMAT, http_date, memento_links, no_versions,
+                                     timegate_of)
 
 bp = Blueprint("memento", __name__)
 
@@ -98,7 +99,7 @@ def timemap(path: str) -> Response:
     history = current_history()
     versions = [v for v in history.versions(iri) if v.state != REMOVED]
     if not history.versions(iri):
-        raise NotFound(f"<{iri}> has no versions in this dataset's history.")
+        raise no_versions(iri, history)
     pair = _pair(versions) if fmt == "html" else None
     etag = etag_for("timemap", iri, fmt, here().lang if fmt == "html" else "", here().rewrite,
                     pair and (pair[0].release, pair[1].release))
