@@ -99,3 +99,31 @@ def test_a_client_that_stopped_after_a_resumes_with_only_the_new_members(
     assert not any(f"/version/{a}/" in m.iri for m in second)
     later = {edition_chain["B"].name, c}
     assert {m.iri.split("/version/", 1)[1].split("/", 1)[0] for m in second} == later
+
+
+def test_after_older_releases_are_removed_the_dump_and_the_stream_give_the_latest(
+        edition_chain, tmp_path) -> None:
+    """`release.keep` removed A: the client reads the root with its retention policy and
+    replays B's and C's members; B's dump overlaid with them is C (the README's recipe)."""
+    ldes_client.require_client()
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    for edition in ("B", "C"):
+        shutil.copytree(edition_chain[edition], releases / edition_chain[edition].name)
+    point_latest(releases, edition_chain["C"].name)
+    store, server = serve(releases)
+    try:
+        members = ldes_client.replay(f"{server.url}/ldes", timeout=180)
+    finally:
+        server.stop()
+        store.close()
+    local = server.url + "/"
+    assert members and not any(f"/version/{edition_chain['A'].name}/" in m.iri
+                               for m in members)
+    state = described(edition_chain["B"], local)
+    for iri, member in ldes_client.latest(members).items():
+        if member.deleted:
+            state.pop(iri, None)
+        else:
+            state[iri] = {as_values(t) for t in member.payload()}
+    assert state == described(edition_chain["C"], local)
