@@ -10,6 +10,9 @@ many requests a second `publisher serve` answers for an event-stream page and a 
 beside `/doc` Turtle of a project measured in the same run.
 
     python bench/changes.py --records 3000 --serve 10
+    python bench/changes.py --serve 8 --serve-only bench/work/changes-300000/releases/latest
+
+Results are written after each size (`--out`), so a later failure keeps the earlier ones.
 """
 from __future__ import annotations
 
@@ -32,6 +35,9 @@ import server as serving  # noqa: E402
 HISTORY_FILES = ("versions.nq.gz", "versions.json", "generations.tsv", "build-graph.nt")
 
 SEED = 4
+#: How long `publisher serve` may take to load a release before it answers (300 000 records:
+#: some 17 million quads into the embedded store on its first start).
+STARTUP_SECONDS = 3600
 #: Every this many records one is edited (1 %).
 EDIT_EVERY = 100
 EDIT_WORDS = " Tiedot päivitettiin."
@@ -92,7 +98,8 @@ def serve(latest: Path, seconds: float) -> dict:
                    if "/id/project/" in iri and entry[0] == "changed")
     base = project[:project.index("/id/") + 1]
     key = project.rsplit("/", 1)[1]
-    app = serving.start_publisher(latest, latest.parent.parent / "data", base)
+    app = serving.start_publisher(latest, latest.parent.parent / "data", base,
+                                  startup_seconds=STARTUP_SECONDS)
     try:
         asks = {"ldes page": serving.Request(f"/ldes/{latest.name}/0",
                                              (("Accept", "application/trig"),)),
@@ -126,7 +133,7 @@ def run(records: int, serve_seconds: float = 0) -> dict:
     report = json.loads((latest / "build-report.json").read_text(encoding="utf-8"))
     info = json.loads((latest / "release.json").read_text(encoding="utf-8"))
     changes = report["changes"]
-    return {"records": records, "edited_records": records // EDIT_EVERY,
+    figures = {"records": records, "edited_records": records // EDIT_EVERY,
             "quads": info["quads"], "build_a_seconds": round(build_a, 2),
             "build_b_seconds": round(build_b, 2), "changeset_seconds": changes["seconds"],
             "changeset_share": round(changes["seconds"] / build_b, 3),
@@ -143,8 +150,13 @@ def run(records: int, serve_seconds: float = 0) -> dict:
             "first_release_history_bytes": disk(first, HISTORY_FILES),
             "first_release_bytes_without_history":
                 disk(first) - disk(first, HISTORY_FILES),
-            "generations": report.get("generations"), "versions": report.get("versions"),
-            **(serve(latest.resolve(), serve_seconds) if serve_seconds else {})}
+            "generations": report.get("generations"), "versions": report.get("versions")}
+    if serve_seconds:
+        try:
+            figures.update(serve(latest.resolve(), serve_seconds))
+        except RuntimeError as error:            # the build's figures stand without it
+            figures["serve_error"] = str(error)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,9 +165,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "changes.json")
     parser.add_argument("--serve", type=float, default=0,
                         help="seconds of load per request measured on `publisher serve`")
+    parser.add_argument("--serve-only", type=Path, metavar="RELEASE",
+                        help="only measure `publisher serve` on this built release folder")
     args = parser.parse_args(argv)
-    results = [run(int(n), args.serve) for n in args.records.split(",")]
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.serve_only:
+        results: list[dict] = [{"release": str(args.serve_only.resolve().name),
+                                **serve(args.serve_only.resolve(), args.serve or 8)}]
+    else:
+        results = []
+        for n in args.records.split(","):
+            results.append(run(int(n), args.serve))
+            args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
+                                encoding="utf-8")
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
                         encoding="utf-8")
     print(json.dumps(results, indent=1, ensure_ascii=False))

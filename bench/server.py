@@ -179,8 +179,10 @@ def _publisher_env(base_uri: str, data_dir: Path) -> dict[str, str]:
 
 
 def start_publisher(release_dir: Path, data_dir: Path, base_uri: str,
-                    store_url: str | None = None) -> Server:
-    """``publisher serve --workers N`` (gunicorn) on the release or a remote store."""
+                    store_url: str | None = None, startup_seconds: float = 120) -> Server:
+    """``publisher serve --workers N`` (gunicorn) on the release or a remote store; a
+    large release's first start loads it into the embedded store (minutes at 300 000
+    records), hence ``startup_seconds``."""
     port = _free_port()
     command = [sys.executable, "-m", "publisher.cli", "--quiet", "serve", "--host",
                "127.0.0.1", "--port", str(port), "--workers", str(WORKERS),
@@ -189,7 +191,7 @@ def start_publisher(release_dir: Path, data_dir: Path, base_uri: str,
         command += ["--store", store_url]
     host = urllib.parse.urlsplit(base_uri).netloc
     server = _spawn("publisher", command, port, _publisher_env(base_uri, data_dir), host)
-    return _wait_until_up(server, "/health")
+    return _wait_until_up(server, "/health", startup_seconds)
 
 
 def publisher_load(store_url: str, release_dir: Path, base_uri: str, data_dir: Path) -> None:
