@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import replace
 
@@ -17,6 +19,7 @@ import pytest
 from publisher.config import PROJECT_ROOT
 from publisher.shacl import InputTooLarge, UnreadableInput
 from publisher.shacl.catalogue_check import Access, CheckOptions, check_catalogue
+from publisher.shacl.catalogue_check.fetching import Bounds, fetch
 from tests.support.catalogue_faults import HOSTILE_PATHS, hostile_server
 
 LIMITS = {"catalogue_check_request_seconds": 1.5, "catalogue_check_download_bytes": 1 << 20,
@@ -169,3 +172,34 @@ def test_the_command_names_the_bounds_and_exits_1(tmp_path) -> None:
     for bound in (REQUEST, DOWNLOAD, REDIRECTS):
         assert bound in result.stdout, bound
     assert "file:///etc/passwd: only http and https" in result.stdout
+
+
+def test_a_host_name_that_never_resolves_is_cut_at_the_request_bound() -> None:
+    """`getaddrinfo` takes no timeout: a resolver that does not answer (here one that waits,
+    at most 10 s, as a dead name server does) is given up at the request's deadline."""
+    released = threading.Event()
+
+    def stalling(host, port, **_):
+        released.wait(10)
+        raise socket.gaierror(socket.EAI_AGAIN, "no answer")
+
+    bounds = Bounds(request_seconds=1.0, max_bytes=1 << 20, redirects=3,
+                    run_deadline=time.monotonic() + 30, run_seconds=30, resolver=stalling)
+    started = time.monotonic()
+    try:
+        found = fetch("https://catalogue.invalid/catalog.ttl", "GET", bounds, lambda url: None)
+    finally:
+        released.set()
+    assert time.monotonic() - started < 3
+    assert (found.problem, found.bound) == ("timeout", REQUEST)
+    assert found.params["seconds"] == "1"
+
+
+def test_a_host_name_that_does_not_exist_is_named_so() -> None:
+    def unknown(host, port, **_):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    bounds = Bounds(request_seconds=1.0, max_bytes=1 << 20, redirects=3,
+                    run_deadline=time.monotonic() + 30, run_seconds=30, resolver=unknown)
+    found = fetch("http://catalogue.invalid/", "HEAD", bounds, lambda url: None)
+    assert found.problem == "connection" and found.params["detail"] == "host not found"

@@ -1,7 +1,9 @@
 """One URL read as a harvester reads it, within bounds: HTTP and HTTPS only (a redirect to any
 other scheme is refused, not followed), at most `redirects` redirects, each request ended at
 its deadline however slowly the server trickles (a watchdog shuts the socket down: a socket
-timeout alone lets one byte a second go on for ever), and a body read in steps that stop one
+timeout alone lets one byte a second go on for ever) or the name resolves (the lookup runs
+beside the request and is given up at the deadline: `getaddrinfo` takes no timeout, and a
+resolver's own retries last for tens of seconds), and a body read in steps that stop one
 step past `max_bytes` — a `Content-Length` above it is refused before a byte is read. Every
 cut names the setting that made it. Which hosts may be asked is the caller's (`allow`)."""
 from __future__ import annotations
@@ -29,6 +31,11 @@ CATALOGUE_ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json
                     "application/n-triples;q=0.7, */*;q=0.1")
 
 
+def system_lookup(*args: Any, **kwargs: Any) -> list:
+    """`socket.getaddrinfo`, looked up when called (so a test that replaces it is heard)."""
+    return socket.getaddrinfo(*args, **kwargs)
+
+
 @dataclass(frozen=True)
 class Bounds:
     """The bounds of the requests of one run, and the settings that name them."""
@@ -42,6 +49,9 @@ class Bounds:
     bytes_setting: str = "limits.catalogue_check_download_bytes"
     redirects_setting: str = "limits.catalogue_check_redirects"
     run_setting: str = "limits.catalogue_check_seconds"
+    #: How host names are looked up (`socket.getaddrinfo`'s signature); the reliability
+    #: tests give a resolver that stalls, as a resolver without an answer does.
+    resolver: Callable[..., list] = field(default=system_lookup, compare=False, repr=False)
 
 
 @dataclass
@@ -154,14 +164,74 @@ def _target(parts: Any) -> str:
     return quote(target, safe="/?=&;:@!$'()*+,~%[]-._")
 
 
-def _connection(parts: Any, timeout: float) -> http.client.HTTPConnection:
+class _Connection(http.client.HTTPConnection):
+    """A connection to addresses already looked up, over TLS (verified against the URL's
+    host name) when `tls` is given."""
+
+    def __init__(self, host: str, port: int, addresses: list, timeout: float,
+                 tls: ssl.SSLContext | None) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.addresses, self.tls = addresses, tls
+
+    def connect(self) -> None:
+        failure: OSError = OSError("the host name has no address")
+        for family, kind, protocol, _, address in self.addresses:
+            sock = socket.socket(family, kind, protocol)
+            try:
+                sock.settimeout(self.timeout)
+                sock.connect(address)
+            except OSError as error:
+                sock.close()
+                failure = error
+                continue
+            self.sock = (self.tls.wrap_socket(sock, server_hostname=self.host)
+                         if self.tls is not None else sock)
+            return
+        raise failure
+
+
+class _TlsConnection(_Connection):
+    default_port = http.client.HTTPS_PORT      # the Host header leaves the port out
+
+
+class ResolveTimeout(TimeoutError):
+    """The host name was not resolved within the request's time."""
+
+
+def _resolve(host: str, port: int, seconds: float, resolver: Callable[..., list]) -> list:
+    """`resolver(host, port)` for TCP, given up after `seconds` (the lookup's thread is a
+    daemon: it ends with the resolver's own retries, or with the process)."""
+    found: dict[str, Any] = {}
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            found["addresses"] = resolver(host, port, type=socket.SOCK_STREAM)
+        except OSError as error:
+            found["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=lookup, name="resolve", daemon=True).start()
+    if not done.wait(seconds):
+        raise ResolveTimeout(f"{host} was not resolved within {seconds:g} s")
+    if "error" in found:
+        raise found["error"]
+    return found["addresses"]
+
+
+def _connection(parts: Any, seconds: float, resolver: Callable[..., list]
+                ) -> http.client.HTTPConnection:
     host = parts.hostname
     if not host:
         raise ValueError("no host in the URL")
-    if parts.scheme.lower() == "https":
-        return http.client.HTTPSConnection(host, parts.port, timeout=timeout,
-                                           context=ssl.create_default_context())
-    return http.client.HTTPConnection(host, parts.port, timeout=timeout)
+    tls = parts.scheme.lower() == "https"
+    port = parts.port or (http.client.HTTPS_PORT if tls else http.client.HTTP_PORT)
+    addresses = _resolve(host, port, seconds, resolver)
+    if tls:
+        return _TlsConnection(host, port, addresses, max(0.05, seconds),
+                              ssl.create_default_context())
+    return _Connection(host, port, addresses, max(0.05, seconds), None)
 
 
 def _exchange(url: str, method: str, bounds: Bounds, result: Fetched, read_body: bool,
@@ -173,7 +243,15 @@ def _exchange(url: str, method: str, bounds: Bounds, result: Fetched, read_body:
     cut = ("run_time_limit", bounds.run_setting, bounds.run_seconds) if by_run else \
         ("timeout", bounds.request_setting, bounds.request_seconds)
     parts = urlsplit(url)
-    connection = _connection(parts, max(0.05, seconds))
+    try:
+        connection = _connection(parts, seconds, bounds.resolver)
+    except ResolveTimeout:
+        _timed_out(result, *cut)
+        return None
+    except OSError as error:
+        _failed(result, error)
+        return None
+    seconds = max(0.0, seconds - (time.monotonic() - now))
     watchdog = _Watchdog(connection, seconds)
     try:
         with watchdog:
