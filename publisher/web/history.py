@@ -6,13 +6,15 @@ The event stream (`routes/ldes.py`) pages it, the mementos and TimeMaps
 """
 from __future__ import annotations
 
+import logging
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound, ServiceUnavailable
 
 from publisher.history import REMOVED, Version, VersionIndex, has_versions
 from publisher.patch import VERSION, release_info
@@ -25,6 +27,15 @@ from publisher.web.state import parse_time
 PAGE_SIZE = 100
 #: Releases followed back from the served one at most (a loop in release.json ends there).
 MAX_CHAIN = 10_000
+#: What reading a damaged history file raises (truncated JSON or gzip, a missing key).
+UNREADABLE = (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error)
+
+log = logging.getLogger(__name__)
+
+
+class HistoryDamaged(ServiceUnavailable):
+    """The history files of a release cannot be read: the stream and the mementos answer 503
+    naming them; resource pages go on without their history."""
 
 
 @dataclass(frozen=True)
@@ -100,8 +111,12 @@ class History:
     def triples(self, version: Version) -> list[ox.Triple]:
         """A version's statements (its resource's and those of its `#` parts)."""
         index = self._by_release[version.release]
-        data = b"".join(index.lines(version))
-        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)] if data else []
+        try:
+            data = b"".join(index.lines(version))
+            return ([q.triple for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)]
+                    if data else [])
+        except (*UNREADABLE, SyntaxError) as error:
+            raise _damaged(index.folder, error) from None
 
     # ------------------------------------------------------------------ the stream
 
@@ -138,9 +153,36 @@ class History:
                 yield iri, version
 
 
+def _damaged(folder: Path, error: BaseException) -> HistoryDamaged:
+    log.warning("the history files of release %s cannot be read: %s", folder.name, error)
+    return HistoryDamaged(f"The history of release {folder.name} (versions.json, "
+                          f"versions.nq.gz) cannot be read ({type(error).__name__}): restore "
+                          "the release folder or build again.")
+
+
+def _read(latest: Path) -> History | HistoryDamaged:
+    try:
+        return History(latest)
+    except UNREADABLE as error:
+        return _damaged(latest, error)
+
+
 def current_history() -> History:
-    """The history of the release served, indexed once per release."""
+    """The history of the release served, indexed once per release (a damaged one is
+    found damaged once, too: 503 `HistoryDamaged`)."""
     latest = publisher().release_dir()
     if latest is None:
         raise NotFound("No release has been built yet: run `publisher build`.")
-    return publisher().cached("history", latest.name, lambda: History(latest))
+    found = publisher().cached("history", latest.name, lambda: _read(latest))
+    if isinstance(found, HistoryDamaged):
+        raise found
+    return found
+
+
+def readable_history() -> History | None:
+    """The history where it can be read, for what can do without it (a resource page's
+    versions, the 410 of a removed resource)."""
+    try:
+        return current_history()
+    except HistoryDamaged:
+        return None

@@ -13,7 +13,7 @@ from publisher.history import REMOVED, Version
 from publisher.vocab import document, is_thing, timemap_iri, version_iri
 from publisher.web.context import here, settings
 from publisher.web.errors import error_response
-from publisher.web.history import History, current_history
+from publisher.web.history import History, current_history, readable_history
 from publisher.web.state import parse_time
 
 LINK_FORMAT = "application/link-format"
@@ -93,9 +93,9 @@ def no_versions(iri: str, history: History) -> NotFound:
 
 def gone(iri: str) -> None:
     """410 for a resource the history says was removed, linking its last memento."""
-    history = current_history()
-    removal = history.removed(iri)
-    if removal is None:
+    history = readable_history()
+    removal = history.removed(iri) if history is not None else None
+    if history is None or removal is None:
         return
     kept = [v for v in history.versions(iri) if v.state != REMOVED]
     headers = {"Link": memento_links(iri, history)}

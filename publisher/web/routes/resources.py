@@ -33,7 +33,7 @@ from publisher.web.context import here, page_globals, publisher, settings, store
 from publisher.web.jsonld_context import compacted
 from publisher.web.negotiation import (DOCUMENT_OFFERS, FORMAT_EXTENSION, MEDIA_TYPES,
                                        RDF_NAMES, negotiate_or_406, split_extension)
-from publisher.web.history import current_history
+from publisher.web.history import readable_history
 from publisher.web.pages.history import history_box
 from publisher.web.pages.parts import labeller
 from publisher.web.pages.properties import resource_view
@@ -269,7 +269,8 @@ def _document(iri: str, kind: str, fmt: str, path: str,
     if fmt in RDF_NAMES:
         return rdf_response(index.triples, fmt, iri)
     template, context = resource_page(iri, index)
-    context["history"] = history_box(current_history(), iri)
+    history = readable_history()
+    context["history"] = history_box(history, iri) if history is not None else None
     return page_response(f"resources/{template}", context, fmt, path)
 
 
