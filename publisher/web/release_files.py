@@ -9,6 +9,7 @@ from typing import Any
 
 from werkzeug.exceptions import NotFound
 
+from publisher.i18n import N_
 from publisher.store import read_release_info
 from publisher.web.context import here, publisher
 
@@ -27,22 +28,26 @@ FILE_TYPES = {
     ".txt": "text/plain",
     ".rdfp": "text/plain",
 }
+#: What each file is, in the listing (English ids, translated where shown).
 DESCRIPTIONS = {
-    "data.trig": "TriG, one named graph per source document",
-    "data.ttl": "Turtle",
-    "data.nt.gz": "N-Triples, gzip",
-    "data.jsonld": "JSON-LD",
-    "context.jsonld": "JSON-LD context (of data.jsonld and /doc/…)",
-    "data.rdf": "RDF/XML",
-    "ontology.ttl": "vocabulary (OWL, SKOS)",
-    "shapes.ttl": "SHACL shapes",
-    "validation-report.ttl": "SHACL validation report",
-    "catalog.ttl": "DCAT-AP catalogue",
-    "void.ttl": "VoID description",
-    "SHA256SUMS": "checksums",
-    "changes.rdfp": "changes since the previous release (RDF Patch)",
-    "changes.json": "changes since the previous release, by resource",
-    "release.json": "release metadata",
+    "data.trig": N_("TriG, one named graph per source document"),
+    "data.ttl": N_("Turtle, all graphs merged"),
+    "data.nt.gz": N_("N-Triples, gzip"),
+    "data.jsonld": N_("JSON-LD"),
+    "context.jsonld": N_("JSON-LD context (of data.jsonld and /doc/…)"),
+    "data.rdf": N_("RDF/XML"),
+    "ontology.ttl": N_("vocabulary (OWL, SKOS)"),
+    "shapes.ttl": N_("SHACL shapes"),
+    "validation-report.ttl": N_("SHACL validation report"),
+    "catalog.ttl": N_("DCAT-AP catalogue"),
+    "void.ttl": N_("VoID description"),
+    "SHA256SUMS": N_("checksums"),
+    "changes.rdfp": N_("changes since the previous release (RDF Patch)"),
+    "changes.json": N_("changes since the previous release, by resource"),
+    "release.json": N_("release metadata"),
+    "versions.nq.gz": N_("the versions of the resources that changed in this release "
+                         "(N-Quads, one gzip member per resource)"),
+    "versions.json": N_("where each version is in versions.nq.gz"),
 }
 
 

@@ -35,6 +35,17 @@ def test_listing(client, settings):
     assert client.get("/dumps").status_code in (301, 308)
 
 
+@pytest.mark.parametrize("lang, words", [
+    ("fi", "yksi nimetty graafi lähdedokumenttia kohden"),
+    ("sv", "en namngiven graf per källdokument"),
+    ("en", "one named graph per source document"),
+])
+def test_the_listing_describes_the_files_in_the_page_language(client, lang, words):
+    page = client.get("/dumps/", headers={"Accept": "text/html",
+                                          "Accept-Language": lang}).data.decode()
+    assert words in page
+
+
 @pytest.mark.parametrize("path, media", [
     ("/dumps/data.ttl", "text/turtle"),
     ("/dumps/data.trig", "application/trig"),
