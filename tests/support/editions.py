@@ -217,3 +217,14 @@ def build_editions(root: Path, monkeypatch=None, notices: list[str] | None = Non
     say = notices.append if notices is not None else None
     built = build_chain(root, ("A", "B"), monkeypatch, notice=say)
     return Editions(settings_for(root, "B"), built["A"], built["B"])
+
+
+def chain_without_first(chain: dict[str, Path], root: Path) -> Path:
+    """A releases folder under `root` with B and C only (`latest` → C): the chain after
+    `release.keep` removed A."""
+    releases = root / "releases"
+    releases.mkdir()
+    for edition in ("B", "C"):
+        shutil.copytree(chain[edition], releases / chain[edition].name)
+    (releases / "latest").symlink_to(chain["C"].name)
+    return releases

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -265,11 +264,7 @@ def test_a_chain_whose_first_release_is_gone_declares_where_its_stream_starts(
     """`release.keep` removed A: the root says `ldes:startingFrom` B's build time (the
     current LDES retention policy), links no page of A, and the resources B and C left
     alone answer their TimeMap without a memento rather than failing."""
-    releases = tmp_path / "releases"
-    releases.mkdir()
-    for edition in ("B", "C"):
-        shutil.copytree(chain[edition], releases / chain[edition].name)
-    (releases / "latest").symlink_to(chain["C"].name)
+    ed.chain_without_first(chain, tmp_path)
     settings = ed.settings_for(tmp_path, "A")
     store = EmbeddedStore(settings)
     try:

@@ -40,6 +40,19 @@ def serve(releases: Path):
     return store, LiveServer(app)
 
 
+def replay_served(releases: Path) -> tuple[list, str]:
+    """The members the real client replays from the start of the stream of `releases`
+    served behind a real HTTP server, and the server's base URL."""
+    ldes_client.require_client()
+    store, server = serve(releases)
+    try:
+        members = ldes_client.replay(f"{server.url}/ldes", timeout=180)
+    finally:
+        server.stop()
+        store.close()
+    return members, server.url + "/"
+
+
 def described(release: Path, local: str) -> dict[str, set[tuple[str, str, str]]]:
     """Each resource's statements in a release (its own and its `#` parts'), with the IRIs
     the app shows on `local` (links are rewritten onto the host asked)."""
@@ -61,14 +74,7 @@ def as_values(t: ox.Triple, local: str | None = None) -> tuple[str, str, str]:
 
 
 def test_the_client_replays_the_stream_to_the_latest_release(releases, edition_chain) -> None:
-    ldes_client.require_client()
-    store, server = serve(releases)
-    try:
-        members = ldes_client.replay(f"{server.url}/ldes", timeout=180)
-    finally:
-        server.stop()
-        store.close()
-    local = server.url + "/"
+    members, local = replay_served(releases)
     latest = ldes_client.latest(members)
     now = described(edition_chain["C"], local)
     alive = {iri: m for iri, m in latest.items() if not m.deleted}
@@ -105,19 +111,7 @@ def test_after_older_releases_are_removed_the_dump_and_the_stream_give_the_lates
         edition_chain, tmp_path) -> None:
     """`release.keep` removed A: the client reads the root with its retention policy and
     replays B's and C's members; B's dump overlaid with them is C (the README's recipe)."""
-    ldes_client.require_client()
-    releases = tmp_path / "releases"
-    releases.mkdir()
-    for edition in ("B", "C"):
-        shutil.copytree(edition_chain[edition], releases / edition_chain[edition].name)
-    point_latest(releases, edition_chain["C"].name)
-    store, server = serve(releases)
-    try:
-        members = ldes_client.replay(f"{server.url}/ldes", timeout=180)
-    finally:
-        server.stop()
-        store.close()
-    local = server.url + "/"
+    members, local = replay_served(ed.chain_without_first(edition_chain, tmp_path))
     assert members and not any(f"/version/{edition_chain['A'].name}/" in m.iri
                                for m in members)
     state = described(edition_chain["B"], local)
