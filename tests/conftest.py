@@ -7,7 +7,6 @@ against a Virtuoso open source server (Debian's `virtuoso-opensource`), likewise
 """
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,10 +14,10 @@ import pytest
 
 from publisher.config import Settings, load_settings
 from tests.support.release import BASE, make_settings, write_release  # noqa: F401
-from tests.support.servers import (LiveServer, OxigraphServer, VirtuosoServer, oxigraph_binary,
+from tests.support.required import require
+from tests.support.servers import (OXIGRAPH_MISSING, VIRTUOSO_MISSING, LiveServer,
+                                   OxigraphServer, VirtuosoServer, oxigraph_binary,
                                    virtuoso_binary)
-
-IN_CI = bool(os.environ.get("CI"))
 
 
 def pytest_configure(config) -> None:
@@ -40,11 +39,7 @@ def settings(release_root) -> Settings:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
-    binary = oxigraph_binary()
-    if binary is None:
-        if IN_CI:
-            pytest.fail("the oxigraph server binary is missing (pip install oxigraph)")
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    binary = require(oxigraph_binary(), OXIGRAPH_MISSING)
     server = OxigraphServer(binary, tmp_path_factory.mktemp("oxigraph-server"))
     server.start()
     yield server
@@ -82,11 +77,7 @@ def remote_store(settings, oxigraph_server):
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory):
     """One Virtuoso open source server for the session (Debian's virtuoso-opensource)."""
-    binary = virtuoso_binary()
-    if binary is None:
-        if IN_CI:
-            pytest.fail("virtuoso-t is missing (scripts/install-test-system-deps.sh)")
-        pytest.skip("virtuoso-t is not installed (apt install virtuoso-opensource)")
+    binary = require(virtuoso_binary(), VIRTUOSO_MISSING)
     server = VirtuosoServer(binary, tmp_path_factory.mktemp("virtuoso"))
     server.start()
     yield server

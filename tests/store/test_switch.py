@@ -11,7 +11,6 @@ tags from the data in one request: an answer with two values is a mix.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import urllib.parse
@@ -24,7 +23,8 @@ from publisher.config import Settings
 from publisher.store import RemoteStore, StoreError
 from publisher.web import create_app
 from tests.support.release import BASE, write_release
-from tests.support.servers import VirtuosoServer, virtuoso_binary
+from tests.support.required import require
+from tests.support.servers import VIRTUOSO_MISSING, VirtuosoServer, virtuoso_binary
 
 BULK = 8000
 TAG = "urn:x-test:tag"
@@ -43,12 +43,7 @@ def bulk_release(root, version):
 
 @pytest.fixture(scope="module")
 def fresh_virtuoso(tmp_path_factory):
-    binary = virtuoso_binary()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("virtuoso-t is missing (scripts/install-test-system-deps.sh)")
-        pytest.skip("virtuoso-t is not installed")
-    server = VirtuosoServer(binary, tmp_path_factory.mktemp("virtuoso-switch"))
+    server = VirtuosoServer(require(virtuoso_binary(), VIRTUOSO_MISSING), tmp_path_factory.mktemp("virtuoso-switch"))
     server.start()
     yield server
     server.stop()

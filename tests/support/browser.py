@@ -2,14 +2,10 @@
 driver with a fresh profile in the language asked."""
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 
 import pytest
-
-#: In CI the browser tests always run: a missing browser there is a failure, not a skip.
-IN_CI = bool(os.environ.get("CI"))
 
 
 def browser_binaries() -> tuple[str | None, str | None]:

@@ -19,6 +19,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: What a test says when a server it needs is not installed (`tests.support.required`).
+OXIGRAPH_MISSING = "the oxigraph server binary is not installed (pip install oxigraph)"
+VIRTUOSO_MISSING = ("virtuoso-t is not installed (scripts/install-test-system-deps.sh: "
+                    "apt install virtuoso-opensource)")
+
+
 def oxigraph_binary() -> str | None:
     beside = Path(sys.executable).parent / "oxigraph"
     if beside.is_file():

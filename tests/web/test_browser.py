@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import IN_CI, browser_binaries, browser_session, console_errors
+from tests.support.required import IN_CI
+from tests.support.browser import browser_binaries, browser_session, console_errors
 from tests.support.hostile import write_hostile_release
 from tests.support.servers import LiveServer
 

@@ -23,9 +23,9 @@ from publisher.web import create_app
 from publisher.web.answers import render_cache
 from publisher.web.maps.palette import COLOURS, NONE_COLOUR, class_of
 from publisher.web.maps.wkt import WktError, as_geojson, parse_wkt
-from tests.support.browser import IN_CI
 from tests.support.release import BASE
-from tests.support.servers import OxigraphServer, oxigraph_binary
+from tests.support.required import require
+from tests.support.servers import OXIGRAPH_MISSING, OxigraphServer, oxigraph_binary
 
 KD = BASE + "def/"
 TAMPERE = BASE + "id/organisation/837"
@@ -50,12 +50,8 @@ def served(request, real_settings, tmp_path_factory):
     if request.param == "embedded":
         store = EmbeddedStore(real_settings)
     else:
-        binary = oxigraph_binary()
-        if binary is None:
-            if IN_CI:
-                pytest.fail("the oxigraph server binary is missing (pip install oxigraph)")
-            pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-        server = OxigraphServer(binary, tmp_path_factory.mktemp("maps-oxigraph"))
+        server = OxigraphServer(require(oxigraph_binary(), OXIGRAPH_MISSING),
+                                tmp_path_factory.mktemp("maps-oxigraph"))
         server.start()
         store = RemoteStore(server.url, real_settings)
         store.load_release(real_settings.releases_dir / "latest")

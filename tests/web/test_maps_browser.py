@@ -19,7 +19,8 @@ from publisher.config import PROJECT_ROOT, load_settings
 from publisher.release.publish import build_release
 from publisher.store import EmbeddedStore
 from publisher.web import create_app
-from tests.support.browser import IN_CI, browser_binaries, browser_session, console_errors
+from tests.support.required import IN_CI
+from tests.support.browser import browser_binaries, browser_session, console_errors
 from tests.support.servers import LiveServer
 
 pytestmark = [

@@ -25,7 +25,8 @@ from publisher.i18n import texts
 from publisher.release.publish import build_release
 from publisher.store import EmbeddedStore
 from publisher.web import create_app
-from tests.support.browser import IN_CI, browser_binaries, browser_session, console_errors
+from tests.support.required import IN_CI
+from tests.support.browser import browser_binaries, browser_session, console_errors
 from tests.support.hostile import HOSTILE, LONG_NAME
 from tests.support.release import BASE, make_settings, write_release
 from tests.support.servers import LiveServer

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from tests.support.browser import IN_CI, browser_binaries, console_errors, new_driver
+from tests.support.required import IN_CI
+from tests.support.browser import browser_binaries, console_errors, new_driver
 from tests.support.release import BASE
 from tests.support.servers import LiveServer
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from publisher.config import PROJECT_ROOT
-from tests.support.browser import IN_CI, browser_binaries, browser_session, console_errors
+from tests.support.required import IN_CI
+from tests.support.browser import browser_binaries, browser_session, console_errors
 from tests.support.servers import LiveServer
 
 pytestmark = [
