@@ -87,6 +87,10 @@ class History:
         """The versions of a resource, oldest first (a removal is the last)."""
         return self._versions.get(iri, [])
 
+    def mementos(self, iri: str) -> list[Version]:
+        """The versions that hold a description (a removal holds none), oldest first."""
+        return [v for v in self.versions(iri) if v.state != REMOVED]
+
     def version(self, release: str, iri: str) -> Version | None:
         index = self._by_release.get(release)
         return index.version(iri) if index is not None else None

@@ -9,7 +9,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from flask import Response, abort, redirect
 from werkzeug.exceptions import BadRequest, NotFound
 
-from publisher.history import REMOVED, Version
+from publisher.history import Version
 from publisher.vocab import document, is_thing, timemap_iri, version_iri
 from publisher.web.context import here, settings
 from publisher.web.errors import error_response
@@ -55,7 +55,7 @@ def memento_links(iri: str, history: History, version: Version | None = None) ->
         links.append(f'<{local(gate)}>; rel="timegate"')
     links.append(f'<{local(timemap_iri(settings().base_uri, iri))}>; rel="timemap"; '
                  f'type="{LINK_FORMAT}"')
-    mementos = [v for v in history.versions(iri) if v.state != REMOVED]
+    mementos = history.mementos(iri)
     if version is not None and mementos:
         for rel, chosen in (("first memento", mementos[0]), ("last memento", mementos[-1])):
             if chosen.release != version.release:
@@ -97,7 +97,7 @@ def gone(iri: str) -> None:
     removal = history.removed(iri) if history is not None else None
     if history is None or removal is None:
         return
-    kept = [v for v in history.versions(iri) if v.state != REMOVED]
+    kept = history.mementos(iri)
     headers = {"Link": memento_links(iri, history)}
     message = f"<{iri}> was removed in release {removal.release} ({removal.built})."
     if kept:

@@ -97,7 +97,7 @@ def timemap(path: str) -> Response:
     fmt = (TIMEMAP_EXTENSIONS[ext] if ext else
            negotiate_or_406(TIMEMAP_OFFERS, request.headers.get("Accept")))
     history = current_history()
-    versions = [v for v in history.versions(iri) if v.state != REMOVED]
+    versions = history.mementos(iri)
     if not history.versions(iri):
         raise no_versions(iri, history)
     pair = _pair(versions) if fmt == "html" else None
