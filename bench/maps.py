@@ -66,7 +66,7 @@ def run(release_dir: Path | None = None, quick: bool = False) -> dict[str, Any]:
             progress("building a release of the bundled texts …")
             release_dir = build_bundled(workdir)
         release_dir = Path(release_dir).resolve()
-        base_uri = serving._base_uri(release_dir)
+        base_uri = serving.release_base_uri(release_dir)
         progress("starting the server …")
         ours = serving.start_publisher(release_dir, workdir / "data", base_uri)
         try:
@@ -74,11 +74,11 @@ def run(release_dir: Path | None = None, quick: bool = False) -> dict[str, Any]:
             cold = {}
             for lang in LANGUAGES:
                 started = time.perf_counter()
-                body = serving._checked_get(client, _home(lang))
+                body = serving.checked_get(client, _home(lang))
                 cold[lang] = (time.perf_counter() - started) * 1000
             client.close()
             svg = re.search(rb"<svg [^>]*class=\"map\".*?</svg>", body, re.S)
-            project = serving._select_one(ours, f"SELECT ?p WHERE {{ ?p a <{base_uri}def/Project> "
+            project = serving.select_one(ours, f"SELECT ?p WHERE {{ ?p a <{base_uri}def/Project> "
                                           "} ORDER BY ?p LIMIT 1", "p")
             doc = serving.Request("/" + project[len(base_uri):].replace("id/", "doc/", 1),
                                   (("Accept", "text/turtle"),))
@@ -96,7 +96,7 @@ def run(release_dir: Path | None = None, quick: bool = False) -> dict[str, Any]:
         finally:
             ours.stop()
     result = {
-        "release": release_dir.name, "quick": quick, "machine": serving._machine(),
+        "release": release_dir.name, "quick": quick, "machine": serving.machine(),
         "home_bytes": len(body), "svg_bytes": len(svg.group(0)) if svg else 0,
         "cold_first_home_ms": cold, "rps": rates,
         "ratio_home_to_doc_turtle": rates["home"] / rates["doc_turtle"],

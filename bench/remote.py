@@ -37,7 +37,7 @@ def run(release_dir: Path, quick: bool = False) -> dict[str, Any]:
     bench = _server_bench()
     release_dir = Path(release_dir).resolve()
     plan = bench.Plan.of(quick)
-    base_uri = bench._base_uri(release_dir)
+    base_uri = bench.release_base_uri(release_dir)
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="bench-remote-") as temp, ExitStack() as stack:
         workdir = Path(temp)
@@ -47,7 +47,7 @@ def run(release_dir: Path, quick: bool = False) -> dict[str, Any]:
         bench.publisher_load(store_url, release_dir, base_uri, workdir / "data")
         ours = bench.start_publisher(release_dir, workdir / "data", base_uri, store_url)
         stack.callback(ours.stop)
-        project, municipality = _sample(bench, ours, base_uri)
+        project, municipality = bench.sample_iris(ours, base_uri)
         queries = bench.query_mix(base_uri, project, municipality)
         store.dataset = bench.remote_dataset(release_dir, base_uri)
         remote = bench.sparql_mix(ours, store, queries, plan)
@@ -61,14 +61,9 @@ def run(release_dir: Path, quick: bool = False) -> dict[str, Any]:
                     "missed": missed, "met": not missed}}
 
 
-def _sample(bench, ours, base_uri: str) -> tuple[str, str]:
-    """A project and a municipality of the release, asked through our app."""
-    return bench._sample_iris(ours, base_uri)
-
-
 def table(results: dict[str, Any]) -> str:
     bench = sys.modules["bench_server"]
-    lines = bench._sparql_lines("/sparql on the remote store (our app in front of oxigraph "
+    lines = bench.sparql_lines("/sparql on the remote store (our app in front of oxigraph "
                                 "serve)  vs  that oxigraph serve", results["remote"])
     bar = results["bar"]
     lines += ["", f"bar: cold median <= max({bar['median_ratio_max']}x, "

@@ -92,7 +92,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _base_uri(release_dir: Path) -> str:
+def release_base_uri(release_dir: Path) -> str:
     """The base URI the release was built with (release.json), else the default."""
     try:
         info = json.loads((release_dir / "release.json").read_text(encoding="utf-8"))
@@ -279,7 +279,7 @@ class Client:
         self.connection.close()
 
 
-def _checked_get(client: Client, request: Request) -> bytes:
+def checked_get(client: Client, request: Request) -> bytes:
     status, body = client.get(request)
     if status != 200:
         raise RuntimeError(f"{client.server.name} answered {status} to {request.path[:120]}: "
@@ -304,7 +304,7 @@ def latencies(server: Server, ask: Asker, samples: int, tag: str = "") -> list[f
         for index in range(samples):
             request = ask(f"{tag}{index}")
             start = time.perf_counter()
-            _checked_get(client, request)
+            checked_get(client, request)
             times.append(time.perf_counter() - start)
     finally:
         client.close()
@@ -324,7 +324,7 @@ def throughput(server: Server, ask: Asker, seconds: float, clients: int = CLIENT
         try:
             start_gate.wait()
             while time.perf_counter() < stop_at[0]:
-                _checked_get(client, ask(f"{tag}{index}-{counts[index]}"))
+                checked_get(client, ask(f"{tag}{index}-{counts[index]}"))
                 counts[index] += 1
         except BaseException as error:  # noqa: BLE001 - reported after the run
             errors.append(error)
@@ -359,13 +359,13 @@ def _prologue(base_uri: str) -> str:
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
 
 
-def _sample_iris(server: Server, base_uri: str) -> tuple[str, str]:
+def sample_iris(server: Server, base_uri: str) -> tuple[str, str]:
     """A project and the municipality with the most projects, found in the data."""
     prologue = _prologue(base_uri)
-    project = _select_one(server, prologue + "SELECT ?p WHERE { ?p a kd:Project } "
-                          "ORDER BY ?p OFFSET 7 LIMIT 1", "p") or _select_one(
+    project = select_one(server, prologue + "SELECT ?p WHERE { ?p a kd:Project } "
+                          "ORDER BY ?p OFFSET 7 LIMIT 1", "p") or select_one(
         server, prologue + "SELECT ?p WHERE { ?p a kd:Project } ORDER BY ?p LIMIT 1", "p")
-    municipality = _select_one(server, prologue + (
+    municipality = select_one(server, prologue + (
         "SELECT ?m (COUNT(?p) AS ?n) WHERE { ?p kd:leadOrganisation|kd:partnerMunicipality ?m "
         ". ?m a kd:Municipality } GROUP BY ?m ORDER BY DESC(?n) ?m LIMIT 1"), "m")
     if not project or not municipality:
@@ -373,10 +373,10 @@ def _sample_iris(server: Server, base_uri: str) -> tuple[str, str]:
     return project, municipality
 
 
-def _select_one(server: Server, query: str, variable: str) -> str | None:
+def select_one(server: Server, query: str, variable: str) -> str | None:
     client = Client(server)
     try:
-        body = _checked_get(client, sparql_request(server, query))
+        body = checked_get(client, sparql_request(server, query))
     finally:
         client.close()
     rows = json.loads(body)["results"]["bindings"]
@@ -502,7 +502,7 @@ def sparql_mix(ours: Server, theirs: Server, queries: dict[str, str], plan: Plan
 def _checked_get_once(server: Server, request: Request) -> bytes:
     client = Client(server)
     try:
-        return _checked_get(client, request)
+        return checked_get(client, request)
     finally:
         client.close()
 
@@ -535,7 +535,7 @@ def doc_rates(ours: Server, project: str, base_uri: str, workdir: Path,
 # --------------------------------------------------------------------------- the run
 
 
-def _machine() -> dict[str, Any]:
+def machine() -> dict[str, Any]:
     return {"cpus": os.cpu_count(), "python": platform.python_version(),
             "platform": platform.platform(), "workers": WORKERS, "clients": CLIENTS}
 
@@ -565,19 +565,19 @@ def run(release_dir: Path, quick: bool = False) -> dict[str, Any]:
     """Measure everything on one release; returns the figures and whether bars are met."""
     release_dir = Path(release_dir).resolve()
     plan = Plan.of(quick)
-    base_uri = _base_uri(release_dir)
+    base_uri = release_base_uri(release_dir)
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="bench-server-") as temp:
         workdir = Path(temp)
         with _servers(release_dir, workdir, base_uri) as servers:
-            project, municipality = _sample_iris(servers["oxigraph"], base_uri)
+            project, municipality = sample_iris(servers["oxigraph"], base_uri)
             queries = query_mix(base_uri, project, municipality)
             sparql = sparql_mix(servers["ours"], servers["oxigraph"], queries, plan,
                                 floor_dir=workdir)
             doc = doc_rates(servers["ours"], project, base_uri, workdir, plan)
             remote = sparql_mix(servers["remote"], servers["store"], queries, plan)
     return {
-        "release": release_dir.name, "quick": quick, "machine": _machine(),
+        "release": release_dir.name, "quick": quick, "machine": machine(),
         "seconds": time.time() - started, "queries": queries,
         "sparql": sparql, "doc": doc, "remote": remote, "bars": _bars(sparql, doc),
     }
@@ -608,7 +608,7 @@ def _bars(sparql: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the table
 
 
-def _sparql_lines(title: str, entries: dict[str, Any]) -> list[str]:
+def sparql_lines(title: str, entries: dict[str, Any]) -> list[str]:
     floors = all("floor" in entry for entry in entries.values())
     lines = ["", title,
              f"{'query':22} {'rows':>6} | {'oxigraph':>8} {'p95':>7} | {'cold':>7} {'p95':>7} "
@@ -636,9 +636,9 @@ def table(results: dict[str, Any]) -> str:
     lines = [f"release {results['release']}, {machine['cpus']} CPUs, {machine['workers']} "
              f"gunicorn workers, {machine['clients']} clients for r/s; times in ms; "
              "cold = every request evaluated, warm = repeated request"]
-    lines += _sparql_lines("/sparql on the embedded store  vs  oxigraph serve-read-only",
+    lines += sparql_lines("/sparql on the embedded store  vs  oxigraph serve-read-only",
                            results["sparql"])
-    lines += _sparql_lines("/sparql on the remote store (our app in front of oxigraph serve)"
+    lines += sparql_lines("/sparql on the remote store (our app in front of oxigraph serve)"
                            "  vs  that oxigraph serve", results["remote"])
     doc = results["doc"]
     lines += ["", f"{doc['path']}  vs  the same bytes pre-rendered (gunicorn, 4 connections)",
