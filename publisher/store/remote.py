@@ -28,9 +28,10 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -119,13 +120,38 @@ class RemoteStore(Store):
         self._probe_lock = threading.Lock()
 
     # transport -------------------------------------------------------------
+    def _basic_authorization(self) -> str | None:
+        """`Authorization` for a store that takes Basic credentials; None otherwise."""
+        user, password = self._credentials
+        if not (user and self.endpoints.auth == "basic"):
+            return None
+        token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+        return f"Basic {token}"
+
     def _headers(self, accept: str) -> dict[str, str]:
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-        user, password = self._credentials
-        if user and self.endpoints.auth == "basic":
-            token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-            headers["Authorization"] = f"Basic {token}"
+        authorization = self._basic_authorization()
+        if authorization is not None:
+            headers["Authorization"] = authorization
         return headers
+
+    @contextmanager
+    def _reading(self, reply: Reply, timeout: float) -> Iterator[Reply]:
+        """Reading a reply: its failures as the store errors of the web's story (a SyntaxError
+        of results parsed as they stream in among them); the reply closed after (a body not
+        read to its end closes the connection: never reused)."""
+        try:
+            yield reply
+        except SyntaxError as error:                # results parsed while they stream in
+            raise StoreError(f"unreadable answer from the data store: {error}") from None
+        except PoolTimeout:
+            raise QueryTimeout(f"the data store did not answer within {timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as error:
+            log.warning("reading from the SPARQL store failed: %s", error)
+            raise StoreUnavailable("the connection to the data store failed while reading "
+                                   "its answer") from None
+        finally:
+            reply.close()
 
     def _open(self, sparql: str, accept: str, timeout: float,
               default_graph_uris: Sequence[str] = (),
@@ -248,7 +274,7 @@ class RemoteStore(Store):
             if answer is not None:
                 return answer
         reply = self._open(sparql, accept, timeout, default_graph_uris, named_graph_uris)
-        try:
+        with self._reading(reply, timeout):
             media = self._media(reply)
             if as_is and media == accept:
                 return QueryResult(kind, fmt, reply.read(), limit=limit)
@@ -261,16 +287,6 @@ class RemoteStore(Store):
             answer = render_result(result, fmt, limit, rewrite, deadline,
                                    prefixes_for(self.settings.base_uri), bounded=bounded)
             return _engine_cap(answer, reply)
-        except SyntaxError as error:
-            raise StoreError(f"unreadable answer from the data store: {error}") from None
-        except PoolTimeout:
-            raise QueryTimeout(f"the data store did not answer within {timeout:g} s") from None
-        except (OSError, http.client.HTTPException) as error:
-            log.warning("reading from the SPARQL store failed: %s", error)
-            raise StoreUnavailable("the connection to the data store failed while reading "
-                                   "its answer") from None
-        finally:
-            reply.close()   # a body not read to its end closes the connection: never reused
 
     def _capped(self, sparql: str, fmt: str, limit: int, timeout: float,
                 default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
@@ -284,17 +300,10 @@ class RemoteStore(Store):
                                default_graph_uris, named_graph_uris)
         except (QuerySyntaxError, QueryTooComplex):
             return None
-        try:
+        with self._reading(reply, timeout):
             if self._media(reply) != SOLUTION_FORMATS[wire]:
                 return None
             body = reply.read()
-        except PoolTimeout:
-            raise QueryTimeout(f"the data store did not answer within {timeout:g} s") from None
-        except (OSError, http.client.HTTPException):
-            raise StoreUnavailable("the connection to the data store failed while reading "
-                                   "its answer") from None
-        finally:
-            reply.close()
         if self.endpoints.as_is:
             return capped_answer(body, fmt, limit)
         try:
@@ -397,9 +406,9 @@ class RemoteStore(Store):
             request.add_header("Content-Type", media)
         user, password = self._credentials
         seconds = max(60.0, self.settings.limits.query_timeout_seconds)
-        if user and self.endpoints.auth == "basic":
-            token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-            request.add_header("Authorization", f"Basic {token}")
+        basic = self._basic_authorization()
+        if basic is not None:
+            request.add_header("Authorization", basic)
         elif user:
             fields = self._challenge(target, seconds)
             if fields is not None:
