@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from publisher.config import Settings, load_settings
+from publisher.release.publish import build_release
 from tests.support.release import BASE, make_settings, write_release  # noqa: F401
 from tests.support.required import require
 from tests.support.servers import (OXIGRAPH_MISSING, VIRTUOSO_MISSING, LiveServer,
@@ -35,6 +36,17 @@ def release_root(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def settings(release_root) -> Settings:
     return make_settings(release_root)
+
+
+@pytest.fixture(scope="session")
+def bundled_release(tmp_path_factory) -> Settings:
+    """The release of the bundled texts, built once as `publisher build` builds it; the
+    tests that use it only read it (each opens its own store on it)."""
+    root = tmp_path_factory.mktemp("bundled-site")
+    settings = replace(load_settings(environ={}), releases_dir=root / "releases",
+                       data_dir=root / "data")
+    build_release(settings)
+    return settings
 
 
 @pytest.fixture(scope="session")

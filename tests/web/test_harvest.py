@@ -17,13 +17,11 @@ import subprocess
 import sys
 import tomllib
 import urllib.request
-from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
 
-from publisher.config import PROJECT_ROOT, load_settings
-from publisher.release.publish import build_release
+from publisher.config import PROJECT_ROOT
 from publisher.store import EmbeddedStore
 from publisher.vocab import DCAT_AP_2, DCAT_AP_3
 from publisher.web import create_app
@@ -40,13 +38,11 @@ ASKED = {
 
 
 @pytest.fixture(scope="module")
-def harvested(tmp_path_factory):
+def harvested(bundled_release, tmp_path_factory):
     """The release of the bundled texts, served over HTTP; /catalog fetched in both profiles
     and read by ckanext-dcat. Returns (settings, release folder, {token: datasets})."""
-    root = tmp_path_factory.mktemp("harvest-site")
-    settings = replace(load_settings(environ={}), releases_dir=root / "releases",
-                       data_dir=root / "data")
-    build_release(settings)
+    settings = bundled_release
+    root = tmp_path_factory.mktemp("harvest-reader")
     store = EmbeddedStore(settings)
     server = LiveServer(create_app(settings, store))
     try:

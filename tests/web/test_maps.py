@@ -8,16 +8,14 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import replace
 from html.parser import HTMLParser
 from itertools import combinations
 
 import pytest
 import rdflib
 
-from publisher.config import PROJECT_ROOT, load_settings
+from publisher.config import PROJECT_ROOT
 from publisher.i18n import LANGUAGES
-from publisher.release.publish import build_release
 from publisher.store import EmbeddedStore, RemoteStore
 from publisher.web import create_app
 from publisher.web.answers import render_cache
@@ -35,12 +33,8 @@ MUNICIPALITY_CODES = {row["code"] for row in csv.DictReader(
 
 
 @pytest.fixture(scope="module")
-def real_settings(tmp_path_factory):
-    root = tmp_path_factory.mktemp("maps-site")
-    settings = replace(load_settings(environ={}), releases_dir=root / "releases",
-                       data_dir=root / "data")
-    build_release(settings)
-    return settings
+def real_settings(bundled_release):
+    return bundled_release
 
 
 @pytest.fixture(scope="module", params=["embedded", "oxigraph"])

@@ -10,13 +10,11 @@ tests/web/test_browser.py.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from publisher.config import PROJECT_ROOT, load_settings
-from publisher.release.publish import build_release
+from publisher.config import PROJECT_ROOT
 from publisher.store import EmbeddedStore
 from publisher.web import create_app
 from tests.support.required import IN_CI
@@ -42,13 +40,9 @@ def artefacts() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("maps-browser")
-    settings = replace(load_settings(environ={}), releases_dir=root / "releases",
-                       data_dir=root / "data")
-    build_release(settings)
-    store = EmbeddedStore(settings)
-    live = LiveServer(create_app(settings, store))
+def server(bundled_release):
+    store = EmbeddedStore(bundled_release)
+    live = LiveServer(create_app(bundled_release, store))
     yield live
     live.stop()
     store.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import replace
 from functools import lru_cache
 from html.parser import HTMLParser
 from importlib import resources
@@ -20,9 +19,8 @@ import extruct
 import pytest
 from rdflib import Graph, Namespace
 
-from publisher.config import PROJECT_ROOT, load_settings
+from publisher.config import PROJECT_ROOT
 from publisher.i18n import texts
-from publisher.release.publish import build_release
 from publisher.store import EmbeddedStore
 from publisher.web import create_app
 from tests.support.required import IN_CI
@@ -272,14 +270,10 @@ def test_only_project_pages_and_the_home_page_carry_json_ld(client):
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
+def real(bundled_release):
     """The release of the bundled texts, built as `publisher build` builds it."""
-    root = tmp_path_factory.mktemp("real-site")
-    settings = replace(load_settings(environ={}), releases_dir=root / "releases",
-                       data_dir=root / "data")
-    build_release(settings)
-    with site(settings) as client:
-        yield client, settings
+    with site(bundled_release) as client:
+        yield client, bundled_release
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
