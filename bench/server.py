@@ -225,6 +225,47 @@ def start_prerendered(body_file: Path, content_type: str) -> Server:
     return _wait_until_up(server, "/")
 
 
+def start_forwarding(store: Server) -> Server:
+    """The same gunicorn set-up as ours, passing each request on to ``store`` unread."""
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "--pythonpath", str(BENCH),
+               "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+               "--worker-class", "gevent", "--worker-connections", "1000",
+               "--log-level", "warning", "server:forwarding_app()"]
+    env = {"BENCH_STORE_PORT": str(store.port), "BENCH_STORE_PATH": store.query_path,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT),
+                                                       os.environ.get("PYTHONPATH")]))}
+    server = _spawn("forwarding", command, port, env, query_path=store.query_path)
+    server.dataset = store.dataset
+    return _wait_until_up(server, store.query_path + "?query=ASK%7B%7D")
+
+
+def forwarding_app() -> Callable:
+    """A WSGI app sending each GET's query string and Accept to the store of
+    ``BENCH_STORE_PORT`` over a kept-alive connection per greenlet, and its answer back
+    as it came: no checks, no framework, no cache — the least any Python front in our
+    worker set-up pays for a remote store's answer."""
+    port = int(os.environ["BENCH_STORE_PORT"])
+    path = os.environ.get("BENCH_STORE_PATH", "/query")
+    kept = threading.local()          # gunicorn's gevent worker makes it per greenlet
+
+    def app(environ: dict, start_response: Callable) -> list[bytes]:
+        connection = getattr(kept, "connection", None)
+        if connection is None:
+            connection = kept.connection = http.client.HTTPConnection("127.0.0.1", port,
+                                                                      timeout=60)
+        connection.request("GET", f"{path}?{environ.get('QUERY_STRING', '')}",
+                           headers={"Accept": environ.get("HTTP_ACCEPT", "*/*")})
+        reply = connection.getresponse()
+        body = reply.read()
+        start_response(f"{reply.status} {reply.reason}",
+                       [("Content-Type", reply.getheader("Content-Type", "text/plain")),
+                        ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
+
+
 def prerendered_app() -> Callable:
     """A WSGI app returning the bytes of ``BENCH_BODY_FILE`` (the floor for /doc)."""
     body = Path(os.environ["BENCH_BODY_FILE"]).read_bytes()
@@ -464,17 +505,21 @@ def _same_rows(name: str, ours: Server, theirs: Server, query: str) -> int:
 
 
 def sparql_mix(ours: Server, theirs: Server, queries: dict[str, str], plan: Plan,
-               floor_dir: Path | None = None) -> dict[str, Any]:
+               floor_dir: Path | None = None,
+               forwarding: Server | None = None) -> dict[str, Any]:
     """Every query of the mix on both servers: the same rows, then latency and throughput
     of Oxigraph, ours evaluating every request (cold), and ours on repeats (warm). With
     ``floor_dir``, also the floor of any answer under gunicorn: our worker set-up returning
-    that query's answer pre-rendered, doing no work at all."""
+    that query's answer pre-rendered, doing no work at all; with ``forwarding``, a server
+    passing every request on to ``theirs`` (:func:`forwarding_app`), cold."""
     out: dict[str, Any] = {}
     for name, query in queries.items():
         rows = _same_rows(name, ours, theirs, query)
         sides = {"oxigraph": (theirs, sparql_asker(theirs, query, cold=True)),
                  "cold": (ours, sparql_asker(ours, query, cold=True)),
                  "warm": (ours, sparql_asker(ours, query, cold=False))}
+        if forwarding is not None:
+            sides["forwarding"] = (forwarding, sparql_asker(forwarding, query, cold=True))
         floor = None
         if floor_dir is not None:
             answer = floor_dir / f"{name}.srj"
@@ -609,11 +654,13 @@ def _bars(sparql: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def sparql_lines(title: str, entries: dict[str, Any]) -> list[str]:
-    floors = all("floor" in entry for entry in entries.values())
+    extra = [side for side in ("floor", "forwarding")
+             if all(side in entry for entry in entries.values())]
     lines = ["", title,
              f"{'query':22} {'rows':>6} | {'oxigraph':>8} {'p95':>7} | {'cold':>7} {'p95':>7} "
              f"{'ratio':>5} | {'warm':>6} {'p95':>6} {'ratio':>5} | {'r/s ox':>6} "
-             f"{'cold':>6} {'warm':>6}" + (f" | {'floor':>6} {'ratio':>5}" if floors else "")]
+             f"{'cold':>6} {'warm':>6}"
+             + "".join(f" | {side[:5]:>6} {'ratio':>5}" for side in extra)]
     for name, entry in entries.items():
         ox_, cold, warm = entry["oxigraph"], entry["cold"], entry["warm"]
         lines.append(
@@ -622,11 +669,14 @@ def sparql_lines(title: str, entries: dict[str, Any]) -> list[str]:
             f"{warm['median_ms']:>6.2f} {warm['p95_ms']:>6.2f} {entry['warm_median_ratio']:>5.2f} | "
             f"{ox_['rps_4_clients']:>6.0f} {cold['rps_4_clients']:>6.0f} "
             f"{warm['rps_4_clients']:>6.0f}"
-            + (f" | {entry['floor']['median_ms']:>6.2f} {entry['floor_median_ratio']:>5.2f}"
-               if floors else ""))
-    if floors:
+            + "".join(f" | {entry[side]['median_ms']:>6.2f} {entry[side + '_median_ratio']:>5.2f}"
+                      for side in extra))
+    if "floor" in extra:
         lines.append("floor = gunicorn (our gevent worker set-up) returning the same answer pre-rendered, "
                      "no work at all")
+    if "forwarding" in extra:
+        lines.append("forwa = gunicorn (our gevent worker set-up) passing each request on to the "
+                     "store over a kept-alive connection, nothing else")
     return lines
 
 
