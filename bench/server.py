@@ -499,8 +499,8 @@ def _same_rows(name: str, ours: Server, theirs: Server, query: str) -> int:
     rows = {server.name: _row_count(_checked_get_once(server, sparql_request(server, query)))
             for server in (ours, theirs)}
     if rows[ours.name] != rows[theirs.name]:
-        raise RuntimeError(f"{name}: {rows[ours.name]} rows from us, {rows[theirs.name]} "
-                           "from Oxigraph")
+        raise RuntimeError(f"{name}: {rows[ours.name]} rows from {ours.name}, "
+                           f"{rows[theirs.name]} from {theirs.name}")
     return rows[ours.name]
 
 
@@ -515,6 +515,8 @@ def sparql_mix(ours: Server, theirs: Server, queries: dict[str, str], plan: Plan
     out: dict[str, Any] = {}
     for name, query in queries.items():
         rows = _same_rows(name, ours, theirs, query)
+        if forwarding is not None:
+            _same_rows(name, forwarding, theirs, query)
         sides = {"oxigraph": (theirs, sparql_asker(theirs, query, cold=True)),
                  "cold": (ours, sparql_asker(ours, query, cold=True)),
                  "warm": (ours, sparql_asker(ours, query, cold=False))}
