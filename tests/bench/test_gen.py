@@ -6,7 +6,6 @@ is accounted for, and that generation is deterministic.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -18,21 +17,14 @@ from publisher.build.extract.base import read_source_text
 from publisher.build.extract.catalogue import extract_catalogue
 from publisher.build.prepare.municipalities import default_index
 from publisher.build.sources import extract_path
+from tests.support.bench import load_bench
 
 PROJECT = Path(__file__).resolve().parents[2]
 GEN_PATH = PROJECT / "bench/gen.py"
 CATALOGUE = PROJECT / "mappings/sources/004_f0ab20c46da3f21c.txt"
 
 
-def _load_gen():
-    spec = importlib.util.spec_from_file_location("bench_gen", GEN_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_gen()
+gen = load_bench("gen")
 
 
 def _expected(path: Path) -> list[dict]:

@@ -2,32 +2,19 @@
 our app and the forwarding server in front of one Oxigraph server, both measured."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
+from tests.support.bench import load_bench
 from tests.support.release import write_release
-from tests.support.servers import oxigraph_binary
-
-PROJECT = Path(__file__).resolve().parents[2]
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", PROJECT / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from tests.support.required import require
+from tests.support.servers import OXIGRAPH_MISSING, oxigraph_binary
 
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory):
-    if oxigraph_binary() is None:
-        pytest.fail("the oxigraph server binary is missing (pip install oxigraph)")
+    require(oxigraph_binary(), OXIGRAPH_MISSING)
     release = write_release(tmp_path_factory.mktemp("bench-remote") / "releases")
-    remote = _load("remote")
+    remote = load_bench("remote")
     return remote, remote.run(release, quick=True)
 
 

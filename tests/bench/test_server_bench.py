@@ -1,32 +1,19 @@
 """bench/server.py runs end to end on the small fixture release (a smoke run, not figures)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-
+from tests.support.bench import load_bench
 from tests.support.release import write_release
-from tests.support.servers import oxigraph_binary
-
-
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("server", PROJECT / "bench" / "server.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from tests.support.required import require
+from tests.support.servers import OXIGRAPH_MISSING, oxigraph_binary
 
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory):
-    if oxigraph_binary() is None:
-        pytest.fail("the oxigraph server binary is missing (pip install oxigraph)")
+    require(oxigraph_binary(), OXIGRAPH_MISSING)
     release = write_release(tmp_path_factory.mktemp("bench-site") / "releases")
-    bench = _load_bench()
+    bench = load_bench("server")
     results = bench.run(release, quick=True)
     return bench, results
 
