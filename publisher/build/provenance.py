@@ -13,11 +13,15 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from publisher import __version__
 from publisher.config import Settings
+from publisher.i18n import LANGUAGES, N_, texts
 from publisher.vocab import ONTOLOGY_FILES, OWL, PROV, RDF_TYPE, RDFS, XSD, graph, thing
 
 #: Rules and reference data of the stages (all in mappings/); their versions go into the build.
 RULE_FILES = ("catalogue-rules.toml", "page-rules.toml", "merge-rules.toml", "themes.toml",
               "organisations.toml", "programme.toml")
+#: The build's name, in each language the site speaks (pages name the build that made a
+#: description).
+BUILD_LABEL = N_("Kuntadigi release build %(key)s")
 
 
 def build_key(settings: Settings, mapping_files: Sequence[str]) -> str:
@@ -50,7 +54,9 @@ def build_activity_quads(key: str, started: datetime, settings: Settings,
     a, label = NamedNode(RDF_TYPE), NamedNode(RDFS + "label")
     version = NamedNode(OWL + "versionInfo")
     yield Quad(iri, a, NamedNode(PROV + "Activity"), where)
-    yield Quad(iri, label, Literal(f"Kuntadigi release build {key}", language="en"), where)
+    for lang in LANGUAGES:
+        yield Quad(iri, label, Literal(texts(lang).gettext(BUILD_LABEL, key=key), language=lang),
+                   where)
     yield Quad(iri, NamedNode(PROV + "startedAtTime"), time, where)
     yield Quad(iri, NamedNode(PROV + "wasAssociatedWith"), software, where)
     yield Quad(software, a, NamedNode(PROV + "SoftwareAgent"), where)
