@@ -23,7 +23,26 @@ def test_shapes_without_a_message_get_one_in_the_language_asked(project_settings
     assert publisher_sv.message == "Minst 1 värde(n) krävs"
 
 
+ENGLISH_ONLY_SHAPE = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix kd: <https://data.kuntadigi.example/def/> .
+<http://example.test/shapes/NumberShape> a sh:NodeShape ; sh:targetClass kd:Project ;
+    sh:property [ sh:path kd:catalogueNumber ; sh:minInclusive 1 ;
+                  sh:message "Catalogue numbers start at one"@en ] .
+"""
+
+
 def test_a_shape_message_in_english_only_follows_the_translated_component(project_settings, tmp_path: Path) -> None:
-    outcome = validate_files([write(tmp_path, "bad.ttl", BAD_PROJECT)], project_settings, lang="sv")
-    number = next(r for r in outcome.results if r.path == "kd:catalogueNumber")
-    assert number.message == "Värdet måste vara minst 1 — The catalogue number is a positive integer"
+    outcome = validate_files([write(tmp_path, "bad.ttl", BAD_PROJECT)], project_settings, lang="sv",
+                             shapes_files=[write(tmp_path, "own.ttl", ENGLISH_ONLY_SHAPE)])
+    messages = {r.message for r in outcome.results if "catalogueNumber" in r.path}
+    assert messages == {"Värdet måste vara minst 1 — Catalogue numbers start at one"}
+
+
+def test_our_own_shapes_speak_the_language_asked(project_settings, tmp_path: Path) -> None:
+    data = [write(tmp_path, "bad.ttl", BAD_PROJECT)]
+    said = {lang: next(r.message for r in validate_files(data, project_settings, lang=lang).results
+                       if r.path == "kd:catalogueNumber")
+            for lang in ("fi", "sv", "en")}
+    assert said == {"fi": "Luettelonumero on positiivinen kokonaisluku",
+                    "sv": "Katalognumret är ett positivt heltal",
+                    "en": "The catalogue number is a positive integer"}
