@@ -70,7 +70,8 @@ _ENGINE_TIMEOUTS = ("S1TAT", "S1T00", "SR171")
 #: A query whose prologue starts with a BASE of its own (one BASE before it would change
 #: nothing, and Virtuoso refuses two).
 _OWN_BASE = re.compile(r"(?:\s|#[^\n]*(?:\n|$))*BASE\s*<", re.IGNORECASE)
-#: How often the switch update is sent when the engine gave up on a lock conflict.
+#: How often the switch update is sent when the engine gave it up (its time limit: Virtuoso's
+#: SR171) and rolled it back.
 SWITCH_ATTEMPTS = 3
 #: Virtuoso's refusal (SR353) of an ORDER BY with a LIMIT past its ``MaxSortedTopRows``.
 _SORT_CAP = ("The data store sorts at most a fixed number of rows for ORDER BY with LIMIT "
@@ -496,7 +497,7 @@ class RemoteStore(Store):
 
     def switch_to(self, staged: switch.Staged) -> None:
         """Put a staged release in the place of the one served, in one update (sent again
-        when the engine gave up on a lock conflict and rolled it back)."""
+        when the engine gave it up and rolled it back), then drop the staged copies."""
         old = set(self._served_graphs(self._graph_names())) - set(staged.graphs)
         update = switch.switch_update(staged.moves, old)
         # a Virtuoso HTTP session keeps the locks of its last read until its next request:
@@ -511,8 +512,12 @@ class RemoteStore(Store):
                 if attempt + 1 == SWITCH_ATTEMPTS or not any(
                         mark in str(error) for mark in _ENGINE_TIMEOUTS):
                     raise
-                log.warning("the release switch met a lock conflict; trying again")
+                log.warning("the store gave the release switch up (%s); trying again", error)
         self._current = None
+        try:
+            self._update(switch.cleanup_update(staged.moves))
+        except StoreError as error:     # switched: the copies go with the next load
+            log.warning("the staged copies of the release stay until the next load: %s", error)
 
     def _served_graphs(self, held: set[str]) -> list[str]:
         """The named graphs of the release served now: the pointer's, or (a store loaded
