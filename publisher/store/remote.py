@@ -480,8 +480,8 @@ class RemoteStore(Store):
         for quad in self.release_marker(version, info.get("built")):
             graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
         named = [name for name in graphs if name is not None]
-        self._update(" ;\n".join(f"DROP SILENT GRAPH <{name}>"
-                                 for name in switch.leftovers(self._graph_names())))
+        for update in switch.drops(switch.leftovers(self._graph_names())):
+            self._update(update)
         token = uuid.uuid4().hex[:12]
         moves: dict[str, str] = {}
         contents = [(name, graphs[name]) for name in named]
@@ -515,7 +515,8 @@ class RemoteStore(Store):
                 log.warning("the store gave the release switch up (%s); trying again", error)
         self._current = None
         try:
-            self._update(switch.cleanup_update(staged.moves))
+            for update in switch.drops(staged.moves):
+                self._update(update)
         except StoreError as error:     # switched: the copies go with the next load
             log.warning("the staged copies of the release stay until the next load: %s", error)
 

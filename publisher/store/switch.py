@@ -95,8 +95,8 @@ def leftovers(names: Iterable[str]) -> list[str]:
 def switch_update(moves: Mapping[str, str], drop: Iterable[str]) -> str:
     """One SPARQL update: drop ``drop`` (graphs of the old release the new one has not),
     then for each staged graph (``moves``: staged → real) drop the real one and add the
-    staged one to it; the pointer's last. The staged copies stay, for :func:`cleanup_update`
-    after the switch: readers never read them, and deleting is what costs (Virtuoso drops
+    staged one to it; the pointer's last. The staged copies stay, dropped after the switch
+    (:func:`drops`): readers never read them, and deleting is what costs (Virtuoso drops
     8 000 triples in 1–3 s and adds them in 0.15 s), so the one transaction readers wait on
     deletes only the old release. (``MOVE`` says the same, but Virtuoso's MOVE onto a graph
     that holds triples, inside one transaction, takes seconds per thousand triples.)"""
@@ -107,7 +107,7 @@ def switch_update(moves: Mapping[str, str], drop: Iterable[str]) -> str:
     return " ;\n".join(steps)
 
 
-def cleanup_update(moves: Mapping[str, str]) -> str:
-    """The update after a switch: the staged copies dropped (a load that stops before it
-    leaves them to :func:`leftovers`)."""
-    return " ;\n".join(f"DROP SILENT GRAPH <{staged}>" for staged in sorted(moves))
+def drops(names: Iterable[str]) -> list[str]:
+    """Updates that drop graphs one at a time: nothing needs them gone together, and each
+    request stays small against the engine's time limit per request (deleting is slow)."""
+    return [f"DROP SILENT GRAPH <{name}>" for name in sorted(names)]

@@ -160,8 +160,8 @@ def test_the_switch_deletes_only_the_old_release_and_the_staged_copies_go_after(
         f"ADD SILENT GRAPH <{switch.STAGING}t:0> TO GRAPH <{BASE}graph/a> ;",
         f"DROP SILENT GRAPH <{switch.POINTER}> ;",
         f"ADD SILENT GRAPH <{switch.STAGING}t:1> TO GRAPH <{switch.POINTER}>"]
-    assert switch.cleanup_update(moves).splitlines() == [
-        f"DROP SILENT GRAPH <{switch.STAGING}t:0> ;", f"DROP SILENT GRAPH <{switch.STAGING}t:1>"]
+    assert switch.drops(moves) == [f"DROP SILENT GRAPH <{switch.STAGING}t:0>",
+                                   f"DROP SILENT GRAPH <{switch.STAGING}t:1>"]
 
 
 def store_graphs(url: str) -> set[str]:
