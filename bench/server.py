@@ -172,10 +172,14 @@ def start_oxigraph(location: Path, read_only: bool) -> Server:
     return _wait_until_up(server, "/query?query=ASK%7B%7D")
 
 
+def _pythonpath() -> str:
+    """The project first on the path of a process started here (ours or a bench app)."""
+    return os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
+
+
 def _publisher_env(base_uri: str, data_dir: Path) -> dict[str, str]:
     return {"PUBLISHER_BASE_URI": base_uri, "PUBLISHER_DATA_DIR": str(data_dir),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT),
-                                                        os.environ.get("PYTHONPATH")]))}
+            "PYTHONPATH": _pythonpath()}
 
 
 def start_publisher(release_dir: Path, data_dir: Path, base_uri: str,
@@ -211,31 +215,32 @@ def remote_dataset(release_dir: Path, base_uri: str) -> tuple[tuple[str, str], .
     return (("default-graph-uri", UNION),) + tuple(("named-graph-uri", g) for g in sorted(graphs))
 
 
-def start_prerendered(body_file: Path, content_type: str) -> Server:
-    """The same gunicorn set-up as ours, answering every request with fixed bytes."""
+def _start_bench_app(name: str, factory: str, env: dict[str, str],
+                     query_path: str = "/sparql") -> Server:
+    """``bench/server.py``'s WSGI app ``factory()`` under the same gunicorn set-up as ours
+    (gevent workers, as many, as many connections each); not waited for."""
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "--pythonpath", str(BENCH),
                "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
                "--worker-class", "gevent", "--worker-connections", "1000",
-               "--log-level", "warning", "server:prerendered_app()"]
-    env = {"BENCH_BODY_FILE": str(body_file), "BENCH_CONTENT_TYPE": content_type,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT),
-                                                       os.environ.get("PYTHONPATH")]))}
-    server = _spawn("prerendered", command, port, env)
+               "--log-level", "warning", f"server:{factory}()"]
+    return _spawn(name, command, port, {**env, "PYTHONPATH": _pythonpath()},
+                  query_path=query_path)
+
+
+def start_prerendered(body_file: Path, content_type: str) -> Server:
+    """The same gunicorn set-up as ours, answering every request with fixed bytes."""
+    server = _start_bench_app("prerendered", "prerendered_app",
+                              {"BENCH_BODY_FILE": str(body_file),
+                               "BENCH_CONTENT_TYPE": content_type})
     return _wait_until_up(server, "/")
 
 
 def start_forwarding(store: Server) -> Server:
     """The same gunicorn set-up as ours, passing each request on to ``store`` unread."""
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "--pythonpath", str(BENCH),
-               "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-               "--worker-class", "gevent", "--worker-connections", "1000",
-               "--log-level", "warning", "server:forwarding_app()"]
-    env = {"BENCH_STORE_PORT": str(store.port), "BENCH_STORE_PATH": store.query_path,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT),
-                                                       os.environ.get("PYTHONPATH")]))}
-    server = _spawn("forwarding", command, port, env, query_path=store.query_path)
+    server = _start_bench_app("forwarding", "forwarding_app",
+                              {"BENCH_STORE_PORT": str(store.port),
+                               "BENCH_STORE_PATH": store.query_path}, store.query_path)
     server.dataset = store.dataset
     return _wait_until_up(server, store.query_path + "?query=ASK%7B%7D")
 
