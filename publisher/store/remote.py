@@ -78,7 +78,6 @@ _SORT_CAP = ("The data store sorts at most a fixed number of rows for ORDER BY w
              "or OFFSET (Virtuoso's MaxSortedTopRows); ask for fewer rows.")
 
 
-
 @lru_cache(maxsize=64)
 def _encoded_dataset(default_graph_uris: tuple[str, ...],
                      named_graph_uris: tuple[str, ...]) -> str:
@@ -87,6 +86,7 @@ def _encoded_dataset(default_graph_uris: tuple[str, ...],
     fields = [("default-graph-uri", uri) for uri in default_graph_uris]
     fields += [("named-graph-uri", uri) for uri in named_graph_uris]
     return "&" + urllib.parse.urlencode(fields) if fields else ""
+
 
 class RemoteStore(Store):
     """Any SPARQL 1.1 store: queries over keep-alive connections, loading through the Graph

@@ -100,7 +100,7 @@ def switch_update(moves: Mapping[str, str], drop: Iterable[str]) -> str:
     8 000 triples in 1–3 s and adds them in 0.15 s), so the one transaction readers wait on
     deletes only the old release. (``MOVE`` says the same, but Virtuoso's MOVE onto a graph
     that holds triples, inside one transaction, takes seconds per thousand triples.)"""
-    steps = [f"DROP SILENT GRAPH <{name}>" for name in sorted(set(drop) - set(moves.values()))]
+    steps = drops(set(drop) - set(moves.values()))
     ordered = sorted(moves.items(), key=lambda item: item[1] == POINTER)
     for staged, real in ordered:
         steps += [f"DROP SILENT GRAPH <{real}>", f"ADD SILENT GRAPH <{staged}> TO GRAPH <{real}>"]
