@@ -149,21 +149,6 @@ def test_a_load_that_died_leaves_nothing_readers_see(blank_oxigraph, settings, t
     store.close()
 
 
-def test_the_switch_deletes_only_the_old_release_and_the_staged_copies_go_after():
-    """Deleting is what costs (Virtuoso: seconds per 8 000 triples), so the one transaction
-    readers wait on deletes the old release only; the staged copies are dropped after it."""
-    moves = {switch.staged_name("t", 0): BASE + "graph/a", switch.staged_name("t", 1): switch.POINTER}
-    update = switch.switch_update(moves, [BASE + "graph/old"])
-    assert update.splitlines() == [
-        f"DROP SILENT GRAPH <{BASE}graph/old> ;",
-        f"DROP SILENT GRAPH <{BASE}graph/a> ;",
-        f"ADD SILENT GRAPH <{switch.STAGING}t:0> TO GRAPH <{BASE}graph/a> ;",
-        f"DROP SILENT GRAPH <{switch.POINTER}> ;",
-        f"ADD SILENT GRAPH <{switch.STAGING}t:1> TO GRAPH <{switch.POINTER}>"]
-    assert switch.drops(moves) == [f"DROP SILENT GRAPH <{switch.STAGING}t:0>",
-                                   f"DROP SILENT GRAPH <{switch.STAGING}t:1>"]
-
-
 def store_graphs(url: str) -> set[str]:
     """Every graph the store holds, asked straight, with the store's own dataset."""
     where = RemoteStore(url, Settings())
